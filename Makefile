@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes clean
+
+install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Cellpath into $(VENV) (first run takes a minute)…"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+	@touch $(STAMP)
+
+demo: install  ## migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+	@PORT=$(PORT) $(VENV)/bin/cellpath demo --port $(PORT)
+
+test: install  ## the whole suite on SQLite, then on PostgreSQL when one answers
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== Tests on SQLite =="
+	@env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@if [ -n "$$DATABASE_URL" ] || $(PY) -m cellpath.site.pgcheck "$(PG_URL)"; then \
+	  echo "== Tests on PostgreSQL =="; \
+	  DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest $(PYTEST_ARGS); \
+	else \
+	  echo "== PostgreSQL tests skipped: no DATABASE_URL and no server on 127.0.0.1:5432 =="; \
+	fi
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+bench: bench-outcomes
+
+bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
+	@$(PY) bench/bench_outcomes.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

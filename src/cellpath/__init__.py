@@ -1,0 +1,1 @@
+"""Cellpath: the pathway of an ALS cell-therapy programme, run on evidence."""

@@ -1,0 +1,1 @@
+"""Who may do what: users, sites, role memberships, MFA, sign-in throttling and the audit log."""

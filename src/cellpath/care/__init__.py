@@ -1,0 +1,1 @@
+"""Treat and follow up: patient records (and, in later issues, courses, visits and assessments)."""

@@ -1,0 +1,60 @@
+"""Reads of patient records. Every function takes the acting user, scopes by site, and records
+the read in the audit log (HIPAA §164.312(b))."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from cellpath.accounts.access import site_ids_for
+from cellpath.accounts.audit import record_export, record_list, record_view
+from cellpath.accounts.models import User
+from cellpath.accounts.roles import PATIENT_DATA_ROLES, Role
+from cellpath.care.models import Patient
+
+
+def patients_visible_to(user: User) -> QuerySet[Patient]:
+    """The one place that decides which patient rows a user may see."""
+    staff_sites = site_ids_for(user, PATIENT_DATA_ROLES)
+    if staff_sites:
+        return Patient.objects.filter(site_id__in=staff_sites).select_related("site")
+    if user.is_authenticated and Role.PATIENT in user.roles:
+        return Patient.objects.filter(user=user).select_related("site")
+    return Patient.objects.none()
+
+
+def identity_visibility(user: User) -> Callable[[Patient], bool]:
+    """Whether `user` may see a patient's name: coordinators of the patient's site and the
+    patient themself; clinicians and reports work on the study ID (GDPR Art. 4(5))."""
+    coordinator_sites = set(site_ids_for(user, [Role.COORDINATOR]))
+    return lambda patient: patient.user_id == user.pk or patient.site_id in coordinator_sites
+
+
+def patient_get(*, user: User, pk: int) -> Patient | None:
+    """One record, or None when it does not exist *or* the user may not see it (→ 404)."""
+    patient = patients_visible_to(user).filter(pk=pk).first()
+    if patient is not None:
+        record_view(user, patient)
+    return patient
+
+
+def patient_own(*, user: User) -> Patient | None:
+    """The patient's own record, for their home page."""
+    patient = Patient.objects.filter(user=user).select_related("site").first()
+    if patient is not None:
+        record_view(user, patient)
+    return patient
+
+
+def patient_page(*, user: User, page: str | int | None, per_page: int = 50) -> Page:
+    result = Paginator(patients_visible_to(user), per_page).get_page(page)
+    record_list(user, result.object_list)
+    return result
+
+
+def patient_export(*, user: User) -> list[Patient]:
+    rows = list(patients_visible_to(user))
+    record_export(user, rows, fmt="csv")
+    return rows

@@ -1,0 +1,131 @@
+"""Demo data: two sites, one sign-in per role, and a few patient records. Idempotent.
+
+Demo accounts are flagged `is_demo`; production refuses them (`cellpath check --deploy`), and
+`cellpath demo` refuses to run when CELLPATH_ENV=production.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cellpath.accounts import mfa
+from cellpath.accounts.models import Site, TOTPDevice, User
+from cellpath.accounts.roles import STAFF_ROLES, Role
+from cellpath.accounts.services import membership_grant, site_create, user_create
+from cellpath.care.models import Patient
+from cellpath.care.services import patient_create
+
+ACTOR = "demo loader"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    role: str
+    email: str
+    password: str
+    site_code: str
+
+
+SITES = [
+    ("Riverside ALS Clinic (demo)", "riv", Site.Kind.CLINIC, "Riverside"),
+    ("Northfield Trial Site (demo)", "nfd", Site.Kind.TRIAL_SITE, "Northfield"),
+]
+
+SIGN_INS = [
+    DemoSignIn(Role.PATIENT, "patient@demo.cellpath.test", "demo-patient-riverside", "riv"),
+    DemoSignIn(
+        Role.COORDINATOR, "coordinator@demo.cellpath.test", "demo-coordinator-riverside", "riv"
+    ),
+    DemoSignIn(Role.CLINICIAN, "clinician@demo.cellpath.test", "demo-clinician-riverside", "riv"),
+    DemoSignIn(
+        Role.ADMINISTRATOR,
+        "administrator@demo.cellpath.test",
+        "demo-administrator-riverside",
+        "riv",
+    ),
+    DemoSignIn(
+        Role.COORDINATOR,
+        "coordinator.northfield@demo.cellpath.test",
+        "demo-coordinator-northfield",
+        "nfd",
+    ),
+]
+
+# Invented people: any likeness to a real person is accidental.
+PATIENT_NAMES = {
+    "riv": [
+        "Ana Ferreira (demo)",
+        "Tomás Rivera (demo)",
+        "Mei Lin (demo)",
+        "Samuel Okafor (demo)",
+        "Greta Lindqvist (demo)",
+        "Yusuf Demir (demo)",
+    ],
+    "nfd": [
+        "Claire Dubois (demo)",
+        "Ravi Menon (demo)",
+        "Hannah Weiss (demo)",
+        "Jonas Berg (demo)",
+    ],
+}
+
+
+def _dates(rng: random.Random, today: date) -> dict[str, object]:
+    """Plausible dates: onset at 45–70 years of age, diagnosis 8–16 months after onset."""
+    onset = today - timedelta(days=rng.randint(300, 1400))
+    birth = onset - timedelta(days=int(365.25 * rng.uniform(45, 70)))
+    diagnosis = min(onset + timedelta(days=rng.randint(240, 480)), today)
+    return {
+        "sex": rng.choice(["F", "M"]),
+        "date_of_birth": birth,
+        "onset_date": onset,
+        "diagnosis_date": diagnosis,
+    }
+
+
+@transaction.atomic
+def load(today: date | None = None) -> list[DemoSignIn]:
+    """Create whatever of the demo is missing; running it again changes nothing."""
+    today = today or date.today()
+    sites = {}
+    for name, code, kind, city in SITES:
+        site = Site.objects.filter(code=code).first()
+        sites[code] = site or site_create(
+            name=name, code=code, kind=kind, city=city, country="Demo", actor=ACTOR
+        )
+
+    users = {}
+    for sign_in in SIGN_INS:
+        user = User.objects.filter(email=sign_in.email).first() or user_create(
+            email=sign_in.email,
+            password=sign_in.password,
+            full_name=f"Demo {sign_in.role}",
+            actor=ACTOR,
+            is_superuser=sign_in.role == Role.ADMINISTRATOR,
+            is_demo=True,
+        )
+        membership_grant(user=user, site=sites[sign_in.site_code], role=sign_in.role, actor=ACTOR)
+        if sign_in.role in STAFF_ROLES and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(
+                user=user, secret=mfa.new_secret(), confirmed_at=timezone.now()
+            )
+        users[sign_in.email] = user
+
+    rng = random.Random(20261125)
+    for code, names in PATIENT_NAMES.items():
+        for index, full_name in enumerate(names):
+            dates = _dates(rng, today)
+            if Patient.objects.filter(site=sites[code], full_name=full_name).exists():
+                continue
+            portal_user = (
+                users["patient@demo.cellpath.test"] if code == "riv" and index == 0 else None
+            )
+            patient_create(
+                actor=ACTOR, site=sites[code], full_name=full_name, user=portal_user, **dates
+            )
+    return SIGN_INS

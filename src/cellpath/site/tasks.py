@@ -1,0 +1,24 @@
+"""Background work. Tasks run in the request's process by default (`CELLPATH_TASKS=immediate`)
+and in `cellpath worker` when `CELLPATH_TASKS=database`; callers never know which."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django_tasks import task
+
+
+@task()
+def send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
+    """Send one e-mail through Django's configured e-mail backend."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def send_email_after_commit(
+    *, subject: str, body: str, to: list[str], html: str | None = None
+) -> None:
+    """Queue an e-mail once the current transaction commits (never for rolled-back work)."""
+    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, html=html))

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cellpath.site import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("home/", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("cellpath.accounts.urls")),
+    path("patients/", include("cellpath.care.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "cellpath.site.views.bad_request"
+handler403 = "cellpath.site.views.permission_denied"
+handler404 = "cellpath.site.views.page_not_found"
+handler500 = "cellpath.site.views.server_error"

@@ -1,0 +1,110 @@
+"""The permission matrix: every URL of Cellpath, and the status each actor gets.
+
+Every later feature adds its URLs here. `test_permission_matrix` requests each URL as each actor
+(see `ACTORS` in conftest: site-A and site-B users of every role, a superuser, anonymous) and
+fails when a status differs — or when a URL exists that is not declared here.
+
+Conventions: anonymous users are sent to sign in (302); a role that may never use a page gets
+403; a role that may use the page but asks for another site's record gets 404, so that the
+record's existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.conftest import ACTORS, World
+
+SIGN_IN = 302
+EVERYONE = dict.fromkeys(ACTORS, 200)
+
+
+def only(allowed: dict[str, int], *, anonymous: int = SIGN_IN, others: int = 403) -> dict[str, int]:
+    """`allowed` actors get their status, anonymous `anonymous`, everyone else `others`."""
+    result = dict.fromkeys(ACTORS, others)
+    result["anonymous"] = anonymous
+    result.update(allowed)
+    return result
+
+
+def _none(world: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    expect: dict[str, int]
+    kwargs: Callable[[World], dict[str, Any]] = _none
+    method: str = "get"
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SIGNED_IN_REDIRECT = only(dict.fromkeys(ACTORS[1:], 302), anonymous=200)
+STAFF_PATIENT_LISTS = only(
+    {"coordinator_a": 200, "coordinator_b": 200, "clinician_a": 200, "clinician_b": 200}
+)
+
+ROUTES: list[Route] = [
+    # site
+    Route("landing", EVERYONE),
+    Route("healthz", EVERYONE),
+    Route("home", only(dict.fromkeys(ACTORS[1:], 200))),
+    # accounts
+    Route("accounts:sign-in", SIGNED_IN_REDIRECT),
+    Route("accounts:mfa-verify", dict.fromkeys(ACTORS, 302), note="no sign-in in progress"),
+    Route("accounts:sign-out", dict.fromkeys(ACTORS, 405), note="POST only"),
+    Route("accounts:mfa-setup", only(dict.fromkeys(ACTORS[1:], 200))),
+    Route("accounts:password-reset", EVERYONE),
+    Route("accounts:password-reset-done", EVERYONE),
+    Route(
+        "accounts:password-reset-confirm",
+        EVERYONE,
+        kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"},
+        note="an invalid link shows the 'expired' page",
+    ),
+    Route("accounts:password-reset-complete", EVERYONE),
+    Route(
+        "accounts:audit-log",
+        only({"administrator_a": 200, "administrator_b": 200, "superuser": 200}),
+    ),
+    Route(
+        "accounts:site-members",
+        only({"administrator_a": 200, "administrator_b": 404, "superuser": 200}),
+        kwargs=lambda w: {"site_id": w.site_a.pk},
+    ),
+    # care
+    Route("care:patient-list", STAFF_PATIENT_LISTS),
+    Route("care:patient-export", STAFF_PATIENT_LISTS),
+    Route("care:patient-create", only({"coordinator_a": 200, "coordinator_b": 200})),
+    Route(
+        "care:patient-detail",
+        only(
+            {
+                "patient_a": 200,
+                "patient_b": 404,
+                "coordinator_a": 200,
+                "coordinator_b": 404,
+                "clinician_a": 200,
+                "clinician_b": 404,
+            }
+        ),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    Route(
+        "care:patient-edit",
+        only({"coordinator_a": 200, "coordinator_b": 404}),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    # Django admin: installation administrators (superusers with MFA) only.
+    Route("admin:index", only({"superuser": 200})),
+    Route("admin:accounts_auditevent_changelist", only({"superuser": 200})),
+    Route("admin:accounts_user_changelist", only({"superuser": 200})),
+]
+
+DECLARED_NAMESPACES = {"admin"}
+"""Namespaces whose other URLs are covered by the admin site's single permission check
+(`CellpathAdminSite.admin_view`), sampled above."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: two sites, one user per role at each, patient records, signed-in clients."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from cellpath.accounts.access import MFA_SESSION_KEY
+from cellpath.accounts.models import Site, User
+from cellpath.accounts.roles import Role
+from cellpath.accounts.services import AUTH_AT_KEY, LAST_SEEN_KEY
+from cellpath.care.models import Patient
+from tests.factories import PatientFactory, SiteFactory, UserFactory
+
+ACTORS = (
+    "anonymous",
+    "patient_a",
+    "patient_b",
+    "coordinator_a",
+    "coordinator_b",
+    "clinician_a",
+    "clinician_b",
+    "administrator_a",
+    "administrator_b",
+    "superuser",
+)
+"""Who the permission matrix asks about. `_a` actors belong to site A, which owns the records
+under test; `_b` actors hold the same role at site B."""
+
+
+@dataclass
+class World:
+    site_a: Site
+    site_b: Site
+    users: dict[str, User]
+    patient_a: Patient  # at site A, owned by users["patient_a"]
+    patient_b: Patient  # at site B, owned by users["patient_b"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    site_a = SiteFactory(name="Site A", code="aaa")
+    site_b = SiteFactory(name="Site B", code="bbb")
+    users: dict[str, User] = {}
+    for suffix, site in (("a", site_a), ("b", site_b)):
+        for role in (Role.PATIENT, Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR):
+            users[f"{role}_{suffix}"] = UserFactory(
+                email=f"{role}.{suffix}@example.org", memberships=[(site, role)]
+            )
+    users["superuser"] = UserFactory(email="root.admin@example.org", is_superuser=True, is_staff=True)
+    patient_a = PatientFactory(site=site_a, user=users["patient_a"], full_name="Ada Example")
+    patient_b = PatientFactory(site=site_b, user=users["patient_b"], full_name="Bo Example")
+    return World(site_a, site_b, users, patient_a, patient_b)
+
+
+def sign_in(client: Client, user: User, *, mfa: bool = True) -> Client:
+    """A session as after a real sign-in: second factor passed (or not), timers started."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[MFA_SESSION_KEY] = mfa
+    session[AUTH_AT_KEY] = now
+    session[LAST_SEEN_KEY] = now
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(world: World):  # noqa: ANN201
+    """client_for("coordinator_a") → a CSRF-enforcing client signed in as that actor."""
+
+    def make(actor: str, *, mfa: bool = True) -> Client:
+        client = Client(enforce_csrf_checks=True)
+        if actor == "anonymous":
+            return client
+        return sign_in(client, world.users[actor], mfa=mfa)
+
+    return make
