@@ -55,7 +55,9 @@ def world(db: None) -> World:
             users[f"{role}_{suffix}"] = UserFactory(
                 email=f"{role}.{suffix}@example.org", memberships=[(site, role)]
             )
-    users["superuser"] = UserFactory(email="root.admin@example.org", is_superuser=True, is_staff=True)
+    users["superuser"] = UserFactory(
+        email="root.admin@example.org", is_superuser=True, is_staff=True
+    )
     patient_a = PatientFactory(site=site_a, user=users["patient_a"], full_name="Ada Example")
     patient_b = PatientFactory(site=site_b, user=users["patient_b"], full_name="Bo Example")
     return World(site_a, site_b, users, patient_a, patient_b)
@@ -74,7 +76,7 @@ def sign_in(client: Client, user: User, *, mfa: bool = True) -> Client:
 
 
 @pytest.fixture
-def client_for(world: World):  # noqa: ANN201
+def client_for(world: World):
     """client_for("coordinator_a") → a CSRF-enforcing client signed in as that actor."""
 
     def make(actor: str, *, mfa: bool = True) -> Client:

@@ -38,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             Membership.objects.get_or_create(user=self, site=site, role=role)
 
 
-def PatientFactory(  # noqa: N802 — used like a factory class
+def PatientFactory(
     *,
     site: Site,
     full_name: str = "Test Person",

@@ -23,8 +23,13 @@ def _setup(*, demo: bool = False) -> None:
     if demo:
         os.environ["CELLPATH_DEMO"] = "1"
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        print(f"Cellpath is not configured correctly: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _serve(host: str, port: int, threads: int) -> int:

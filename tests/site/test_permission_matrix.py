@@ -16,7 +16,11 @@ def _url_names(resolver: URLResolver, prefix: str = "") -> set[str]:
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
             names |= _url_names(pattern, namespace)
         elif isinstance(pattern, URLPattern):
-            names.add(f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern.pattern}>")
+            names.add(
+                f"{prefix}{pattern.name}"
+                if pattern.name
+                else f"{prefix}<unnamed {pattern.pattern}>"
+            )
     return names
 
 

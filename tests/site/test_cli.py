@@ -1,0 +1,129 @@
+"""The `cellpath` command: demo (idempotent), createadmin, serve, no default accounts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.site.test_security_headers import _run
+
+
+def _counts(tmp_path: Path) -> str:
+    code = (
+        "from cellpath.accounts.models import User, Site, Membership;"
+        "from cellpath.care.models import Patient;"
+        "print(User.objects.count(), Site.objects.count(), Membership.objects.count(),"
+        " Patient.objects.count())"
+    )
+    return _run(["shell", "-c", code], {}, tmp_path).stdout.strip().splitlines()[-1]
+
+
+def test_the_demo_loads_once_and_prints_a_sign_in_per_role(tmp_path: Path) -> None:
+    first = _run(["demo", "--no-serve"], {}, tmp_path)
+    assert first.returncode == 0, first.stderr
+    for role in ("patient", "coordinator", "clinician", "administrator"):
+        assert f"  {role} " in first.stdout
+    counts = _counts(tmp_path)
+    assert counts == "5 2 5 10"
+    assert _run(["demo", "--no-serve"], {}, tmp_path).returncode == 0
+    assert _counts(tmp_path) == counts
+
+
+def test_a_new_installation_has_no_accounts(tmp_path: Path) -> None:
+    assert _run(["migrate"], {}, tmp_path).returncode == 0
+    assert _counts(tmp_path).startswith("0 ")
+
+
+def test_createadmin_validates_the_password(tmp_path: Path) -> None:
+    _run(["migrate"], {}, tmp_path)
+    weak = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cellpath.cli",
+            "createadmin",
+            "--email",
+            "it@example.org",
+            "--password-stdin",
+        ],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ
+        | {
+            "CELLPATH_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+    )
+    assert weak.returncode == 2 and "too short" in weak.stderr
+    good = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cellpath.cli",
+            "createadmin",
+            "--email",
+            "it@example.org",
+            "--password-stdin",
+        ],
+        input="a long enough admin passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ
+        | {
+            "CELLPATH_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+    )
+    assert good.returncode == 0, good.stderr
+    assert _counts(tmp_path).startswith("1 ")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_http(tmp_path: Path) -> None:
+    _run(["migrate"], {}, tmp_path)
+    port = _free_port()
+    env = os.environ | {
+        "CELLPATH_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cellpath.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_help_lists_the_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cellpath.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    for command in ("demo", "serve", "createadmin", "worker", "outcomes"):
+        assert command in result.stdout
