@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.site.test_security_headers import _run
+from tests.commands import cellpath_env, run_cellpath
 
 
 def _counts(tmp_path: Path) -> str:
@@ -20,70 +19,35 @@ def _counts(tmp_path: Path) -> str:
         "print(User.objects.count(), Site.objects.count(), Membership.objects.count(),"
         " Patient.objects.count())"
     )
-    return _run(["shell", "-c", code], {}, tmp_path).stdout.strip().splitlines()[-1]
+    return run_cellpath(["shell", "-c", code], tmp_path).stdout.strip().splitlines()[-1]
 
 
 def test_the_demo_loads_once_and_prints_a_sign_in_per_role(tmp_path: Path) -> None:
-    first = _run(["demo", "--no-serve"], {}, tmp_path)
+    first = run_cellpath(["demo", "--no-serve"], tmp_path)
     assert first.returncode == 0, first.stderr
     for role in ("patient", "coordinator", "clinician", "administrator"):
         assert f"  {role} " in first.stdout
     counts = _counts(tmp_path)
     assert counts == "5 2 5 10"
-    assert _run(["demo", "--no-serve"], {}, tmp_path).returncode == 0
+    assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
     assert _counts(tmp_path) == counts
 
 
 def test_a_new_installation_has_no_accounts(tmp_path: Path) -> None:
-    assert _run(["migrate"], {}, tmp_path).returncode == 0
+    assert run_cellpath(["migrate"], tmp_path).returncode == 0
     assert _counts(tmp_path).startswith("0 ")
 
 
 def test_createadmin_validates_the_password(tmp_path: Path) -> None:
-    _run(["migrate"], {}, tmp_path)
-    weak = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cellpath.cli",
-            "createadmin",
-            "--email",
-            "it@example.org",
-            "--password-stdin",
-        ],
-        input="short\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ
-        | {
-            "CELLPATH_VAR_DIR": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        },
-    )
+    run_cellpath(["migrate"], tmp_path)
+    args = ["createadmin", "--email", "it@example.org", "--password-stdin"]
+    weak = run_cellpath(args, tmp_path, stdin="short\n")
     assert weak.returncode == 2 and "too short" in weak.stderr
-    good = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cellpath.cli",
-            "createadmin",
-            "--email",
-            "it@example.org",
-            "--password-stdin",
-        ],
-        input="a long enough admin passphrase\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ
-        | {
-            "CELLPATH_VAR_DIR": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        },
-    )
+    good = run_cellpath(args, tmp_path, stdin="a long enough admin passphrase\n")
     assert good.returncode == 0, good.stderr
     assert _counts(tmp_path).startswith("1 ")
+    again = run_cellpath(args, tmp_path, stdin="a long enough admin passphrase\n")
+    assert again.returncode == 2 and "already exists" in again.stderr
 
 
 def _free_port() -> int:
@@ -93,12 +57,9 @@ def _free_port() -> int:
 
 
 def test_serve_answers_http(tmp_path: Path) -> None:
-    _run(["migrate"], {}, tmp_path)
+    run_cellpath(["migrate"], tmp_path)
     port = _free_port()
-    env = os.environ | {
-        "CELLPATH_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
+    env = cellpath_env(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "cellpath.cli", "serve", "--port", str(port)],
         env=env,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+
+from tests.commands import run_cellpath
 
 PAGES = ["landing", "accounts:sign-in", "healthz"]
 
@@ -48,21 +47,6 @@ def test_pages_have_no_inline_scripts_or_external_assets(world, client_for) -> N
         assert "http://" not in html and "https://" not in html, f"external asset on {name}"
 
 
-def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    base |= {
-        "CELLPATH_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "cellpath.cli", *args],
-        env=base | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 PRODUCTION = {
     "CELLPATH_ENV": "production",
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-for-the-test" + "y" * 10,
@@ -71,25 +55,27 @@ PRODUCTION = {
 
 
 def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
-    result = _run(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    result = run_cellpath(
+        ["check", "--deploy", "--fail-level", "WARNING"], tmp_path, env=PRODUCTION
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = _run(["check"], env, tmp_path)
+    result = run_cellpath(["check"], tmp_path, env=env)
     assert result.returncode == 2
     assert "SECRET_KEY must be set" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_production_refuses_the_demo(tmp_path: Path) -> None:
-    result = _run(["demo", "--no-serve"], PRODUCTION, tmp_path)
+    result = run_cellpath(["demo", "--no-serve"], tmp_path, env=PRODUCTION)
     assert result.returncode == 2 and "refuses" in result.stderr
 
 
 def test_the_deployment_check_flags_demo_accounts_in_production(tmp_path: Path) -> None:
-    assert _run(["demo", "--no-serve"], {}, tmp_path).returncode == 0
-    result = _run(["check", "--deploy"], PRODUCTION, tmp_path)
+    assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
+    result = run_cellpath(["check", "--deploy"], tmp_path, env=PRODUCTION)
     assert result.returncode != 0 and "cellpath.E001" in result.stderr
