@@ -12,7 +12,7 @@ from django.template import loader
 from cellpath.accounts import throttle
 from cellpath.accounts.audit import record
 from cellpath.accounts.models import AuditEvent
-from cellpath.site.tasks import send_email_after_commit
+from cellpath.outbox import send_email_after_commit
 
 
 class SignInForm(forms.Form):

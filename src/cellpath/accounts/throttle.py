@@ -18,7 +18,11 @@ def hits(key: str, *, window_seconds: int) -> int:
     return ThrottleEvent.objects.filter(key=key, at__gte=since).count()
 
 
-def hit(key: str) -> None:
+def hit(key: str, *, keep_seconds: int = 24 * 60 * 60) -> None:
+    """Count one attempt, and forget this key's attempts older than `keep_seconds`."""
+    ThrottleEvent.objects.filter(
+        key=key, at__lt=timezone.now() - timedelta(seconds=keep_seconds)
+    ).delete()
     ThrottleEvent.objects.create(key=key)
 
 
@@ -29,10 +33,3 @@ def clear(key: str) -> None:
 def exceeded(key: str, *, limit: int, window_seconds: int) -> bool:
     """True when `key` has been hit `limit` times or more within the window."""
     return hits(key, window_seconds=window_seconds) >= limit
-
-
-def prune(*, older_than_seconds: int = 24 * 60 * 60) -> int:
-    """Forget attempts older than a day; returns how many were removed."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    deleted, _ = ThrottleEvent.objects.filter(at__lt=cutoff).delete()
-    return deleted

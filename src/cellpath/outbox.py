@@ -1,5 +1,6 @@
-"""Background work. Tasks run in the request's process by default (`CELLPATH_TASKS=immediate`)
-and in `cellpath worker` when `CELLPATH_TASKS=database`; callers never know which."""
+"""E-mail through the background-task layer. Tasks run in the request's process by default
+(`CELLPATH_TASKS=immediate`) and in `cellpath worker` when `CELLPATH_TASKS=database`; callers
+never know which. Kept at the bottom of the house so every app may send mail."""
 
 from __future__ import annotations
 
