@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core import mail
 from django.core.management import call_command
 
-from cellpath.site.tasks import send_email, send_email_after_commit
+from cellpath.outbox import send_email, send_email_after_commit
 
 
 def test_by_default_tasks_run_in_process(db, django_capture_on_commit_callbacks) -> None:
