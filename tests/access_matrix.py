@@ -96,7 +96,7 @@ ROUTES: list[Route] = [
     ),
     Route(
         "care:patient-edit",
-        only({"coordinator_a": 200, "coordinator_b": 404}),
+        only({"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}),
         kwargs=lambda w: {"pk": w.patient_a.pk},
     ),
     # Django admin: installation administrators (superusers with MFA) only.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -49,3 +50,89 @@ def PatientFactory(
     fields.setdefault("date_of_birth", date(1960, 5, 1))
     fields.setdefault("onset_date", date(2024, 3, 1))
     return patient_create(actor="test factory", site=site, full_name=full_name, user=user, **fields)
+
+
+def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any]:
+    """One of everything care records, through the services: a course of autologous bone-marrow
+    MSC with its harvest, lot and a dose, two ALSFRS-R, spirometry, an adverse event, weight,
+    an update, a medication and a consent."""
+    from cellpath.care import services
+
+    course = services.course_start(
+        actor=actor,
+        patient=patient,
+        programme="Demo MSC programme",
+        cell_type="msc",
+        source="auto_bone_marrow",
+        route="intrathecal",
+        started_on=date(2024, 9, 2),
+    )
+    harvest = services.harvest_record(
+        actor=actor,
+        course=course,
+        collected_on=date(2024, 8, 20),
+        tissue="auto_bone_marrow",
+        reference="H-001",
+    )
+    batch = services.batch_record(
+        actor=actor,
+        course=course,
+        lot_number=f"LOT-{patient.study_id}-1",
+        harvest=harvest,
+        processed_on=date(2024, 8, 30),
+        cell_count=150_000_000,
+    )
+    dose = services.administration_record(
+        actor=actor,
+        course=course,
+        given_on=date(2024, 9, 2),
+        dose_cells=100_000_000,
+        route="intrathecal",
+        batch=batch,
+        given_by_name="Dr Test",
+    )
+    items = dict(q1=4, q2=4, q3=3, q4=3, q5a=3, q6=3, q7=3, q8=3, q9=2, q10=4, q11=4, q12=4)
+    baseline = services.alsfrs_r_record(
+        actor=actor, patient=patient, assessed_on=date(2024, 9, 2), respondent="clinic", items=items
+    )
+    later = services.alsfrs_r_record(
+        actor=actor,
+        patient=patient,
+        assessed_on=date(2024, 12, 2),
+        respondent="clinic",
+        items={**items, "q8": 2, "q9": 1},
+    )
+    spirometry = services.spirometry_record(
+        actor=actor, patient=patient, measured_on=date(2024, 9, 2), fvc_litres=Decimal("3.10")
+    )
+    event = services.adverse_event_record(
+        actor=actor,
+        patient=patient,
+        course=course,
+        description="Headache after lumbar puncture",
+        onset_date=date(2024, 9, 3),
+        grade=1,
+        serious=False,
+        related_to_procedure="probable",
+        related_to_cells="unlikely",
+        outcome="recovered",
+        resolved_date=date(2024, 9, 5),
+    )
+    weight = services.weight_record(
+        actor=actor, patient=patient, measured_on=date(2024, 9, 2), kg=Decimal("71.0")
+    )
+    update = services.update_post(
+        actor=actor, patient=patient, written_on=date(2024, 10, 1), text="Walking a little less."
+    )
+    medication = services.medication_record(
+        actor=actor, patient=patient, drug="riluzole", started_on=date(2024, 4, 1)
+    )
+    consent = services.consent_record(
+        actor=actor,
+        patient=patient,
+        purpose="treatment",
+        version="2.1",
+        given_on=date(2024, 8, 1),
+        method="written",
+    )
+    return locals()

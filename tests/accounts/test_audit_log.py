@@ -10,6 +10,7 @@ from django.urls import reverse
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
+from tests.factories import clinical_history
 
 AUDITED_MODELS = [m for m in apps.get_models() if issubclass(m, AuditedModel)]
 
@@ -56,25 +57,25 @@ def test_a_refused_record_is_not_logged_as_viewed(world, client_for) -> None:
 
 
 def test_an_update_keeps_the_old_and_the_new_value(world) -> None:
-    old_name = world.patient_a.full_name
-    patient_update(
-        actor=world.users["coordinator_a"], patient=world.patient_a, full_name="Ada Changed"
-    )
+    patient_update(actor=world.users["clinician_a"], patient=world.patient_a, onset_site="limb")
     event = events("update", object_label=world.patient_a.study_id).get()
-    assert event.changes == {"full_name": {"old": old_name, "new": "Ada Changed"}}
-    assert event.actor == world.users["coordinator_a"]
+    assert event.changes == {"onset_site": {"old": "", "new": "limb"}}
+    assert event.actor == world.users["clinician_a"]
 
 
 def test_creation_is_logged_with_every_value(world) -> None:
-    event = events("create", object_label=world.patient_a.study_id).get()
-    assert event.changes["full_name"] == {"old": None, "new": "Ada Example"}
-    assert event.changes["onset_date"]["new"] == "2024-03-01"
+    created = events("create", object_label=world.patient_a.study_id)
+    patient = created.get(object_type="care.patient")
+    identity = created.get(object_type="care.patientidentity")
+    assert patient.changes["onset_date"] == {"old": None, "new": "2024-03-01"}
+    assert identity.changes["full_name"] == {"old": None, "new": "Ada Example"}
 
 
 @pytest.mark.parametrize("model", AUDITED_MODELS, ids=lambda m: m._meta.label)
 def test_no_write_path_bypasses_the_log(model: type[models.Model], world) -> None:
+    clinical_history(world.patient_a)
     row = model.objects.first()
-    assert row is not None, f"the world fixture should create a {model._meta.label}"
+    assert row is not None, f"tests.factories.clinical_history should create a {model._meta.label}"
     with pytest.raises(UnauditedWriteError):
         row.save()
     with pytest.raises(UnauditedWriteError):

@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from cellpath.care.models import Patient
 from cellpath.care.queries import patients_visible_to
-from cellpath.care.services import patient_create, patient_delete, patient_update
+from cellpath.care.services import (
+    identity_update,
+    patient_create,
+    patient_delete,
+    patient_update,
+)
 from tests.factories import PatientFactory
 
 
@@ -59,14 +64,14 @@ def test_a_coordinator_adds_a_patient_with_a_study_id(world, client_for) -> None
         reverse("care:patient-create"),
         {
             "csrfmiddlewaretoken": token,
-            "site": world.site_a.pk,
-            "full_name": "New Person",
-            "sex": "M",
-            "date_of_birth": "1970-01-02",
-            "onset_date": "2025-06-01",
+            "identity-site": world.site_a.pk,
+            "identity-full_name": "New Person",
+            "clinical-sex": "M",
+            "clinical-date_of_birth": "1970-01-02",
+            "clinical-onset_date": "2025-06-01",
         },
     )
-    patient = Patient.objects.get(full_name="New Person")
+    patient = Patient.objects.get(identity__full_name="New Person")
     assert response.status_code == 302 and patient.study_id == "AAA-0002"
     assert patient.site == world.site_a
 
@@ -76,11 +81,15 @@ def test_a_coordinator_cannot_add_a_patient_to_another_site(world, client_for) -
     token = client.get(reverse("care:patient-create")).cookies["csrftoken"].value
     response = client.post(
         reverse("care:patient-create"),
-        {"csrfmiddlewaretoken": token, "site": world.site_b.pk, "full_name": "Sneaky"},
+        {
+            "csrfmiddlewaretoken": token,
+            "identity-site": world.site_b.pk,
+            "identity-full_name": "Sneaky",
+        },
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
-    assert not Patient.objects.filter(full_name="Sneaky").exists()
+    assert not Patient.objects.filter(identity__full_name="Sneaky").exists()
     with pytest.raises(PermissionDenied):
         patient_create(actor=world.users["coordinator_a"], site=world.site_b, full_name="Sneaky")
 
@@ -93,10 +102,10 @@ def test_bad_dates_get_clear_messages_and_save_nothing(world, client_for) -> Non
         url,
         {
             "csrfmiddlewaretoken": token,
-            "full_name": "Ada Example",
-            "date_of_birth": "1960-05-01",
-            "onset_date": "2024-03-01",
-            "diagnosis_date": "2023-01-01",
+            "identity-full_name": "Ada Example",
+            "clinical-date_of_birth": "1960-05-01",
+            "clinical-onset_date": "2024-03-01",
+            "clinical-diagnosis_date": "2023-01-01",
         },
     )
     assert response.status_code == 200
@@ -104,14 +113,20 @@ def test_bad_dates_get_clear_messages_and_save_nothing(world, client_for) -> Non
     world.patient_a.refresh_from_db()
     assert world.patient_a.diagnosis_date is None
     response = client.post(
-        url, {"csrfmiddlewaretoken": token, "full_name": "Ada", "onset_date": "not a date"}
+        url, {
+            "csrfmiddlewaretoken": token,
+            "identity-full_name": "Ada",
+            "clinical-onset_date": "not a date",
+        }
     )
     assert "Enter a valid date." in response.content.decode()
 
 
-def test_clinicians_cannot_change_records(world) -> None:
+def test_only_the_care_team_changes_records_and_only_coordinators_names(world) -> None:
     with pytest.raises(PermissionDenied):
-        patient_update(actor=world.users["clinician_a"], patient=world.patient_a, full_name="X")
+        patient_update(actor=world.users["clinician_b"], patient=world.patient_a, sex="M")
+    with pytest.raises(PermissionDenied):
+        identity_update(actor=world.users["clinician_a"], patient=world.patient_a, full_name="X")
     with pytest.raises(ValidationError):
         patient_update(
             actor=world.users["coordinator_a"], patient=world.patient_a, onset_date="2999-01-01"
@@ -123,8 +138,11 @@ def test_a_deleted_record_leaves_its_values_in_the_log(world) -> None:
 
     extra = PatientFactory(site=world.site_a, full_name="To Remove")
     patient_delete(actor=world.users["coordinator_a"], patient=extra)
-    event = AuditEvent.objects.get(action="delete", object_label=extra.study_id)
+    event = AuditEvent.objects.get(
+        action="delete", object_label=extra.study_id, object_type="care.patientidentity"
+    )
     assert event.changes["full_name"] == {"old": "To Remove", "new": None}
+    assert event.object_type == "care.patientidentity"
 
 
 def test_exported_text_cannot_run_as_a_spreadsheet_formula(world, client_for) -> None:

@@ -1,29 +1,73 @@
+"""Forms parse and validate shape; the models' clean() hold the rules, services the permissions."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
 
-from cellpath.accounts.models import Site
-from cellpath.care.models import Patient
+from cellpath.care.models import Patient, PatientIdentity
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TRI_STATE = forms.NullBooleanSelect()
+
+PATIENT_FIELDS = (
+    "sex",
+    "date_of_birth",
+    "onset_date",
+    "onset_site",
+    "diagnosis_date",
+    "el_escorial",
+    "ftd",
+    "c9orf72",
+    "sod1",
+    "other_genetics",
+    "height_cm",
+    "gastrostomy_date",
+    "niv_date",
+    "tracheostomy_date",
+    "death_date",
+)
+
+
+def date_widgets(*names: str) -> dict[str, forms.Widget]:
+    return dict.fromkeys(names, DATE)
 
 
 class PatientForm(forms.ModelForm):
-    """Shape only; the model's clean() holds the date rules, the service the permissions."""
-
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), label="Site")
-
     class Meta:
         model = Patient
-        fields = ["site", "full_name", "sex", "date_of_birth", "onset_date", "diagnosis_date"]
-        widgets = {"date_of_birth": DATE, "onset_date": DATE, "diagnosis_date": DATE}
+        fields = PATIENT_FIELDS
+        widgets = {
+            **date_widgets(
+                "date_of_birth",
+                "onset_date",
+                "diagnosis_date",
+                "gastrostomy_date",
+                "niv_date",
+                "tracheostomy_date",
+                "death_date",
+            ),
+            "ftd": TRI_STATE,
+            "c9orf72": TRI_STATE,
+            "sod1": TRI_STATE,
+        }
+
+
+class IdentityForm(forms.ModelForm):
+    class Meta:
+        model = PatientIdentity
+        fields = ["full_name", "email", "phone"]
+
+
+class NewPatientForm(IdentityForm):
+    """Identity, the site, and the clinical record in one form (coordinators only)."""
+
+    site = forms.ModelChoiceField(queryset=None, label="Site")
 
     def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
-        if self.instance.pk:
-            del self.fields["site"]
-        elif sites.count() == 1:
+        if sites.count() == 1:
             self.fields["site"].initial = sites.first()
+        self.order_fields(["site", "full_name", "email", "phone"])

@@ -19,9 +19,9 @@ def patients_visible_to(user: User) -> QuerySet[Patient]:
     """The one place that decides which patient rows a user may see."""
     staff_sites = site_ids_for(user, PATIENT_DATA_ROLES)
     if staff_sites:
-        return Patient.objects.filter(site_id__in=staff_sites).select_related("site")
+        return Patient.objects.filter(site_id__in=staff_sites).select_related("site", "identity")
     if user.is_authenticated and Role.PATIENT in user.roles:
-        return Patient.objects.filter(user=user).select_related("site")
+        return Patient.objects.filter(user=user).select_related("site", "identity")
     return Patient.objects.none()
 
 
@@ -42,7 +42,7 @@ def patient_get(*, user: User, pk: int) -> Patient | None:
 
 def patient_own(*, user: User) -> Patient | None:
     """The patient's own record, for their home page."""
-    patient = Patient.objects.filter(user=user).select_related("site").first()
+    patient = Patient.objects.filter(user=user).select_related("site", "identity").first()
     if patient is not None:
         record_view(user, patient)
     return patient

@@ -1,10 +1,11 @@
-"""Patient pages. Views parse and render; queries scope and audit; services write."""
+"""Patient record pages. Views parse and render; queries scope and audit; services write."""
 
 from __future__ import annotations
 
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,15 +15,23 @@ from cellpath.accounts.access import role_required
 from cellpath.accounts.queries import site_list
 from cellpath.accounts.roles import Role
 from cellpath.care import queries, services
-from cellpath.care.forms import PatientForm
+from cellpath.care.forms import IdentityForm, NewPatientForm, PatientForm
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
 
 
-def _csv_cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """Neutralise spreadsheet formulas in exported text (OWASP CSV injection)."""
     text = "" if value is None else str(value)
     return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def form_errors_from(error: ValidationError, *forms_: object) -> None:
+    """Put a model's validation errors next to the fields of whichever form shows them."""
+    for field, messages_ in error.message_dict.items():
+        target = next((f for f in forms_ if field in f.fields), forms_[0])  # type: ignore[attr-defined]
+        for message in messages_:
+            target.add_error(field if field in target.fields else None, message)  # type: ignore[attr-defined]
 
 
 @role_required(*STAFF)
@@ -42,15 +51,14 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = queries.patient_get(user=request.user, pk=pk)
     if patient is None:
         raise Http404
+    is_team = patient.site_id in {s.pk for s in site_list(user=request.user, roles=list(STAFF))}
     return render(
         request,
         "care/patient_detail.html",
         {
             "patient": patient,
             "show_identity": queries.identity_visibility(request.user)(patient),
-            "can_edit": site_list(user=request.user, roles=[Role.COORDINATOR])
-            .filter(pk=patient.site_id)
-            .exists(),
+            "can_edit": is_team,
         },
     )
 
@@ -59,33 +67,65 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
     sites = site_list(user=request.user, roles=[Role.COORDINATOR])
-    form = PatientForm(request.POST or None, sites=sites)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        patient = services.patient_create(actor=request.user, **data)
-        messages.success(request, f"Patient {patient.study_id} added.")
-        return redirect("care:patient-detail", pk=patient.pk)
-    return render(request, "care/patient_form.html", {"form": form, "title": "Add a patient"})
+    identity_form = NewPatientForm(request.POST or None, sites=sites, prefix="identity")
+    clinical_form = PatientForm(request.POST or None, prefix="clinical")
+    if request.method == "POST" and identity_form.is_valid() and clinical_form.is_valid():
+        try:
+            patient = services.patient_create(
+                actor=request.user,
+                **identity_form.cleaned_data,
+                **{name: clinical_form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            form_errors_from(error, clinical_form, identity_form)
+        else:
+            messages.success(request, f"Patient {patient.study_id} added.")
+            return redirect("care:patient-detail", pk=patient.pk)
+    return render(
+        request,
+        "care/patient_form.html",
+        {"forms": [identity_form, clinical_form], "title": "Add a patient"},
+    )
 
 
-@role_required(Role.COORDINATOR)
+@role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clinical facts for the care team; names and contact details for coordinators only."""
     patient = queries.patient_get(user=request.user, pk=pk)
-    coordinator_sites = site_list(user=request.user, roles=[Role.COORDINATOR])
-    if patient is None or not coordinator_sites.filter(pk=patient.site_id).exists():
+    if (
+        patient is None
+        or not site_list(user=request.user, roles=list(STAFF)).filter(pk=patient.site_id).exists()
+    ):
         raise Http404
-    form = PatientForm(request.POST or None, instance=patient, sites=coordinator_sites)
-    if request.method == "POST" and form.is_valid():
-        services.patient_update(
-            actor=request.user,
-            patient=patient,
-            **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
-        )
-        messages.success(request, f"Patient {patient.study_id} saved.")
-        return redirect("care:patient-detail", pk=patient.pk)
+    edits_identity = (
+        queries.identity_visibility(request.user)(patient) and patient.user_id != request.user.pk
+    )
+    data = request.POST or None
+    clinical_form = PatientForm(data, instance=patient, prefix="clinical")
+    forms_ = [clinical_form]
+    identity_form = None
+    if edits_identity:
+        identity_form = IdentityForm(data, instance=patient.identity, prefix="identity")
+        forms_.insert(0, identity_form)
+    if request.method == "POST" and all(f.is_valid() for f in forms_):
+        try:
+            if identity_form is not None:
+                services.identity_update(
+                    actor=request.user, patient=patient, **identity_form.cleaned_data
+                )
+            services.patient_update(
+                actor=request.user,
+                patient=patient,
+                **{name: clinical_form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            form_errors_from(error, *forms_)
+        else:
+            messages.success(request, f"Patient {patient.study_id} saved.")
+            return redirect("care:patient-detail", pk=patient.pk)
     return render(
-        request, "care/patient_form.html", {"form": form, "title": f"Edit {patient.study_id}"}
+        request, "care/patient_form.html", {"forms": forms_, "title": f"Edit {patient.study_id}"}
     )
 
 
@@ -96,22 +136,12 @@ def patient_export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cellpath-patients-{stamp}.csv"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["study_id", "site", "full_name", "sex", "date_of_birth", "onset_date", "diagnosis_date"]
-    )
+    columns = ["study_id", "site", "full_name", *services.EDITABLE_FIELDS]
+    writer.writerow(columns)
     shows_identity = queries.identity_visibility(request.user)
     for p in queries.patient_export(user=request.user):
-        name = p.full_name if shows_identity(p) else ""
-        writer.writerow(
-            _csv_cell(v)
-            for v in (
-                p.study_id,
-                p.site.code,
-                name,
-                p.sex,
-                p.date_of_birth,
-                p.onset_date,
-                p.diagnosis_date,
-            )
-        )
+        name = p.identity.full_name if shows_identity(p) else ""
+        values = [p.study_id, p.site.code.upper(), name]
+        values += [getattr(p, field) for field in services.EDITABLE_FIELDS]
+        writer.writerow(csv_cell(v) for v in values)
     return response

@@ -120,7 +120,7 @@ def load(today: date | None = None) -> list[DemoSignIn]:
     for code, names in PATIENT_NAMES.items():
         for index, full_name in enumerate(names):
             dates = _dates(rng, today)
-            if Patient.objects.filter(site=sites[code], full_name=full_name).exists():
+            if Patient.objects.filter(site=sites[code], identity__full_name=full_name).exists():
                 continue
             portal_user = (
                 users["patient@demo.cellpath.test"] if code == "riv" and index == 0 else None

@@ -1,0 +1,35 @@
+"""Care data: the patient record, treatment courses, the follow-up schedule and assessments.
+
+Every model here holds health data: it inherits `AuditedModel` (writes only through services,
+each logged with old and new values) and belongs to one site through its patient.
+"""
+
+from cellpath.care.models.assessments import (
+    AdverseEvent,
+    AlsfrsR,
+    PatientUpdate,
+    Spirometry,
+    Weight,
+)
+from cellpath.care.models.followup import FollowUpPlan, PlanTimepoint, Visit
+from cellpath.care.models.patient import Consent, Medication, Patient, PatientIdentity
+from cellpath.care.models.treatment import Administration, Batch, Harvest, TreatmentCourse
+
+__all__ = [
+    "Administration",
+    "AdverseEvent",
+    "AlsfrsR",
+    "Batch",
+    "Consent",
+    "FollowUpPlan",
+    "Harvest",
+    "Medication",
+    "Patient",
+    "PatientIdentity",
+    "PatientUpdate",
+    "PlanTimepoint",
+    "Spirometry",
+    "TreatmentCourse",
+    "Visit",
+    "Weight",
+]

@@ -1,0 +1,279 @@
+"""Assessments: ALSFRS-R, spirometry, adverse events, weight and the patient's own updates.
+
+Measurements are stored once, as entered; every derived figure (ALSFRS-R total and subscores,
+FVC % predicted, stages, slopes) is computed by `cellpath.outcomes` when shown.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.models import User
+from cellpath.care.models.patient import Patient, _not_future
+
+ITEM = [MinValueValidator(0), MaxValueValidator(4)]
+ITEM_NAMES = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q10", "q11", "q12")
+
+
+class Respondent(models.TextChoices):
+    CLINIC = "clinic", "Rated in clinic"
+    PHONE = "phone", "Rated by telephone"
+    SELF = "self", "Self-reported by the patient or caregiver"
+
+
+class PatientAssessment(AuditedModel):
+    """Shared fields: whose assessment, at which visit, who entered it."""
+
+    audit_site_path = "patient.site_id"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(
+        "care.Visit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def audit_label(self) -> str:
+        return self.patient.study_id
+
+    def _visit_errors(self, day_field: str) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        _not_future(errors, self, day_field)
+        day = getattr(self, day_field)
+        onset = self.patient.onset_date if self.patient_id else None
+        if day and onset and day < onset:
+            errors[day_field] = "This date is before symptom onset."
+        if self.visit_id and self.visit.patient_id != self.patient_id:
+            errors["visit"] = "This visit belongs to another patient."
+        return errors
+
+
+class AlsfrsR(PatientAssessment):
+    """One ALSFRS-R (Cedarbaum et al., J Neurol Sci 1999;169:13–21): 12 items scored 0–4.
+
+    Item 5 is answered as 5a (no gastrostomy) or 5b (with gastrostomy), never both. The total
+    is never typed: `cellpath.outcomes.alsfrs.score_alsfrs_r` computes it.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alsfrs")
+    assessed_on = models.DateField("assessed on")
+    respondent = models.CharField("answered", max_length=10, choices=Respondent.choices)
+    q1 = models.PositiveSmallIntegerField("1. Speech", validators=ITEM)
+    q2 = models.PositiveSmallIntegerField("2. Salivation", validators=ITEM)
+    q3 = models.PositiveSmallIntegerField("3. Swallowing", validators=ITEM)
+    q4 = models.PositiveSmallIntegerField("4. Handwriting", validators=ITEM)
+    q5a = models.PositiveSmallIntegerField(
+        "5a. Cutting food and handling utensils", null=True, blank=True, validators=ITEM
+    )
+    q5b = models.PositiveSmallIntegerField(
+        "5b. Cutting food and handling utensils (with gastrostomy)",
+        null=True,
+        blank=True,
+        validators=ITEM,
+    )
+    q6 = models.PositiveSmallIntegerField("6. Dressing and hygiene", validators=ITEM)
+    q7 = models.PositiveSmallIntegerField("7. Turning in bed", validators=ITEM)
+    q8 = models.PositiveSmallIntegerField("8. Walking", validators=ITEM)
+    q9 = models.PositiveSmallIntegerField("9. Climbing stairs", validators=ITEM)
+    q10 = models.PositiveSmallIntegerField("10. Dyspnoea (R1)", validators=ITEM)
+    q11 = models.PositiveSmallIntegerField("11. Orthopnoea (R2)", validators=ITEM)
+    q12 = models.PositiveSmallIntegerField("12. Respiratory insufficiency (R3)", validators=ITEM)
+
+    class Meta:
+        ordering = ["assessed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "assessed_on"],
+                name="one_alsfrs_r_per_patient_per_day",
+                violation_error_message="There is already an ALSFRS-R for this day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ALSFRS-R {self.assessed_on}"
+
+    def items(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in ITEM_NAMES}
+
+    def clean(self) -> None:
+        errors = self._visit_errors("assessed_on")
+        if (self.q5a is None) == (self.q5b is None):
+            errors["q5a"] = "Answer item 5 once: 5a without a gastrostomy, 5b with one."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Spirometry(PatientAssessment):
+    """Forced (and slow) vital capacity. % predicted is computed from height, age and sex with
+    the recorded reference equation (GLI-2012, Quanjer 2012; NHANES III, Hankinson 1999);
+    a % entered from an outside report is kept as entered."""
+
+    class Equation(models.TextChoices):
+        GLI_2012 = "gli2012", "GLI-2012 (Quanjer 2012)"
+        NHANES_III = "nhanes3", "NHANES III (Hankinson 1999)"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="spirometry")
+    measured_on = models.DateField("measured on")
+    fvc_litres = models.DecimalField(
+        "FVC (litres)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(10)],
+    )
+    fvc_percent_entered = models.DecimalField(
+        "FVC % predicted (from a report)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    svc_litres = models.DecimalField(
+        "SVC (litres)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1), MaxValueValidator(10)],
+    )
+    equation = models.CharField(
+        "reference equation", max_length=10, choices=Equation.choices, default=Equation.GLI_2012
+    )
+
+    class Meta:
+        ordering = ["measured_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "measured_on"],
+                name="one_spirometry_per_patient_per_day",
+                violation_error_message="There is already a spirometry for this day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Spirometry {self.measured_on}"
+
+    def clean(self) -> None:
+        errors = self._visit_errors("measured_on")
+        if self.fvc_litres is None and self.fvc_percent_entered is None and self.svc_litres is None:
+            errors["fvc_litres"] = "Enter FVC in litres, FVC % predicted, or SVC."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Relatedness(models.TextChoices):
+    UNRELATED = "unrelated", "Not related"
+    UNLIKELY = "unlikely", "Unlikely"
+    POSSIBLE = "possible", "Possibly"
+    PROBABLE = "probable", "Probably"
+    DEFINITE = "definite", "Definitely"
+
+
+class AdverseEvent(PatientAssessment):
+    """An adverse event, graded with CTCAE v5 (1 mild … 5 death)."""
+
+    class Outcome(models.TextChoices):
+        RECOVERED = "recovered", "Recovered"
+        RECOVERING = "recovering", "Recovering"
+        NOT_RECOVERED = "not_recovered", "Not recovered"
+        SEQUELAE = "sequelae", "Recovered with lasting effects"
+        FATAL = "fatal", "Fatal"
+        UNKNOWN = "unknown", "Unknown"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adverse_events")
+    course = models.ForeignKey(
+        "care.TreatmentCourse",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+    )
+    description = models.TextField()
+    onset_date = models.DateField("started on")
+    resolved_date = models.DateField("resolved on", null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        "CTCAE grade", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    serious = models.BooleanField("serious adverse event")
+    related_to_procedure = models.CharField(
+        "related to the procedure", max_length=10, choices=Relatedness.choices
+    )
+    related_to_cells = models.CharField(
+        "related to the cells", max_length=10, choices=Relatedness.choices
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    action_taken = models.CharField("action taken", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-onset_date"]
+
+    def __str__(self) -> str:
+        return f"{'Serious a' if self.serious else 'A'}dverse event {self.onset_date}"
+
+    def clean(self) -> None:
+        errors = self._visit_errors("onset_date")
+        _not_future(errors, self, "resolved_date")
+        if self.resolved_date and self.onset_date and self.resolved_date < self.onset_date:
+            errors["resolved_date"] = "An event cannot resolve before it started."
+        if self.grade == 5 and self.outcome != self.Outcome.FATAL:
+            errors["outcome"] = "A grade 5 event is fatal by definition (CTCAE v5)."
+        if self.grade == 5 and not self.serious:
+            errors["serious"] = "A fatal event is a serious adverse event."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def open(self) -> bool:
+        return self.resolved_date is None and self.outcome != self.Outcome.FATAL
+
+
+class Weight(PatientAssessment):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="weights")
+    measured_on = models.DateField("measured on")
+    kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(20), MaxValueValidator(300)],
+    )
+
+    class Meta:
+        ordering = ["measured_on"]
+
+    def __str__(self) -> str:
+        return f"{self.kg} kg on {self.measured_on}"
+
+    def clean(self) -> None:
+        errors = self._visit_errors("measured_on")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PatientUpdate(PatientAssessment):
+    """'How are you doing?' in the patient's (or caregiver's, or coordinator's) own words."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="updates")
+    written_on = models.DateField("date")
+    text = models.TextField("how are you doing?", max_length=4000)
+
+    class Meta:
+        ordering = ["-written_on", "-entered_at"]
+
+    def __str__(self) -> str:
+        return f"Update {self.written_on}"
+
+    def clean(self) -> None:
+        errors = self._visit_errors("written_on")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,213 @@
+"""The patient record: clinical facts under a study ID, identity kept in its own table."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.models import Site, User
+
+
+def _not_future(errors: dict[str, str], instance: models.Model, *names: str) -> None:
+    today = timezone.localdate()
+    for name in names:
+        value = getattr(instance, name)
+        if value and value > today:
+            errors[name] = "This date is in the future."
+
+
+class Patient(AuditedModel):
+    """A person followed by a site, known on clinical pages by a pseudonymous study ID.
+
+    Names and contact details live in `PatientIdentity` (GDPR Art. 4(5) pseudonymisation):
+    clinicians and reports work on this table only.
+    """
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    class OnsetSite(models.TextChoices):
+        BULBAR = "bulbar", "Bulbar"
+        LIMB = "limb", "Limb"
+        RESPIRATORY = "respiratory", "Respiratory"
+        OTHER = "other", "Other"
+
+    class ElEscorial(models.TextChoices):
+        """Revised El Escorial categories (Brooks et al., ALS 2000)."""
+
+        DEFINITE = "definite", "Definite"
+        PROBABLE = "probable", "Probable"
+        PROBABLE_LAB = "probable_laboratory_supported", "Probable, laboratory-supported"
+        POSSIBLE = "possible", "Possible"
+        SUSPECTED = "suspected", "Suspected"
+
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patients")
+    study_id = models.CharField("study ID", max_length=20, unique=True, editable=False)
+    user = models.OneToOneField(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="patient_record",
+        help_text="The patient's own sign-in, if they use the patient portal.",
+    )
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    onset_date = models.DateField("symptom onset", null=True, blank=True)
+    onset_site = models.CharField(
+        "site of onset", max_length=12, choices=OnsetSite.choices, blank=True
+    )
+    diagnosis_date = models.DateField("diagnosis", null=True, blank=True)
+    el_escorial = models.CharField(
+        "El Escorial category", max_length=32, choices=ElEscorial.choices, blank=True
+    )
+    ftd = models.BooleanField("frontotemporal dementia", null=True, blank=True)
+    c9orf72 = models.BooleanField("C9orf72 repeat expansion", null=True, blank=True)
+    sod1 = models.BooleanField("SOD1 variant", null=True, blank=True)
+    other_genetics = models.CharField("other genetic findings", max_length=200, blank=True)
+    height_cm = models.DecimalField(
+        "height (cm)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(100), MaxValueValidator(230)],
+    )
+    gastrostomy_date = models.DateField("gastrostomy", null=True, blank=True)
+    niv_date = models.DateField("non-invasive ventilation started", null=True, blank=True)
+    tracheostomy_date = models.DateField("tracheostomy", null=True, blank=True)
+    death_date = models.DateField("death", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["study_id"]
+
+    def __str__(self) -> str:
+        return self.study_id
+
+    def audit_label(self) -> str:
+        return self.study_id
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_future(
+            errors,
+            self,
+            "date_of_birth",
+            "onset_date",
+            "diagnosis_date",
+            "gastrostomy_date",
+            "niv_date",
+            "tracheostomy_date",
+            "death_date",
+        )
+        if self.date_of_birth and self.onset_date and self.onset_date < self.date_of_birth:
+            errors["onset_date"] = "Symptom onset cannot be before the date of birth."
+        if self.onset_date and self.diagnosis_date and self.diagnosis_date < self.onset_date:
+            errors["diagnosis_date"] = "Diagnosis cannot be before symptom onset."
+        if self.death_date and self.onset_date and self.death_date < self.onset_date:
+            errors["death_date"] = "Death cannot be before symptom onset."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PatientIdentity(AuditedModel):
+    """Who the patient is. Seen by the site's coordinators and the patient; erased on request."""
+
+    audit_site_path = "patient.site_id"
+
+    patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="identity")
+    full_name = models.CharField("full name", max_length=200)
+    email = models.EmailField("e-mail address", blank=True)
+    phone = models.CharField("telephone", max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"Identity of {self.patient_id}"
+
+    def audit_label(self) -> str:
+        return self.patient.study_id
+
+
+class Medication(AuditedModel):
+    """An ALS medication taken over a period (riluzole, edaravone, others)."""
+
+    audit_site_path = "patient.site_id"
+
+    class Drug(models.TextChoices):
+        RILUZOLE = "riluzole", "Riluzole"
+        EDARAVONE = "edaravone", "Edaravone"
+        TOFERSEN = "tofersen", "Tofersen"
+        OTHER = "other", "Other"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
+    drug = models.CharField(max_length=20, choices=Drug.choices)
+    other_name = models.CharField("name (if other)", max_length=100, blank=True)
+    started_on = models.DateField("started", null=True, blank=True)
+    stopped_on = models.DateField("stopped", null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "drug"]
+
+    def __str__(self) -> str:
+        return self.other_name if self.drug == self.Drug.OTHER else self.get_drug_display()
+
+    def audit_label(self) -> str:
+        return self.patient.study_id
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_future(errors, self, "started_on", "stopped_on")
+        if self.drug == self.Drug.OTHER and not self.other_name:
+            errors["other_name"] = "Give the medication's name."
+        if self.started_on and self.stopped_on and self.stopped_on < self.started_on:
+            errors["stopped_on"] = "The stop date cannot be before the start date."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Consent(AuditedModel):
+    """Consent for one purpose and document version; withdrawal keeps the record (GDPR Art. 7)."""
+
+    audit_site_path = "patient.site_id"
+
+    class Purpose(models.TextChoices):
+        TREATMENT = "treatment", "Treatment and follow-up"
+        RESEARCH = "research", "Use of data in research"
+        CONTACT = "contact", "Contact by e-mail and reminders"
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", "Signed on paper"
+        ELECTRONIC = "electronic", "Electronically"
+        VERBAL = "verbal", "Verbally, witnessed"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    version = models.CharField("document version", max_length=20)
+    given_on = models.DateField("given on")
+    method = models.CharField("how given", max_length=20, choices=Method.choices)
+    withdrawn_on = models.DateField("withdrawn on", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} v{self.version}"
+
+    def audit_label(self) -> str:
+        return self.patient.study_id
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        _not_future(errors, self, "given_on", "withdrawn_on")
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            errors["withdrawn_on"] = "Consent cannot be withdrawn before it was given."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_on is None

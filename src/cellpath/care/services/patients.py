@@ -1,0 +1,151 @@
+"""Patient records, identity, medications and consent."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from cellpath.accounts.audit import Actor, audited_delete, audited_save
+from cellpath.accounts.models import Site, User
+from cellpath.accounts.roles import Role
+from cellpath.care.models import Consent, Medication, Patient, PatientIdentity
+from cellpath.care.services.permissions import require_role_at_site
+
+EDITABLE_FIELDS = (
+    "sex",
+    "date_of_birth",
+    "onset_date",
+    "onset_site",
+    "diagnosis_date",
+    "el_escorial",
+    "ftd",
+    "c9orf72",
+    "sod1",
+    "other_genetics",
+    "height_cm",
+    "gastrostomy_date",
+    "niv_date",
+    "tracheostomy_date",
+    "death_date",
+)
+CLINICAL_WRITERS = (Role.COORDINATOR, Role.CLINICIAN)
+
+
+def _require_coordinator(actor: Actor, site_id: int) -> None:
+    require_role_at_site(
+        actor, site_id, [Role.COORDINATOR], "Only coordinators of this site can do this."
+    )
+
+
+def _next_study_id(site: Site) -> str:
+    number = Patient.objects.filter(site=site).count() + 1
+    while Patient.objects.filter(study_id=f"{site.code.upper()}-{number:04d}").exists():
+        number += 1
+    return f"{site.code.upper()}-{number:04d}"
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    actor: Actor,
+    site: Site,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    user: User | None = None,
+    **clinical: Any,
+) -> Patient:
+    """A new record with its identity; the study ID is the site code and a number."""
+    _require_coordinator(actor, site.pk)
+    unknown = set(clinical) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown patient fields: {', '.join(sorted(unknown))}")
+    patient = audited_save(
+        Patient(site=site, study_id=_next_study_id(site), user=user, **clinical), actor=actor
+    )
+    audited_save(
+        PatientIdentity(patient=patient, full_name=full_name, email=email, phone=phone),
+        actor=actor,
+    )
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
+    """Clinical facts: coordinators and clinicians of the patient's site."""
+    require_role_at_site(
+        actor, patient.site_id, CLINICAL_WRITERS, "Only this patient's care team can do this."
+    )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    return audited_save(patient, actor=actor)
+
+
+@transaction.atomic
+def identity_update(
+    *, actor: Actor, patient: Patient, full_name: str, email: str = "", phone: str = ""
+) -> PatientIdentity:
+    _require_coordinator(actor, patient.site_id)
+    identity = PatientIdentity.objects.get(patient=patient)
+    identity.full_name, identity.email, identity.phone = full_name, email, phone
+    return audited_save(identity, actor=actor)
+
+
+@transaction.atomic
+def patient_delete(*, actor: Actor, patient: Patient) -> None:
+    """Only a record with nothing recorded against it can be deleted (a mistaken entry)."""
+    _require_coordinator(actor, patient.site_id)
+    identity = PatientIdentity.objects.filter(patient=patient).first()
+    if identity is not None:
+        audited_delete(identity, actor=actor)
+    audited_delete(patient, actor=actor)
+
+
+@transaction.atomic
+def medication_record(
+    *,
+    actor: Actor,
+    patient: Patient,
+    drug: str,
+    other_name: str = "",
+    started_on: date | None = None,
+    stopped_on: date | None = None,
+) -> Medication:
+    require_role_at_site(
+        actor, patient.site_id, CLINICAL_WRITERS, "Only this patient's care team can do this."
+    )
+    return audited_save(
+        Medication(
+            patient=patient,
+            drug=drug,
+            other_name=other_name,
+            started_on=started_on,
+            stopped_on=stopped_on,
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def consent_record(
+    *, actor: Actor, patient: Patient, purpose: str, version: str, given_on: date, method: str
+) -> Consent:
+    _require_coordinator(actor, patient.site_id)
+    return audited_save(
+        Consent(
+            patient=patient, purpose=purpose, version=version, given_on=given_on, method=method
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: date) -> Consent:
+    _require_coordinator(actor, consent.patient.site_id)
+    consent.withdrawn_on = withdrawn_on
+    return audited_save(consent, actor=actor)

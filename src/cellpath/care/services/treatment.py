@@ -1,0 +1,132 @@
+"""Treatment courses, harvests, processed lots and administrations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+
+from cellpath.accounts.audit import Actor, audited_save
+from cellpath.accounts.models import User
+from cellpath.accounts.roles import Role
+from cellpath.care.models import (
+    Administration,
+    Batch,
+    FollowUpPlan,
+    Harvest,
+    Patient,
+    TreatmentCourse,
+)
+from cellpath.care.services.followup import visits_schedule
+from cellpath.care.services.permissions import actor_user, require_role_at_site
+
+TREATING = (Role.COORDINATOR, Role.CLINICIAN)
+
+
+def _require_team(actor: Actor, patient: Patient) -> None:
+    require_role_at_site(
+        actor, patient.site_id, TREATING, "Only this patient's care team can record treatment."
+    )
+
+
+@transaction.atomic
+def course_start(
+    *,
+    actor: Actor,
+    patient: Patient,
+    programme: str,
+    cell_type: str,
+    source: str,
+    route: str,
+    started_on: date,
+    product: str = "",
+    planned_schedule: str = "",
+    follow_up_plan: FollowUpPlan | None = None,
+) -> TreatmentCourse:
+    """Start a course (numbered after the patient's earlier ones) and schedule its follow-up."""
+    _require_team(actor, patient)
+    plan = follow_up_plan or FollowUpPlan.objects.get(is_default=True)
+    last = TreatmentCourse.objects.filter(patient=patient).aggregate(n=Max("number"))["n"] or 0
+    course = audited_save(
+        TreatmentCourse(
+            patient=patient,
+            number=last + 1,
+            programme=programme,
+            product=product,
+            cell_type=cell_type,
+            source=source,
+            route=route,
+            planned_schedule=planned_schedule,
+            started_on=started_on,
+            follow_up_plan=plan,
+        ),
+        actor=actor,
+    )
+    visits_schedule(actor=actor, course=course)
+    return course
+
+
+@transaction.atomic
+def harvest_record(
+    *, actor: Actor, course: TreatmentCourse, collected_on: date, tissue: str, reference: str
+) -> Harvest:
+    _require_team(actor, course.patient)
+    return audited_save(
+        Harvest(course=course, collected_on=collected_on, tissue=tissue, reference=reference),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def batch_record(
+    *,
+    actor: Actor,
+    course: TreatmentCourse,
+    lot_number: str,
+    harvest: Harvest | None = None,
+    processed_on: date | None = None,
+    cell_count: int | None = None,
+    viability_percent: float | None = None,
+) -> Batch:
+    _require_team(actor, course.patient)
+    return audited_save(
+        Batch(
+            course=course,
+            harvest=harvest,
+            lot_number=lot_number,
+            processed_on=processed_on,
+            cell_count=cell_count,
+            viability_percent=viability_percent,
+        ),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def administration_record(
+    *,
+    actor: Actor,
+    course: TreatmentCourse,
+    given_on: date,
+    dose_cells: int,
+    route: str,
+    batch: Batch | None = None,
+    body_site: str = "",
+    given_by_name: str = "",
+) -> Administration:
+    _require_team(actor, course.patient)
+    user: User | None = actor_user(actor)
+    return audited_save(
+        Administration(
+            course=course,
+            batch=batch,
+            given_on=given_on,
+            dose_cells=dose_cells,
+            route=route,
+            body_site=body_site,
+            given_by=user,
+            given_by_name=given_by_name or (user.full_name or user.email if user else ""),
+        ),
+        actor=actor,
+    )
