@@ -1,0 +1,1 @@
+"""Care pages, one module per area: records, progression, data entry, dashboard, portal."""
