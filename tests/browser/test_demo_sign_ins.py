@@ -22,7 +22,7 @@ HOME_HEADINGS = {
 
 @pytest.fixture
 def demo_site(transactional_db, live_server):
-    demo.load()
+    demo.load(clinical_histories=False)
     return live_server.url
 
 

@@ -28,7 +28,7 @@ def test_the_demo_loads_once_and_prints_a_sign_in_per_role(tmp_path: Path) -> No
     for role in ("patient", "coordinator", "clinician", "administrator"):
         assert f"  {role} " in first.stdout
     counts = _counts(tmp_path)
-    assert counts == "5 2 5 10"
+    assert counts == "5 2 5 40"
     assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
     assert _counts(tmp_path) == counts
 

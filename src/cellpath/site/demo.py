@@ -19,6 +19,8 @@ from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.accounts.services import membership_grant, site_create, user_create
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create
+from cellpath.site import demo_histories
+from cellpath.site.demo_histories import synthetic_patients
 
 ACTOR = "demo loader"
 
@@ -57,26 +59,53 @@ SIGN_INS = [
 ]
 
 # Invented people: any likeness to a real person is accidental.
-PATIENT_NAMES = {
-    "riv": [
-        "Ana Ferreira (demo)",
-        "Tomás Rivera (demo)",
-        "Mei Lin (demo)",
-        "Samuel Okafor (demo)",
-        "Greta Lindqvist (demo)",
-        "Yusuf Demir (demo)",
-    ],
-    "nfd": [
-        "Claire Dubois (demo)",
-        "Ravi Menon (demo)",
-        "Hannah Weiss (demo)",
-        "Jonas Berg (demo)",
-    ],
-}
+FIRST_NAMES = [
+    "Ana",
+    "Tomás",
+    "Mei",
+    "Samuel",
+    "Greta",
+    "Yusuf",
+    "Claire",
+    "Ravi",
+    "Hannah",
+    "Jonas",
+    "Amara",
+    "Piotr",
+    "Lucía",
+    "Kenji",
+    "Fatima",
+    "Oskar",
+    "Nadia",
+    "Emeka",
+    "Ingrid",
+    "Mateo",
+]
+LAST_NAMES = [
+    "Ferreira",
+    "Rivera",
+    "Lin",
+    "Okafor",
+    "Lindqvist",
+    "Demir",
+    "Dubois",
+    "Menon",
+    "Weiss",
+    "Berg",
+    "Nwosu",
+    "Kowalski",
+    "Moreno",
+    "Sato",
+    "Haddad",
+    "Nilsson",
+    "Petrova",
+    "Eze",
+]
+PATIENTS_PER_SITE = {"riv": 24, "nfd": 16}
 
 
 def _dates(rng: random.Random, today: date) -> dict[str, object]:
-    """Plausible dates: onset at 45–70 years of age, diagnosis 8–16 months after onset."""
+    """Plausible dates without a history: onset at 45–70 years, diagnosis 8–16 months later."""
     onset = today - timedelta(days=rng.randint(300, 1400))
     birth = onset - timedelta(days=int(365.25 * rng.uniform(45, 70)))
     diagnosis = min(onset + timedelta(days=rng.randint(240, 480)), today)
@@ -88,9 +117,18 @@ def _dates(rng: random.Random, today: date) -> dict[str, object]:
     }
 
 
+def demo_name(index: int) -> str:
+    first = FIRST_NAMES[index % len(FIRST_NAMES)]
+    last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+    return f"{first} {last} (demo)"
+
+
 @transaction.atomic
-def load(today: date | None = None) -> list[DemoSignIn]:
-    """Create whatever of the demo is missing; running it again changes nothing."""
+def load(today: date | None = None, *, clinical_histories: bool = True) -> list[DemoSignIn]:
+    """Create whatever of the demo is missing; running it again changes nothing.
+
+    `clinical_histories=False` creates the records without their follow-up (faster, for tests
+    that only sign in)."""
     today = today or date.today()
     sites = {}
     for name, code, kind, city in SITES:
@@ -117,15 +155,31 @@ def load(today: date | None = None) -> list[DemoSignIn]:
         users[sign_in.email] = user
 
     rng = random.Random(20261125)
-    for code, names in PATIENT_NAMES.items():
-        for index, full_name in enumerate(names):
-            dates = _dates(rng, today)
+    total = sum(PATIENTS_PER_SITE.values())
+    cohort = synthetic_patients(total, today=today) if clinical_histories else []
+    index = 0
+    for code, count in PATIENTS_PER_SITE.items():
+        for _ in range(count):
+            full_name = demo_name(index)
+            synthetic = cohort[index] if cohort else None
+            index += 1
             if Patient.objects.filter(site=sites[code], identity__full_name=full_name).exists():
                 continue
-            portal_user = (
-                users["patient@demo.cellpath.test"] if code == "riv" and index == 0 else None
+            portal = code == "riv" and index == 1
+            clinical = synthetic.clinical if synthetic else _dates(rng, today)
+            patient = patient_create(
+                actor=ACTOR,
+                site=sites[code],
+                full_name=full_name,
+                email=f"patient{index}@demo.cellpath.test",
+                user=users["patient@demo.cellpath.test"] if portal else None,
+                **clinical,
             )
-            patient_create(
-                actor=ACTOR, site=sites[code], full_name=full_name, user=portal_user, **dates
-            )
+            if synthetic is None:
+                continue
+            if portal:  # the portal demo: alive, treated 6 months ago, a visit due now
+                synthetic = demo_histories.due_now(synthetic, today=today)
+            demo_histories.add_history(patient, synthetic, actor=ACTOR, rng=rng, today=today)
+            if code == "riv" and index == 3 and patient.courses.exists():
+                demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
     return SIGN_INS

@@ -1,0 +1,243 @@
+"""Clinical histories for the demo patients, drawn from the outcomes engine's synthetic cohort.
+
+Invented data for showing Cellpath, never for conclusions: ALSFRS-R visits every ~2 months,
+gastrostomy, NIV and deaths as the generator models them; for treated patients a course of
+autologous bone-marrow MSC (harvest → lot → three intrathecal doses), its follow-up schedule,
+a few adverse events (one serious), self-reports and updates.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import numpy as np
+
+from cellpath.accounts.audit import Actor
+from cellpath.care import services
+from cellpath.care.models import Patient
+from cellpath.care.models.assessments import ITEM_NAMES
+from cellpath.outcomes.synthetic import synthetic_cohort
+
+
+@dataclass(frozen=True)
+class SyntheticPatient:
+    clinical: dict[str, object]
+    visits: list[tuple[date, dict[str, int | None]]]
+    treatment_date: date | None
+    fvc_percent: float | None
+
+
+def _day(value: np.datetime64) -> date | None:
+    return None if np.isnat(value) else value.astype("datetime64[D]").item()
+
+
+def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticPatient]:
+    """`n` patients whose onset lies 1–4 years before `today`, seen up to `today`."""
+    patients, visits = synthetic_cohort(
+        n,
+        seed=seed,
+        treated_fraction=0.6,
+        missing_fraction=0.0,
+        onset_start=str(today - timedelta(days=4 * 365)),
+        onset_end=str(today - timedelta(days=400)),
+        censor_date=str(today),
+    )
+    result = []
+    for i in range(n):
+        rows = np.flatnonzero(visits["patient_id"] == patients["patient_id"][i])
+        history = []
+        for r in rows:
+            items = {name: int(visits[name][r]) for name in ITEM_NAMES}
+            items = {k: (None if v < 0 else v) for k, v in items.items()}
+            history.append((_day(visits["visit_date"][r]), items))
+        gastrostomy = next((d for d, items in history if items["q5b"] is not None), None)
+        clinical = {
+            "sex": str(patients["sex"][i]),
+            "date_of_birth": _day(patients["birth_date"][i]),
+            "onset_date": _day(patients["onset_date"][i]),
+            "diagnosis_date": _day(patients["diagnosis_date"][i]),
+            "onset_site": str(patients["onset_site"][i]),
+            "el_escorial": str(patients["el_escorial"][i]),
+            "ftd": bool(patients["ftd"][i]),
+            "c9orf72": bool(patients["c9orf72"][i]),
+            "height_cm": Decimal(170 if patients["sex"][i] == "M" else 162),
+            "gastrostomy_date": gastrostomy,
+            "death_date": _day(patients["death_date"][i]),
+        }
+        result.append(
+            SyntheticPatient(
+                clinical=clinical,
+                visits=history,
+                treatment_date=_day(patients["treatment_date"][i]),
+                fvc_percent=float(patients["fvc_percent"][i]),
+            )
+        )
+    return result
+
+
+def add_history(
+    patient: Patient, synthetic: SyntheticPatient, *, actor: Actor, rng: random.Random, today: date
+) -> None:
+    """Record a synthetic history for `patient` through the care services (all audited)."""
+    diagnosis = synthetic.clinical["diagnosis_date"]
+    if diagnosis and synthetic.fvc_percent:
+        services.spirometry_record(
+            actor=actor,
+            patient=patient,
+            measured_on=diagnosis,
+            fvc_percent_entered=Decimal(f"{synthetic.fvc_percent:.1f}"),
+        )
+    services.medication_record(actor=actor, patient=patient, drug="riluzole", started_on=diagnosis)
+    course = None
+    visits = synthetic.visits
+    if synthetic.treatment_date:
+        course = _course(patient, synthetic.treatment_date, actor=actor, today=today)
+        visits = _on_schedule(visits, course, rng=rng, today=today)
+    last = len(visits) - 1
+    for index, (day, items) in enumerate(visits):
+        self_report = patient.user_id is None and index >= last - 1 and rng.random() < 0.3
+        services.alsfrs_r_record(
+            actor=actor,
+            patient=patient,
+            assessed_on=day,
+            respondent="self" if self_report else "clinic",
+            items=items,
+        )
+    if course is not None:
+        _adverse_events(patient, course, actor=actor, rng=rng, today=today)
+    if synthetic.visits and rng.random() < 0.5:
+        services.update_post(
+            actor=actor,
+            patient=patient,
+            written_on=synthetic.visits[-1][0],
+            text=rng.choice(UPDATES),
+        )
+
+
+def _on_schedule(
+    visits: list[tuple[date, dict[str, int | None]]],
+    course: object,
+    *,
+    rng: random.Random,
+    today: date,
+) -> list[tuple[date, dict[str, int | None]]]:
+    """Move each synthetic visit near a scheduled one onto its due date (± a few days), as a
+    clinic keeping to its schedule would; the rest stay unscheduled, and some visits are missed."""
+    moved = list(visits)
+    free = set(range(len(moved)))
+    for due in (v.due_date for v in course.visits.all()):  # type: ignore[attr-defined]
+        near = [i for i in free if abs((moved[i][0] - due).days) <= 45]
+        if near:
+            i = min(near, key=lambda i: abs((moved[i][0] - due).days))
+            free.discard(i)
+            moved[i] = (min(due + timedelta(days=rng.randint(-3, 3)), today), moved[i][1])
+    moved.sort(key=lambda visit: visit[0])
+    return [v for i, v in enumerate(moved) if i == 0 or v[0] != moved[i - 1][0]]
+
+
+UPDATES = [
+    "Tired in the afternoons, but managing the stairs with the handrail.",
+    "Speech is slower this month; the speech therapist gave me new exercises.",
+    "Good week. Walked to the park with my daughter.",
+    "Using the wheelchair outside now. Sleeping well.",
+]
+
+
+def _course(patient: Patient, started_on: date, *, actor: Actor, today: date) -> object:
+    course = services.course_start(
+        actor=actor,
+        patient=patient,
+        programme="Riverside MSC programme (demo)",
+        product="Autologous bone-marrow MSC (demo)",
+        cell_type="msc",
+        source="auto_bone_marrow",
+        route="intrathecal",
+        planned_schedule="3 intrathecal doses, 4 weeks apart",
+        started_on=started_on,
+    )
+    harvest = services.harvest_record(
+        actor=actor,
+        course=course,
+        collected_on=started_on - timedelta(days=21),
+        tissue="auto_bone_marrow",
+        reference=f"H-{patient.study_id}-{course.number}",
+    )
+    lot = services.batch_record(
+        actor=actor,
+        course=course,
+        lot_number=f"LOT-{patient.study_id}-{course.number}",
+        harvest=harvest,
+        processed_on=started_on - timedelta(days=3),
+        cell_count=450_000_000,
+        viability_percent=Decimal("92.5"),
+    )
+    for dose in range(3):
+        given_on = started_on + timedelta(weeks=4 * dose)
+        if given_on <= today:
+            services.administration_record(
+                actor=actor,
+                course=course,
+                batch=lot,
+                given_on=given_on,
+                dose_cells=100_000_000,
+                route="intrathecal",
+                body_site="Lumbar L3–L4",
+                given_by_name="Dr Demo Clinician",
+            )
+    return course
+
+
+def _adverse_events(
+    patient: Patient, course: object, *, actor: Actor, rng: random.Random, today: date
+) -> None:
+    start = course.started_on  # type: ignore[attr-defined]
+    if rng.random() < 0.5:
+        services.adverse_event_record(
+            actor=actor,
+            patient=patient,
+            course=course,  # type: ignore[arg-type]
+            description="Headache after lumbar puncture",
+            onset_date=start + timedelta(days=1),
+            resolved_date=start + timedelta(days=4),
+            grade=1,
+            serious=False,
+            related_to_procedure="probable",
+            related_to_cells="unlikely",
+            outcome="recovered",
+            action_taken="Rest and paracetamol",
+        )
+
+
+def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None:
+    """The one serious adverse event of the demo: still open, for the dashboard to show."""
+    start = course.started_on  # type: ignore[attr-defined]
+    services.adverse_event_record(
+        actor=actor,
+        patient=patient,
+        course=course,  # type: ignore[arg-type]
+        description="Fever and neck stiffness two days after the second dose; admitted for "
+        "observation, lumbar puncture culture negative",
+        onset_date=start + timedelta(weeks=4, days=2),
+        grade=3,
+        serious=True,
+        related_to_procedure="possible",
+        related_to_cells="possible",
+        outcome="recovering",
+        action_taken="Hospital admission; third dose postponed",
+    )
+
+
+def due_now(synthetic: SyntheticPatient, *, today: date) -> SyntheticPatient:
+    """The portal demo patient: alive, treated about 6 months ago, last seen a month ago, so
+    the 6-month ALSFRS-R is due now."""
+    visits = [(d, items) for d, items in synthetic.visits if d <= today - timedelta(days=30)]
+    clinical = {**synthetic.clinical, "death_date": None}
+    return SyntheticPatient(
+        clinical=clinical,
+        visits=visits,
+        treatment_date=today - timedelta(days=182),
+        fvc_percent=synthetic.fvc_percent,
+    )
