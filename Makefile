@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes clean
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -40,10 +40,13 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-bench: bench-outcomes
+bench: bench-outcomes bench-care
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
+
+bench-care: install  ## time the progression page and dashboard with 10,000 patients (PostgreSQL)
+	@$(PY) bench/bench_care.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.db import DatabaseError, connection, models, transaction
@@ -149,3 +152,18 @@ def test_site_administrators_see_only_their_sites_events(world, client_for) -> N
     client_for("clinician_a").get(reverse("care:patient-detail", args=[world.patient_a.pk]))
     page = client_for("administrator_b").get(reverse("accounts:audit-log"), {"action": "view"})
     assert "0 events" in page.content.decode()
+
+
+def test_a_bulk_import_leaves_one_event_with_its_count(world) -> None:
+    from cellpath.accounts.audit import audited_bulk_import
+    from cellpath.care.models import Weight
+
+    rows = [
+        Weight(patient=world.patient_a, measured_on=date(2025, 1, day), kg=Decimal("70.0"))
+        for day in range(1, 4)
+    ]
+    audited_bulk_import(Weight, rows, actor="registry import", source="test.csv")
+    event = events("import").get()
+    assert event.detail == {"source": "test.csv", "count": 3}
+    assert event.site == world.site_a and event.actor_label == "registry import"
+    assert Weight.objects.filter(patient=world.patient_a).count() == 3

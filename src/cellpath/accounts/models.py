@@ -166,6 +166,7 @@ class AuditEvent(models.Model):
         VIEW = "view", "Viewed"
         LIST = "list", "Listed"
         EXPORT = "export", "Exported"
+        IMPORT = "import", "Imported"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         SIGN_IN_LOCKED = "sign_in_locked", "Sign-in refused (locked)"
