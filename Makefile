@@ -10,11 +10,15 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Cellpath into $(VENV) (first run takes a minute)…"
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet --progress-bar off -e '.[dev]'
+	@if command -v npm > /dev/null; then \
+	  echo "Installing the browser-test tools (axe-core) with npm…"; \
+	  npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: install Node.js and npm for the accessibility checks"; fi
 	@touch $(STAMP)
 
 demo: install  ## migrate, load the demo data and serve at http://127.0.0.1:$(PORT)

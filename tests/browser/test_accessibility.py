@@ -1,0 +1,83 @@
+"""Automated WCAG 2.2 A/AA checks (axe-core, installed from the npm registry by `make install`)
+on every page type of the foundation, for each role that sees it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cellpath.care.models import Patient
+from cellpath.site import demo
+from tests.browser.test_demo_sign_ins import sign_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def violations(page) -> list[str]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install` with npm available")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    demo.load(clinical_histories=False)
+    return live_server.url
+
+
+@pytest.fixture
+def axe_page(browser):
+    # The checker is injected by the test, so the test context lets it past the page's CSP.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def check(page, url: str) -> list[str]:
+    page.goto(url)
+    return [f"{url}: {v}" for v in violations(page)]
+
+
+def test_public_pages_have_no_violations(site: str, axe_page) -> None:
+    found = []
+    for path in ("/", "/accounts/sign-in/", "/accounts/password-reset/", "/nowhere/"):
+        found += check(axe_page, site + path)
+    assert not found, "\n".join(found)
+
+
+def test_staff_pages_have_no_violations(site: str, axe_page) -> None:
+    record = Patient.objects.get(study_id="RIV-0001")
+    sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
+    found = []
+    for path in (
+        "/home/",
+        "/patients/",
+        f"/patients/{record.pk}/",
+        f"/patients/{record.pk}/edit/",
+        "/patients/new/",
+    ):
+        found += check(axe_page, site + path)
+    assert not found, "\n".join(found)
+
+
+def test_patient_and_administrator_pages_have_no_violations(site: str, axe_page) -> None:
+    sign_in(axe_page, site, "patient@demo.cellpath.test", "demo-patient-riverside")
+    found = check(axe_page, site + "/home/")
+    axe_page.context.clear_cookies()
+    sign_in(axe_page, site, "administrator@demo.cellpath.test", "demo-administrator-riverside")
+    for path in ("/home/", "/accounts/audit/"):
+        found += check(axe_page, site + path)
+    assert not found, "\n".join(found)
