@@ -1,0 +1,141 @@
+"""Progression rate (ΔFS) and ALSFRS-R slopes.
+
+Sources and conventions (als-measures.md §2)
+--------------------------------------------
+* Month = 365.25/12 = 30.4375 days (Precision-ALS; lubridate ``dmonths(1)``).
+* ΔFS = (48 − ALSFRS-R total) / months(onset → assessment): Kimura F et al. Neurology
+  2006;66:265-267 (at diagnosis); Labra J et al. JNNP 2016;87:628-632,
+  doi:10.1136/jnnp-2015-310998 (at the first visit). ΔFS is positive (points lost per month).
+  The Labra abstract words it as "total divided by symptom duration"; the 48 − total form
+  follows the AANEM summary of that paper and every other source (spec §2.1).
+* Slopes are signed: negative means decline; slope = −ΔFS.
+* OLS slope: least-squares slope of total on time in months (e.g. yoonhohong/proact README);
+  two-point slope: (y1 − y0)/(t1 − t0), as used for pre/post-treatment responder analyses.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "DAYS_PER_YEAR",
+    "delta_fs",
+    "months_between",
+    "ols_slope",
+    "segment_ols_slope",
+    "two_point_slope",
+]
+
+DAYS_PER_YEAR = 365.25
+#: 365.25/12 days (als-measures.md §2.4).
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+DateLike = _dt.date | np.datetime64 | str
+
+
+def _days(d: DateLike | npt.ArrayLike) -> np.ndarray:
+    arr = np.asarray(d)
+    if np.issubdtype(arr.dtype, np.datetime64):
+        return arr.astype("datetime64[D]").astype(np.float64)
+    if arr.dtype.kind in "OUS":
+        return np.asarray(arr, dtype="datetime64[D]").astype(np.float64)
+    return arr.astype(np.float64)
+
+
+def months_between(start: DateLike | npt.ArrayLike, end: DateLike | npt.ArrayLike) -> np.ndarray:
+    """Months from ``start`` to ``end`` (dates, ISO strings or datetime64), 1 month = 30.4375 d.
+
+    >>> float(months_between("2022-01-15", "2022-11-15"))  # 304 days
+    9.987679671457906
+    """
+    with np.errstate(invalid="ignore"):
+        return (_days(end) - _days(start)) / DAYS_PER_MONTH
+
+
+def delta_fs(total: npt.ArrayLike, months_since_onset: npt.ArrayLike) -> np.ndarray:
+    """ΔFS = (48 − total) / months since onset, points/month (Kimura 2006; Labra 2016).
+
+    NaN where the duration is not positive (the rate is undefined at or before onset).
+    """
+    total = np.asarray(total, dtype=np.float64)
+    months = np.asarray(months_since_onset, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(months > 0, (48.0 - total) / months, np.nan)
+
+
+def two_point_slope(
+    t0: npt.ArrayLike, y0: npt.ArrayLike, t1: npt.ArrayLike, y1: npt.ArrayLike
+) -> np.ndarray:
+    """Two-point (endpoint) slope (y1 − y0)/(t1 − t0); NaN where t1 == t0.
+
+    Used for pre/post-treatment slopes in responder analyses (Petrou 2016; Cudkowicz 2022).
+    """
+    t0, t1 = np.asarray(t0, dtype=np.float64), np.asarray(t1, dtype=np.float64)
+    y0, y1 = np.asarray(y0, dtype=np.float64), np.asarray(y1, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(t1 != t0, (y1 - y0) / (t1 - t0), np.nan)
+
+
+def ols_slope(
+    t: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    window: tuple[float, float] | None = None,
+) -> float:
+    """Least-squares slope of ``y`` on ``t`` (points/month when t is in months).
+
+    ``window=(start, end)`` keeps only points with start ≤ t ≤ end (e.g. the DREAM-ALS
+    3-12 month window, Küffner 2015). NaN with fewer than 2 points or no spread in t.
+    """
+    tt = np.asarray(t, dtype=np.float64)
+    yy = np.asarray(y, dtype=np.float64)
+    if window is not None:
+        keep = (tt >= window[0]) & (tt <= window[1])
+        tt, yy = tt[keep], yy[keep]
+    if tt.size < 2:
+        return float("nan")
+    if tt.max() == tt.min():
+        return float("nan")
+    dt = tt - tt.mean()
+    sxx = float(dt @ dt)
+    return float(dt @ (yy - yy.mean()) / sxx)
+
+
+def segment_ols_slope(
+    group: npt.ArrayLike,
+    t: npt.ArrayLike,
+    y: npt.ArrayLike,
+    n_groups: int,
+    *,
+    where: npt.ArrayLike | None = None,
+) -> np.ndarray:
+    """OLS slope of ``y`` on ``t`` for every group at once (no Python loop per group).
+
+    ``group`` holds the integer group (patient) of each row, 0 ≤ group < n_groups, in any order.
+    Uses centred sums per group (two passes of ``np.bincount``) for numerical stability.
+    ``where`` restricts the rows used (e.g. a time window). NaN for groups with fewer than 2
+    rows or no spread in t.
+    """
+    g = np.asarray(group, dtype=np.intp)
+    tt = np.asarray(t, dtype=np.float64)
+    yy = np.asarray(y, dtype=np.float64)
+    if where is not None:
+        keep = np.asarray(where, dtype=bool)
+        g, tt, yy = g[keep], tt[keep], yy[keep]
+    n = np.bincount(g, minlength=n_groups).astype(np.float64)
+    # Spread is tested on the raw values: centred sums of identical values need not be 0.0.
+    t_min = np.full(n_groups, np.inf)
+    t_max = np.full(n_groups, -np.inf)
+    np.minimum.at(t_min, g, tt)
+    np.maximum.at(t_max, g, tt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mt = np.bincount(g, weights=tt, minlength=n_groups) / n
+        my = np.bincount(g, weights=yy, minlength=n_groups) / n
+        dt = tt - mt[g]
+        sxx = np.bincount(g, weights=dt * dt, minlength=n_groups)
+        sxy = np.bincount(g, weights=dt * (yy - my[g]), minlength=n_groups)
+        return np.where((n >= 2) & (t_max > t_min), sxy / sxx, np.nan)
