@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -167,3 +168,22 @@ def test_a_bulk_import_leaves_one_event_with_its_count(world) -> None:
     assert event.detail == {"source": "test.csv", "count": 3}
     assert event.site == world.site_a and event.actor_label == "registry import"
     assert Weight.objects.filter(patient=world.patient_a).count() == 3
+
+
+def test_the_hash_chain_verifies_and_finds_a_changed_or_missing_row(world, client_for) -> None:
+    from django.core.management import call_command
+
+    from cellpath.accounts.audit import verify_chain
+
+    client_for("clinician_a").get(reverse("care:patient-detail", args=[world.patient_a.pk]))
+    events = list(AuditEvent.objects.order_by("id"))
+    assert len(events) > 3 and verify_chain(events) is None
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "intact" in out.getvalue()
+
+    events[2].object_label = "edited"  # as if someone changed a row behind the database's back
+    assert verify_chain(events) == events[2].pk
+    events = list(AuditEvent.objects.order_by("id"))
+    del events[1]  # as if a row had been removed
+    assert verify_chain(events) == events[1].pk

@@ -10,7 +10,9 @@ django-auditlog #515). Reads are recorded by the query functions that open a rec
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,7 +21,7 @@ from operator import attrgetter
 from typing import Any, ClassVar, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from cellpath.accounts.models import AuditEvent, User
 
@@ -222,7 +224,7 @@ def record(
     where = current_origin()
     user = actor if isinstance(actor, User) and actor.pk else None
     label = actor.email if isinstance(actor, User) else (actor or "anonymous")
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,
         actor_label=label[:254],
         action=action,
@@ -236,6 +238,36 @@ def record(
         changes=_jsonable(changes or {}),
         detail=_jsonable(detail or {}),
     )
+    with _CHAIN_LOCK, transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # one writer of the chain at a time
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+        previous = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+        event.chain_hash = chain_hash(previous or "", event.chained_fields())
+        event.save()
+    return event
+
+
+_CHAIN_LOCK = threading.Lock()  # SQLite: serialise this process's writers of the chain
+_CHAIN_LOCK_ID = 0x43454C4C  # PostgreSQL advisory lock key ("CELL")
+
+
+def chain_hash(previous: str, fields: dict[str, Any]) -> str:
+    """SHA-256 of the previous row's hash and this row's fields, canonically encoded."""
+    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(f"{previous}|{payload}".encode()).hexdigest()
+
+
+def verify_chain(events: Iterable[AuditEvent]) -> int | None:
+    """The id of the first event (in id order) whose hash does not match, or None if intact.
+
+    A changed, removed or reordered row breaks the chain from that row on."""
+    previous = ""
+    for event in events:
+        if event.chain_hash != chain_hash(previous, event.chained_fields()):
+            return event.pk
+        previous = event.chain_hash
+    return None
 
 
 def record_view(actor: User, obj: AuditedModel) -> None:

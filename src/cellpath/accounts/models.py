@@ -199,6 +199,11 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=20, default="web")
     changes = models.JSONField(default=dict, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    chain_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 over this row and the previous row's hash (HIPAA §164.312(c)).",
+    )
 
     objects = AuditQuerySet.as_manager()
 
@@ -213,6 +218,24 @@ class AuditEvent(models.Model):
         if not self._state.adding:
             raise PermissionError("The audit log is append-only: rows cannot be updated.")
         super().save(*args, **kwargs)
+
+    def chained_fields(self) -> dict[str, object]:
+        """What the hash chain covers: everything but the id and the hash itself."""
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_label": self.object_label,
+            "site": self.site_id,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "channel": self.channel,
+            "changes": self.changes,
+            "detail": self.detail,
+        }
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only: rows cannot be deleted.")
