@@ -48,6 +48,32 @@ STAFF_PATIENT_LISTS = only(
     {"coordinator_a": 200, "coordinator_b": 200, "clinician_a": 200, "clinician_b": 200}
 )
 
+PATIENTS_OWN = only({"patient_a": 200, "patient_b": 200})
+"""Portal pages under /patients/me/: every patient gets their own record, nobody else's."""
+
+
+def _erasure_request_of(patient: Any) -> Any:
+    from cellpath.care.services.portal import erasure_request_create
+
+    return erasure_request_create(actor=patient.user, patient=patient)
+
+
+SITE_A_TEAM = only(
+    {"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}
+)
+"""Staff data entry on a site-A record: its care team; site-B staff get 404."""
+
+
+def _history_a(world: World) -> dict[str, Any]:
+    """A course, its lot and dose, visits, assessments and an adverse event of patient A,
+    created once per world through the services."""
+    if not hasattr(world, "history_a"):
+        from tests.factories import clinical_history
+
+        world.history_a = clinical_history(world.patient_a)  # type: ignore[attr-defined]
+    return world.history_a  # type: ignore[attr-defined]
+
+
 ROUTES: list[Route] = [
     # site
     Route("landing", EVERYONE),
@@ -98,6 +124,85 @@ ROUTES: list[Route] = [
         "care:patient-edit",
         only({"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}),
         kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    Route(
+        "care:patient-progression",
+        only(
+            {
+                "patient_a": 200,
+                "patient_b": 404,
+                "coordinator_a": 200,
+                "coordinator_b": 404,
+                "clinician_a": 200,
+                "clinician_b": 404,
+            }
+        ),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    # the patient portal: each patient their own record; staff never use it
+    Route("care:portal-schedule", PATIENTS_OWN),
+    Route("care:portal-alsfrs", PATIENTS_OWN),
+    Route("care:portal-alsfrs-question", PATIENTS_OWN, kwargs=lambda w: {"step": 1}),
+    Route("care:portal-alsfrs-review", PATIENTS_OWN),
+    Route(
+        "care:portal-alsfrs-done",
+        only({"patient_a": 302, "patient_b": 302}),
+        note="nothing sent in this session: back to the questionnaire",
+    ),
+    Route("care:portal-updates", PATIENTS_OWN),
+    Route("care:portal-data", PATIENTS_OWN),
+    Route("care:portal-data-json", PATIENTS_OWN),
+    Route("care:portal-data-csv", PATIENTS_OWN),
+    Route("care:portal-erasure", PATIENTS_OWN),
+    Route("care:portal-caregivers", PATIENTS_OWN),
+    Route("care:portal-switch", only({"patient_a": 405, "patient_b": 405}), note="POST only"),
+    Route(
+        "care:caregiver-accept",
+        dict.fromkeys(ACTORS, 404),
+        kwargs=lambda w: {"token": "not-a-real-invitation"},
+        note="the token is the credential; an unknown one is not found, for everyone",
+    ),
+    Route("care:erasure-queue", only({"coordinator_a": 200, "coordinator_b": 200})),
+    Route(
+        "care:erasure-review",
+        only({"coordinator_a": 200, "coordinator_b": 404}),
+        kwargs=lambda w: {"pk": _erasure_request_of(w.patient_a).pk},
+    ),
+    # staff data entry and the site dashboard
+    Route("care:dashboard", STAFF_PATIENT_LISTS),
+    Route("care:patient-treatment", SITE_A_TEAM, kwargs=lambda w: {"pk": w.patient_a.pk}),
+    Route("care:course-create", SITE_A_TEAM, kwargs=lambda w: {"pk": w.patient_a.pk}),
+    Route("care:visit-create", SITE_A_TEAM, kwargs=lambda w: {"pk": w.patient_a.pk}),
+    Route("care:adverse-event-create", SITE_A_TEAM, kwargs=lambda w: {"pk": w.patient_a.pk}),
+    *(
+        Route(name, SITE_A_TEAM, kwargs=lambda w: {"pk": _history_a(w)["course"].pk})
+        for name in (
+            "care:course-detail",
+            "care:harvest-create",
+            "care:batch-create",
+            "care:administration-create",
+        )
+    ),
+    *(
+        Route(name, SITE_A_TEAM, kwargs=lambda w: {"pk": _history_a(w)["baseline"].visit_id})
+        for name in (
+            "care:visit-detail",
+            "care:visit-alsfrs-r",
+            "care:visit-spirometry",
+            "care:visit-weight",
+            "care:visit-update",
+        )
+    ),
+    Route(
+        "care:visit-sign",
+        only({"clinician_a": 200, "clinician_b": 404}),
+        kwargs=lambda w: {"pk": _history_a(w)["baseline"].visit_id},
+        note="investigators sign; coordinators may not",
+    ),
+    Route(
+        "care:adverse-event-detail",
+        SITE_A_TEAM,
+        kwargs=lambda w: {"pk": _history_a(w)["event"].pk},
     ),
     # Django admin: installation administrators (superusers with MFA) only.
     Route("admin:index", only({"superuser": 200})),

@@ -135,4 +135,20 @@ def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any
         given_on=date(2024, 8, 1),
         method="written",
     )
+    erasure_request = caregiver_link = None
+    if patient.user_id:  # in the portal: asked to be forgotten (declined), invited a caregiver
+        from cellpath.care.services import portal
+
+        erasure_request = portal.erasure_request_decide(
+            actor=actor,
+            request=portal.erasure_request_create(actor=patient.user, patient=patient),
+            approve=False,
+            note="Kept while the trial runs.",
+        )
+        caregiver_link = portal.caregiver_invite(
+            actor=patient.user,
+            patient=patient,
+            email=f"carer.{patient.study_id.lower()}@example.org",
+            accept_url=lambda token: f"/patients/caregiver/{token}/",
+        )
     return locals()

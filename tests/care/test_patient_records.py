@@ -113,11 +113,12 @@ def test_bad_dates_get_clear_messages_and_save_nothing(world, client_for) -> Non
     world.patient_a.refresh_from_db()
     assert world.patient_a.diagnosis_date is None
     response = client.post(
-        url, {
+        url,
+        {
             "csrfmiddlewaretoken": token,
             "identity-full_name": "Ada",
             "clinical-onset_date": "not a date",
-        }
+        },
     )
     assert "Enter a valid date." in response.content.decode()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from cellpath.accounts.roles import Role
+from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, portal_context
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -16,9 +18,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     nav = [("Home", reverse("home"))]
     if roles & {Role.COORDINATOR, Role.CLINICIAN}:
         nav.append(("Patients", reverse("care:patient-list")))
+    if Role.PATIENT in roles:  # the patient portal
+        nav.append(("My visits", reverse("care:portal-schedule")))
+        nav.append(("My updates", reverse("care:portal-updates")))
+        nav.append(("My data", reverse("care:portal-data")))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         nav.append(("Audit log", reverse("accounts:audit-log")))
     if user.is_superuser:
         nav.append(("Administration", reverse("admin:index")))
     nav.append(("Authenticator", reverse("accounts:mfa-setup")))
-    return {"nav": nav}
+    context: dict[str, object] = {"nav": nav}
+    if Role.PATIENT in roles:
+        # Evaluated only by a template that asks (the patient's home page).
+        chosen = request.session.get(PORTAL_PATIENT_KEY)
+        context["portal"] = SimpleLazyObject(lambda: portal_context(user=user, chosen=chosen))
+    return context

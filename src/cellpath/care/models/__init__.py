@@ -13,6 +13,7 @@ from cellpath.care.models.assessments import (
 )
 from cellpath.care.models.followup import FollowUpPlan, PlanTimepoint, Visit
 from cellpath.care.models.patient import Consent, Medication, Patient, PatientIdentity
+from cellpath.care.models.portal import CaregiverLink, ErasureRequest
 from cellpath.care.models.treatment import Administration, Batch, Harvest, TreatmentCourse
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "AdverseEvent",
     "AlsfrsR",
     "Batch",
+    "CaregiverLink",
     "Consent",
+    "ErasureRequest",
     "FollowUpPlan",
     "Harvest",
     "Medication",

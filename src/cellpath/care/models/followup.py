@@ -14,6 +14,7 @@ from django.db import models
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
+from cellpath.care.plans import STANDARD_NAME, STANDARD_TIMEPOINTS
 
 
 class FollowUpPlan(models.Model):
@@ -27,6 +28,22 @@ class FollowUpPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default(cls) -> FollowUpPlan:
+        """The plan new courses follow unless told otherwise (the standard plan, created if
+        it is missing — e.g. from a database emptied by hand)."""
+        plan = cls.objects.filter(is_default=True).first()
+        if plan is None:
+            plan, created = cls.objects.get_or_create(
+                name=STANDARD_NAME, defaults={"is_default": True}
+            )
+            if created:
+                PlanTimepoint.objects.bulk_create(
+                    PlanTimepoint(plan=plan, label=label, day_offset=offset, window_days=window)
+                    for label, offset, window in STANDARD_TIMEPOINTS
+                )
+        return plan
 
 
 class PlanTimepoint(models.Model):

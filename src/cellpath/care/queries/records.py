@@ -4,15 +4,17 @@ the read in the audit log (HIPAA §164.312(b))."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import record_export, record_list, record_view
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import PATIENT_DATA_ROLES, Role
-from cellpath.care.models import Patient
+from cellpath.care.models import AdverseEvent, CaregiverLink, Patient
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -21,7 +23,13 @@ def patients_visible_to(user: User) -> QuerySet[Patient]:
     if staff_sites:
         return Patient.objects.filter(site_id__in=staff_sites).select_related("site", "identity")
     if user.is_authenticated and Role.PATIENT in user.roles:
-        return Patient.objects.filter(user=user).select_related("site", "identity")
+        # Their own record, and the records of patients who made them their caregiver.
+        cared_for = CaregiverLink.objects.filter(
+            patient=OuterRef("pk"), user=user, accepted_at__isnull=False, revoked_at__isnull=True
+        )
+        return Patient.objects.filter(Q(user=user) | Exists(cared_for)).select_related(
+            "site", "identity"
+        )
     return Patient.objects.none()
 
 
@@ -48,9 +56,40 @@ def patient_own(*, user: User) -> Patient | None:
     return patient
 
 
-def patient_page(*, user: User, page: str | int | None, per_page: int = 50) -> Page:
-    result = Paginator(patients_visible_to(user), per_page).get_page(page)
-    record_list(user, result.object_list)
+def patient_page(
+    *,
+    user: User,
+    page: str | int | None,
+    per_page: int = 50,
+    search: str = "",
+    site_id: int | None = None,
+    overdue: bool = False,
+    open_adverse_event: bool = False,
+    today: date | None = None,
+) -> Page:
+    """One page of the user's patients, searched by study ID (and by name where the user may
+    see names: coordinators of the patient's site) and filtered in the database."""
+    from cellpath.care.queries.dashboard import open_adverse_events, overdue_visits
+
+    patients = patients_visible_to(user)
+    if search:
+        by_name = Q(
+            identity__full_name__icontains=search,
+            site_id__in=site_ids_for(user, [Role.COORDINATOR]),
+        )
+        patients = patients.filter(Q(study_id__icontains=search) | by_name)
+    if site_id is not None:
+        patients = patients.filter(site_id=site_id)
+    if overdue:
+        today = today or timezone.localdate()
+        patients = patients.filter(Exists(overdue_visits(today).filter(patient=OuterRef("pk"))))
+    if open_adverse_event:
+        events = AdverseEvent.objects.filter(open_adverse_events(), patient=OuterRef("pk"))
+        patients = patients.filter(Exists(events))
+    result = Paginator(patients, per_page).get_page(page)
+    filters = {"search": search, "site": site_id, "overdue": overdue}
+    filters["open_adverse_event"] = open_adverse_event
+    record_list(user, result.object_list, detail={k: v for k, v in filters.items() if v})
     return result
 
 

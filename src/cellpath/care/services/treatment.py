@@ -46,7 +46,7 @@ def course_start(
 ) -> TreatmentCourse:
     """Start a course (numbered after the patient's earlier ones) and schedule its follow-up."""
     _require_team(actor, patient)
-    plan = follow_up_plan or FollowUpPlan.objects.get(is_default=True)
+    plan = follow_up_plan or FollowUpPlan.default()
     last = TreatmentCourse.objects.filter(patient=patient).aggregate(n=Max("number"))["n"] or 0
     course = audited_save(
         TreatmentCourse(

@@ -16,6 +16,7 @@ from cellpath.accounts.queries import site_list
 from cellpath.accounts.roles import Role
 from cellpath.care import queries, services
 from cellpath.care.forms import IdentityForm, NewPatientForm, PatientForm
+from cellpath.care.forms_entry import PatientFilterForm
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
 
@@ -36,13 +37,28 @@ def form_errors_from(error: ValidationError, *forms_: object) -> None:
 
 @role_required(*STAFF)
 def patient_list(request: HttpRequest) -> HttpResponse:
-    page = queries.patient_page(user=request.user, page=request.GET.get("page"))
+    sites = site_list(user=request.user, roles=list(STAFF))
+    filter_form = PatientFilterForm(
+        request.GET or None, sites=sites, searches_names=Role.COORDINATOR in request.user.roles
+    )
+    page = queries.patient_page(
+        user=request.user, page=request.GET.get("page"), **filter_form.filters()
+    )
     shows_identity = queries.identity_visibility(request.user)
     rows = [(p, shows_identity(p)) for p in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "care/patient_list.html",
-        {"page": page, "rows": rows, "can_add": Role.COORDINATOR in request.user.roles},
+        {
+            "page": page,
+            "rows": rows,
+            "can_add": Role.COORDINATOR in request.user.roles,
+            "filter_form": filter_form,
+            "filtered": any(filter_form.filters().values()),
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -1,0 +1,442 @@
+"""Server-side SVG charts: line charts with point markers, event marks and reference lines.
+
+No JavaScript and no inline styles (the CSP forbids them): structure and fallbacks are SVG
+presentation attributes (``stroke="currentColor"``, ``stroke-dasharray``), and colours come from
+classes styled in ``cellpath/css/charts.css``. Each series differs by marker shape and dash
+pattern as well as colour, so a chart still reads in greyscale print and for colour-blind
+readers. A chart is an image to assistive technology (``role="img"`` labelled by its
+``<title>`` and ``<desc>``); the page puts a table of the plotted values under it.
+
+All text is escaped here, so the result is safe to insert into a template.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+__all__ = [
+    "MARKERS",
+    "Axis",
+    "EventGroup",
+    "EventMark",
+    "Guide",
+    "Point",
+    "Series",
+    "line_chart",
+    "nice_ticks",
+]
+
+MARKERS = ("circle", "square", "triangle", "diamond", "cross", "none")
+
+FONT_SIZE = 14
+CHAR_WIDTH = 0.54 * FONT_SIZE  # a generous average advance per character, for the layout
+MARKER_RADIUS = 4.5
+EVENT_LANE = 16  # height of each row of event markers above the plot
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    title: str  # what hovering the point says; also its accessible text in the table
+
+
+@dataclass(frozen=True)
+class Series:
+    """One plotted series. ``css`` names its colour class (``s1``…``s5`` in charts.css)."""
+
+    label: str
+    points: Sequence[Point]
+    css: str
+    marker: str = "circle"
+    dash: str | None = None  # SVG stroke-dasharray, e.g. "6 3"
+    hollow: bool = False
+    line: bool = True
+
+
+@dataclass(frozen=True)
+class EventMark:
+    x: float
+    title: str
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """Things that happened at a time (doses, adverse events): a vertical line each, with a
+    marker in the group's own row above the plot."""
+
+    label: str
+    marks: Sequence[EventMark]
+    css: str
+    marker: str = "triangle"
+    hollow: bool = False
+    dash: str | None = "2 3"
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A labelled reference line across the plot at ``value`` on the x or y axis."""
+
+    axis: str  # "x" or "y"
+    value: float
+    label: str
+    css: str = "guide"
+
+
+@dataclass(frozen=True)
+class Axis:
+    label: str
+    lo: float
+    hi: float
+    ticks: Sequence[float] | None = None
+    tick_format: Callable[[float], str] | None = None
+
+    def tick_values(self) -> list[float]:
+        if self.ticks is not None:
+            return [t for t in self.ticks if self.lo <= t <= self.hi]
+        return nice_ticks(self.lo, self.hi)
+
+    def tick_label(self, value: float) -> str:
+        if self.tick_format is not None:
+            return self.tick_format(value)
+        return _number(value)
+
+
+@dataclass
+class _Frame:
+    """Pixel geometry of the plot area inside the viewBox."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+    x: Axis
+    y: Axis
+
+    def px(self, value: float) -> float:
+        span = self.x.hi - self.x.lo or 1.0
+        return self.left + (value - self.x.lo) / span * self.width
+
+    def py(self, value: float) -> float:
+        span = self.y.hi - self.y.lo or 1.0
+        return self.top + self.height - (value - self.y.lo) / span * self.height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+
+@dataclass
+class _Legend:
+    entries: list[str] = field(default_factory=list)
+    height: float = 0.0
+
+
+def nice_ticks(lo: float, hi: float, target: int = 6) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 × 10^k apart) covering lo…hi, about ``target`` of them."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo]
+    raw = (hi - lo) / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = magnitude * 10
+    for multiple in (1, 2, 2.5, 5, 10):
+        if (hi - lo) / (multiple * magnitude) <= target:
+            step = multiple * magnitude
+            break
+    first = math.ceil(lo / step - 1e-9) * step
+    count = math.floor((hi - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
+
+
+def _number(value: float) -> str:
+    if abs(value - round(value)) < 1e-9:
+        return str(round(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _c(value: float) -> str:
+    """A coordinate, short."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _attrs(**attributes: object) -> str:
+    parts = []
+    for name, value in attributes.items():
+        if value is None:
+            continue
+        parts.append(f'{name.rstrip("_").replace("_", "-")}="{escape(str(value))}"')
+    return " ".join(parts)
+
+
+def _marker(shape: str, x: float, y: float, *, css: str, hollow: bool, title: str) -> str:
+    """One point marker with its tooltip; ``currentColor`` takes the series' colour class."""
+    r = MARKER_RADIUS
+    fill = "#ffffff" if hollow else "currentColor"
+    common = _attrs(
+        class_=f"{css}{' hollow' if hollow else ''}",
+        fill=fill,
+        stroke="currentColor",
+        stroke_width=2 if hollow else 1,
+    )
+    tip = f"<title>{escape(title)}</title>" if title else ""
+    if shape == "circle":
+        return f'<circle {common} cx="{_c(x)}" cy="{_c(y)}" r="{_c(r)}">{tip}</circle>'
+    if shape == "square":
+        s = r * 0.9
+        return (
+            f'<rect {common} x="{_c(x - s)}" y="{_c(y - s)}" '
+            f'width="{_c(2 * s)}" height="{_c(2 * s)}">{tip}</rect>'
+        )
+    if shape == "triangle":
+        top, base, half = y - r * 1.2, y + r * 0.8, r * 1.1
+        d = f"M{_c(x)} {_c(top)}L{_c(x + half)} {_c(base)}L{_c(x - half)} {_c(base)}Z"
+        return f'<path {common} d="{d}">{tip}</path>'
+    if shape == "diamond":
+        s = r * 1.25
+        d = f"M{_c(x)} {_c(y - s)}L{_c(x + s)} {_c(y)}L{_c(x)} {_c(y + s)}L{_c(x - s)} {_c(y)}Z"
+        return f'<path {common} d="{d}">{tip}</path>'
+    if shape == "cross":
+        s = r
+        d = (
+            f"M{_c(x - s)} {_c(y - s)}L{_c(x + s)} {_c(y + s)}"
+            f"M{_c(x - s)} {_c(y + s)}L{_c(x + s)} {_c(y - s)}"
+        )
+        attrs = _attrs(class_=css, fill="none", stroke="currentColor", stroke_width=2.5)
+        return f'<path {attrs} d="{d}">{tip}</path>'
+    return ""
+
+
+def _axes(frame: _Frame, uid: str) -> list[str]:
+    out = ['<g class="chart-axes">']
+    for t in frame.y.tick_values():
+        y = frame.py(t)
+        out.append(
+            f'<line class="chart-grid" x1="{_c(frame.left)}" x2="{_c(frame.right)}" '
+            f'y1="{_c(y)}" y2="{_c(y)}" stroke="#d0d0d0" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text class="chart-tick" x="{_c(frame.left - 8)}" y="{_c(y + 4)}" '
+            f'text-anchor="end">{escape(frame.y.tick_label(t))}</text>'
+        )
+    for t in frame.x.tick_values():
+        x = frame.px(t)
+        out.append(
+            f'<line class="chart-grid" x1="{_c(x)}" x2="{_c(x)}" y1="{_c(frame.top)}" '
+            f'y2="{_c(frame.bottom)}" stroke="#e4e4e4" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text class="chart-tick" x="{_c(x)}" y="{_c(frame.bottom + 18)}" '
+            f'text-anchor="middle">{escape(frame.x.tick_label(t))}</text>'
+        )
+    out.append(
+        f'<path class="chart-axis" d="M{_c(frame.left)} {_c(frame.top)}V{_c(frame.bottom)}'
+        f'H{_c(frame.right)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
+    )
+    out.append(
+        f'<text class="chart-axis-label" id="{uid}-x" x="{_c(frame.left + frame.width / 2)}" '
+        f'y="{_c(frame.bottom + 38)}" text-anchor="middle">{escape(frame.x.label)}</text>'
+    )
+    cy = frame.top + frame.height / 2
+    out.append(
+        f'<text class="chart-axis-label" x="{_c(16)}" y="{_c(cy)}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {_c(cy)})">{escape(frame.y.label)}</text>'
+    )
+    out.append("</g>")
+    return out
+
+
+def _inside(frame: _Frame, x: float, y: float | None = None) -> bool:
+    ok = frame.x.lo - 1e-9 <= x <= frame.x.hi + 1e-9
+    if y is not None:
+        ok = ok and frame.y.lo - 1e-9 <= y <= frame.y.hi + 1e-9
+    return ok
+
+
+def _series(frame: _Frame, series: Series) -> list[str]:
+    pts = [p for p in series.points if _inside(frame, p.x, p.y)]
+    out = [f'<g class="chart-series {escape(series.css)}">']
+    if series.line and len(pts) > 1:
+        coords = " ".join(f"{_c(frame.px(p.x))},{_c(frame.py(p.y))}" for p in pts)
+        out.append(
+            "<polyline "
+            + _attrs(
+                class_="chart-line",
+                fill="none",
+                stroke="currentColor",
+                stroke_width=2.5,
+                stroke_linejoin="round",
+                stroke_dasharray=series.dash,
+            )
+            + f' points="{coords}"/>'
+        )
+    for p in pts:
+        out.append(
+            _marker(
+                series.marker,
+                frame.px(p.x),
+                frame.py(p.y),
+                css="chart-point",
+                hollow=series.hollow,
+                title=p.title,
+            )
+        )
+    out.append("</g>")
+    return out
+
+
+def _events(frame: _Frame, group: EventGroup, lane: float) -> list[str]:
+    out = [f'<g class="chart-events {escape(group.css)}">']
+    for mark in group.marks:
+        if not _inside(frame, mark.x):
+            continue
+        x = frame.px(mark.x)
+        out.append(
+            "<line "
+            + _attrs(
+                class_="chart-event-line",
+                x1=_c(x),
+                x2=_c(x),
+                y1=_c(lane),
+                y2=_c(frame.bottom),
+                stroke="currentColor",
+                stroke_width=1.5,
+                stroke_dasharray=group.dash,
+            )
+            + "/>"
+        )
+        out.append(
+            _marker(group.marker, x, lane, css="chart-event", hollow=group.hollow, title=mark.title)
+        )
+    out.append("</g>")
+    return out
+
+
+def _guides(frame: _Frame, guides: Sequence[Guide]) -> list[str]:
+    out: list[str] = []
+    for guide in guides:
+        if guide.axis == "y":
+            if not frame.y.lo <= guide.value <= frame.y.hi:
+                continue
+            y = frame.py(guide.value)
+            line = f'x1="{_c(frame.left)}" x2="{_c(frame.right)}" y1="{_c(y)}" y2="{_c(y)}"'
+            text = (
+                f'<text class="chart-guide-label" x="{_c(frame.right - 4)}" y="{_c(y - 6)}" '
+                f'text-anchor="end">{escape(guide.label)}</text>'
+            )
+        else:
+            if not frame.x.lo <= guide.value <= frame.x.hi:
+                continue
+            x = frame.px(guide.value)
+            line = f'x1="{_c(x)}" x2="{_c(x)}" y1="{_c(frame.top)}" y2="{_c(frame.bottom)}"'
+            anchor = "start" if x < frame.left + frame.width * 0.7 else "end"
+            dx = 6 if anchor == "start" else -6
+            text = (
+                f'<text class="chart-guide-label" x="{_c(x + dx)}" y="{_c(frame.top + 16)}" '
+                f'text-anchor="{anchor}">{escape(guide.label)}</text>'
+            )
+        out.append(
+            f'<g class="chart-guide {escape(guide.css)}"><line {line} stroke="currentColor" '
+            f'stroke-width="1.5" stroke-dasharray="6 4"/>{text}</g>'
+        )
+    return out
+
+
+def _legend(
+    series: Sequence[Series], events: Sequence[EventGroup], *, left: float, top: float, width: float
+) -> _Legend:
+    """Legend entries (sample line, marker, label) flowed into rows under the x-axis label."""
+    legend = _Legend()
+    row_height = 24
+    x, y = left, top + 14
+    items: list[tuple[str, str, str, str, bool, str | None, bool]] = [
+        ("series", s.label, s.css, s.marker, s.hollow, s.dash, s.line) for s in series
+    ] + [("event", e.label, e.css, e.marker, e.hollow, e.dash, True) for e in events if e.marks]
+    if not items:
+        return legend
+    legend.entries.append('<g class="chart-legend">')
+    for kind, label, css, marker, hollow, dash, line in items:
+        entry_width = 34 + len(label) * CHAR_WIDTH + 22
+        if x > left and x + entry_width > left + width:
+            x, y = left, y + row_height
+        is_event = kind == "event"
+        out = [f'<g class="chart-legend-entry {escape(css)}">']
+        if line:
+            out.append(
+                "<line "
+                + _attrs(
+                    x1=_c(x),
+                    x2=_c(x + 28),
+                    y1=_c(y),
+                    y2=_c(y),
+                    stroke="currentColor",
+                    stroke_width=1.5 if is_event else 2.5,
+                    stroke_dasharray=dash,
+                )
+                + "/>"
+            )
+        out.append(_marker(marker, x + 14, y, css="chart-key", hollow=hollow, title=""))
+        out.append(
+            f'<text class="chart-legend-label" x="{_c(x + 34)}" y="{_c(y + 4.5)}">'
+            f"{escape(label)}</text></g>"
+        )
+        legend.entries.extend(out)
+        x += entry_width
+    legend.entries.append("</g>")
+    legend.height = y - top + row_height / 2 + 4
+    return legend
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    x_axis: Axis,
+    y_axis: Axis,
+    series: Sequence[Series] = (),
+    events: Sequence[EventGroup] = (),
+    guides: Sequence[Guide] = (),
+    width: int = 720,
+    plot_height: int = 260,
+) -> SafeString:
+    """An SVG line chart, labelled for assistive technology by ``title`` and ``description``.
+
+    Points outside the axes' ranges are left out (the table under the chart still lists them).
+    """
+    uid = escape(chart_id)
+    events = [group for group in events if group.marks]
+    widest_tick = max((len(y_axis.tick_label(t)) for t in y_axis.tick_values()), default=2)
+    left, right = max(52.0, 38 + widest_tick * CHAR_WIDTH), 18.0  # room for the y-axis label
+    top = 14.0 + (len(events) * EVENT_LANE + 4 if events else 0)
+    frame = _Frame(left, top, width - left - right, plot_height, x_axis, y_axis)
+    legend = _legend(series, events, left=left, top=frame.bottom + 48, width=frame.width)
+    height = frame.bottom + 48 + legend.height + 6
+
+    body: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{uid}" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" viewBox="0 0 {width} {_c(height)}" '
+        f'width="{width}" height="{_c(height)}" font-size="{FONT_SIZE}" '
+        f'font-family="system-ui, sans-serif" fill="currentColor">',
+        f'<title id="{uid}-title">{escape(title)}</title>',
+        f'<desc id="{uid}-desc">{escape(description)}</desc>',
+        f'<rect class="chart-background" x="0" y="0" width="{width}" height="{_c(height)}" '
+        'fill="#ffffff"/>',
+    ]
+    body += _axes(frame, uid)
+    body += _guides(frame, guides)
+    for lane, group in enumerate(events):  # one row of markers per kind, so none overlap
+        body += _events(frame, group, 14.0 + (lane + 0.5) * EVENT_LANE)
+    for s in series:
+        body += _series(frame, s)
+    body += legend.entries
+    body.append("</svg>")
+    return mark_safe("".join(body))  # noqa: S308 - every text above went through escape()

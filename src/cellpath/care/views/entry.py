@@ -1,0 +1,486 @@
+"""Staff data entry: treatment courses with their chain of identity, follow-up visits and their
+assessments, adverse events, and the investigator's sign-off. Views parse and render; the
+queries in `care.queries.entry` scope and audit; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cellpath.accounts.access import role_required, site_ids_for
+from cellpath.accounts.roles import Role
+from cellpath.care import services
+from cellpath.care.forms_entry import (
+    AdministrationForm,
+    AdverseEventForm,
+    AdverseEventResolveForm,
+    AlsfrsRForm,
+    BatchForm,
+    CourseForm,
+    HarvestForm,
+    SignForm,
+    SpirometryForm,
+    UnscheduledVisitForm,
+    UpdateForm,
+    WeightForm,
+    errors_into,
+    format_cells,
+)
+from cellpath.care.models import (
+    Administration,
+    AdverseEvent,
+    Batch,
+    Harvest,
+    Spirometry,
+    TreatmentCourse,
+    Visit,
+    Weight,
+)
+from cellpath.care.queries import entry as queries
+from cellpath.care.services import entry as entry_services
+
+STAFF = (Role.COORDINATOR, Role.CLINICIAN)
+DUPLICATE_ALSFRS_R = "There is already an ALSFRS-R for this day."
+DUPLICATE_SPIROMETRY = "There is already a spirometry for this day."
+
+
+def _found(obj: Any) -> Any:
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request: HttpRequest, *, title: str, form: Any, back: str, **extra: Any) -> Any:
+    return render(
+        request,
+        "care/entry/form.html",
+        {"title": title, "form": form, "back": back, **extra},
+    )
+
+
+def _saved_with_findings(request: HttpRequest, what: str, findings: list[Any]) -> None:
+    if findings:
+        messages.warning(
+            request,
+            f"{what} saved. Some values are unusual: please check them below "
+            "(they are kept as entered).",
+        )
+    else:
+        messages.success(request, f"{what} saved.")
+
+
+# Treatment -------------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+def patient_treatment(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _found(queries.patient_treatment(user=request.user, pk=pk))
+    today = timezone.localdate()
+    return render(
+        request,
+        "care/entry/patient_treatment.html",
+        {
+            "page": page,
+            "patient": page.patient,
+            "visits": [(v, v.status(today)) for v in page.visits],
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _found(queries.team_patient_get(user=request.user, pk=pk))
+    form = CourseForm(_data(request), instance=TreatmentCourse(patient=patient))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_start(actor=request.user, patient=patient, **form.cleaned_data)
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            visits = course.visits.count()
+            messages.success(
+                request,
+                f"Course {course.number} started; {visits} follow-up visit"
+                f"{'s' if visits != 1 else ''} scheduled.",
+            )
+            return redirect("care:course-detail", pk=course.pk)
+    return _form_page(
+        request,
+        title=f"Start a treatment course for {patient.study_id}",
+        intro="Repeat courses are numbered after the patient's earlier ones.",
+        form=form,
+        back=reverse("care:patient-treatment", args=[patient.pk]),
+        submit="Start the course",
+    )
+
+
+@role_required(*STAFF)
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _found(queries.course_page(user=request.user, pk=pk))
+    today = timezone.localdate()
+    return render(
+        request,
+        "care/entry/course_detail.html",
+        {
+            "page": page,
+            "course": page.course,
+            "patient": page.course.patient,
+            "doses": [(d, format_cells(d.dose_cells)) for d in page.administrations],
+            "lots": [(b, format_cells(b.cell_count)) for b in page.batches],
+            "visits": [(v, v.status(today)) for v in page.visits],
+        },
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _found(queries.course_get(user=request.user, pk=pk))
+    initial = {"tissue": course.source} if course.autologous else {}
+    form = HarvestForm(_data(request), instance=Harvest(course=course), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            harvest = services.harvest_record(
+                actor=request.user, course=course, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            messages.success(request, f"Harvest {harvest.reference} recorded.")
+            return redirect("care:course-detail", pk=course.pk)
+    return _form_page(
+        request,
+        title=f"Record a harvest — {course.patient.study_id}, course {course.number}",
+        intro="Cells collected from the patient for this course.",
+        form=form,
+        back=reverse("care:course-detail", args=[course.pk]),
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _found(queries.course_get(user=request.user, pk=pk))
+    form = BatchForm(_data(request), instance=Batch(course=course), course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_record(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            messages.success(request, f"Lot {batch.lot_number} recorded.")
+            return redirect("care:course-detail", pk=course.pk)
+    return _form_page(
+        request,
+        title=f"Record a processed lot — {course.patient.study_id}, course {course.number}",
+        intro="A lot of cells made in the laboratory. Autologous lots name their harvest.",
+        form=form,
+        back=reverse("care:course-detail", args=[course.pk]),
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def administration_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _found(queries.course_get(user=request.user, pk=pk))
+    form = AdministrationForm(_data(request), instance=Administration(course=course), course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dose = services.administration_record(
+                actor=request.user, course=course, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            messages.success(
+                request,
+                f"Dose of {format_cells(dose.dose_cells)} cells on {dose.given_on:%d %B %Y} "
+                "recorded.",
+            )
+            return redirect("care:course-detail", pk=course.pk)
+    return _form_page(
+        request,
+        title=f"Record a dose — {course.patient.study_id}, course {course.number}",
+        form=form,
+        back=reverse("care:course-detail", args=[course.pk]),
+    )
+
+
+# Adverse events --------------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _found(queries.team_patient_get(user=request.user, pk=pk))
+    courses = queries.courses_of(patient)
+    initial = {}
+    if request.GET.get("course", "").isdigit():
+        initial["course"] = courses.filter(pk=int(request.GET["course"])).first()
+    form = AdverseEventForm(
+        _data(request),
+        instance=AdverseEvent(patient=patient),
+        courses=courses,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.adverse_event_record(
+                actor=request.user, patient=patient, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            if event.serious:
+                messages.success(
+                    request,
+                    "Serious adverse event recorded. The site's clinicians have been e-mailed.",
+                )
+            else:
+                messages.success(request, "Adverse event recorded.")
+            return redirect("care:adverse-event-detail", pk=event.pk)
+    return _form_page(
+        request,
+        title=f"Record an adverse event for {patient.study_id}",
+        intro="Grade it with CTCAE v5. A serious adverse event alerts the site's clinicians.",
+        form=form,
+        back=reverse("care:patient-treatment", args=[patient.pk]),
+        submit="Record the adverse event",
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def adverse_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _found(queries.adverse_event_get(user=request.user, pk=pk))
+    form = AdverseEventResolveForm(_data(request), instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry_services.adverse_event_resolve(
+                actor=request.user, event=event, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            messages.success(request, "Follow-up of the adverse event saved.")
+            return redirect("care:adverse-event-detail", pk=event.pk)
+    if form.errors:
+        event.refresh_from_db()  # the form changed the instance; show what is stored
+    return render(
+        request,
+        "care/entry/adverse_event_detail.html",
+        {"event": event, "patient": event.patient, "form": form},
+    )
+
+
+# Visits and assessments ------------------------------------------------------------------------
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _found(queries.team_patient_get(user=request.user, pk=pk))
+    form = UnscheduledVisitForm(_data(request), initial={"visit_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = entry_services.visit_unscheduled_add(
+                actor=request.user, patient=patient, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="visit_date")
+        else:
+            messages.success(request, f"Visit {visit.label} added.")
+            return redirect("care:visit-detail", pk=visit.pk)
+    return _form_page(
+        request,
+        title=f"Add a visit outside the schedule for {patient.study_id}",
+        intro=(
+            "For assessments outside the follow-up plan, such as before treatment. Scheduled "
+            "visits are created when a course starts."
+        ),
+        form=form,
+        back=reverse("care:patient-treatment", args=[patient.pk]),
+        submit="Add the visit",
+    )
+
+
+@role_required(*STAFF)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = _found(queries.visit_page(user=request.user, pk=pk, today=timezone.localdate()))
+    visit = page.visit
+    can_sign = visit.patient.site_id in site_ids_for(request.user, [Role.CLINICIAN])
+    return render(
+        request,
+        "care/entry/visit_detail.html",
+        {"page": page, "visit": visit, "patient": visit.patient, "can_sign": can_sign},
+    )
+
+
+def _visit_day(visit: Visit) -> Any:
+    """The day a new assessment defaults to: the day the visit was seen, else today."""
+    return visit.visit_date or timezone.localdate()
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def alsfrs_r_create(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _found(queries.visit_get(user=request.user, pk=pk))
+    patient = visit.patient
+    form = AlsfrsRForm(
+        _data(request),
+        gastrostomy=patient.gastrostomy_date is not None,
+        initial={"assessed_on": _visit_day(visit), "respondent": "clinic"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                assessment = services.alsfrs_r_record(
+                    actor=request.user,
+                    patient=patient,
+                    assessed_on=data["assessed_on"],
+                    respondent=data["respondent"],
+                    items=form.items(),
+                    visit=visit,
+                )
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="assessed_on")
+        except IntegrityError:  # the same day saved by someone else a moment ago
+            form.add_error("assessed_on", DUPLICATE_ALSFRS_R)
+        else:
+            _saved_with_findings(request, "ALSFRS-R", queries.alsfrs_r_findings(assessment))
+            return redirect("care:visit-detail", pk=visit.pk)
+    return render(
+        request,
+        "care/entry/alsfrs_r_form.html",
+        {"form": form, "visit": visit, "patient": patient},
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def spirometry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _found(queries.visit_get(user=request.user, pk=pk))
+    patient = visit.patient
+    form = SpirometryForm(
+        _data(request),
+        instance=Spirometry(patient=patient),
+        initial={"measured_on": _visit_day(visit)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                measurement = services.spirometry_record(
+                    actor=request.user, patient=patient, visit=visit, **form.cleaned_data
+                )
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="measured_on")
+        except IntegrityError:
+            form.add_error("measured_on", DUPLICATE_SPIROMETRY)
+        else:
+            _saved_with_findings(request, "Spirometry", queries.spirometry_findings(measurement))
+            return redirect("care:visit-detail", pk=visit.pk)
+    return _form_page(
+        request,
+        title=f"Spirometry — {patient.study_id}, {visit.label}",
+        intro=(
+            "Enter FVC in litres, or the % predicted from an outside report, and SVC if "
+            "measured. % predicted is computed from the patient's height, age and sex."
+        ),
+        form=form,
+        back=reverse("care:visit-detail", args=[visit.pk]),
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def weight_create(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _found(queries.visit_get(user=request.user, pk=pk))
+    patient = visit.patient
+    form = WeightForm(
+        _data(request), instance=Weight(patient=patient), initial={"measured_on": _visit_day(visit)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            weight = entry_services.weight_record_at_visit(
+                actor=request.user, patient=patient, visit=visit, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="measured_on")
+        else:
+            _saved_with_findings(request, "Weight", queries.weight_findings(weight))
+            return redirect("care:visit-detail", pk=visit.pk)
+    return _form_page(
+        request,
+        title=f"Weight — {patient.study_id}, {visit.label}",
+        form=form,
+        back=reverse("care:visit-detail", args=[visit.pk]),
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _found(queries.visit_get(user=request.user, pk=pk))
+    patient = visit.patient
+    form = UpdateForm(_data(request), initial={"written_on": _visit_day(visit)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry_services.update_post_at_visit(
+                actor=request.user, patient=patient, visit=visit, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="written_on")
+        else:
+            messages.success(request, "Update saved.")
+            return redirect("care:visit-detail", pk=visit.pk)
+    return _form_page(
+        request,
+        title=f"How is {patient.study_id} doing? — {visit.label}",
+        form=form,
+        back=reverse("care:visit-detail", args=[visit.pk]),
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """21 CFR 11.200: the password again; 11.50: the signature shows name, time and meaning."""
+    visit = queries.visit_get(user=request.user, pk=pk)
+    if visit is None or visit.patient.site_id not in site_ids_for(request.user, [Role.CLINICIAN]):
+        raise Http404
+    form = SignForm(_data(request))
+    if request.method == "POST" and not visit.signed and form.is_valid():
+        try:
+            services.visit_sign(
+                actor=request.user,
+                visit=visit,
+                password=form.cleaned_data["password"],
+                meaning=form.cleaned_data["meaning"],
+            )
+        except PermissionDenied:
+            entry_services.visit_sign_refused(actor=request.user, visit=visit)
+            form.add_error("password", "This password is not correct. The visit is not signed.")
+        except ValidationError as error:
+            errors_into(form, error)
+        else:
+            messages.success(request, "Visit signed.")
+            return redirect("care:visit-detail", pk=visit.pk)
+    return render(
+        request,
+        "care/entry/visit_sign.html",
+        {"form": form, "visit": visit, "patient": visit.patient},
+    )
