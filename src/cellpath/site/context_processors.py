@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     roles = user.roles
     nav = [("Home", reverse("home"))]
     if roles & {Role.COORDINATOR, Role.CLINICIAN}:
+        nav.append(("Dashboard", reverse("care:dashboard")))
         nav.append(("Patients", reverse("care:patient-list")))
     if Role.PATIENT in roles:  # the patient portal
         nav.append(("My visits", reverse("care:portal-schedule")))

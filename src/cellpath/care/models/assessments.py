@@ -90,6 +90,13 @@ class AlsfrsR(PatientAssessment):
 
     class Meta:
         ordering = ["assessed_on"]
+        indexes = [  # the site dashboard's recent self-reports
+            models.Index(
+                fields=["assessed_on"],
+                condition=models.Q(respondent="self"),
+                name="alsfrs_r_self_reports",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "assessed_on"],

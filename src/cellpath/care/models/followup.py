@@ -100,7 +100,20 @@ class Visit(AuditedModel):
 
     class Meta:
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["patient", "due_date"])]
+        indexes = [
+            models.Index(fields=["patient", "due_date"]),
+            # The site dashboard: open visits by due date, and seen-but-unsigned visits.
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(visit_date__isnull=True),
+                name="visit_open_by_due_date",
+            ),
+            models.Index(
+                fields=["-visit_date", "-id"],
+                condition=models.Q(signed_at__isnull=True, visit_date__isnull=False),
+                name="visit_unsigned_recent",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} (due {self.due_date})"
