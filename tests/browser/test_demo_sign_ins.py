@@ -17,6 +17,7 @@ HOME_HEADINGS = {
     "coordinator": "Coordinator home",
     "clinician": "Clinician home",
     "administrator": "Administrator home",
+    "caregiver": "Hello, Demo caregiver",
 }
 
 
@@ -45,6 +46,7 @@ def test_each_demo_role_lands_on_its_home_page(role: str, demo_site: str, page) 
     assert heading.inner_text() == HOME_HEADINGS[role]
     nav = page.get_by_role("navigation", name="Main").inner_text()
     assert ("Patients" in nav) == (role in {"coordinator", "clinician"})
+    assert ("My visits" in nav) == (role in {"patient", "caregiver"})
     assert ("Audit log" in nav) == (role == "administrator")
 
 

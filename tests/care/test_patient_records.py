@@ -150,3 +150,21 @@ def test_exported_text_cannot_run_as_a_spreadsheet_formula(world, client_for) ->
     PatientFactory(site=world.site_a, full_name='=HYPERLINK("http://x")')
     names = [row["full_name"] for row in export_rows(client_for("coordinator_a"))]
     assert '\'=HYPERLINK("http://x")' in names
+
+
+def test_a_coordinator_gives_a_patient_their_portal_sign_in(world) -> None:
+    from cellpath.accounts.roles import Role
+    from cellpath.care.services import patient_portal_link
+    from tests.factories import UserFactory
+
+    other = PatientFactory(site=world.site_a, full_name="Portal Person")
+    person = UserFactory(email="portal.person@example.org")
+    with pytest.raises(PermissionDenied):
+        patient_portal_link(actor=world.users["clinician_a"], patient=other, user=person)
+    patient_portal_link(actor=world.users["coordinator_a"], patient=other, user=person)
+    assert Role.PATIENT in type(person).objects.get(pk=person.pk).roles
+    assert set(patients_visible_to(person)) == {other}
+    with pytest.raises(ValidationError):  # one sign-in, one patient
+        patient_portal_link(
+            actor=world.users["coordinator_a"], patient=world.patient_a, user=person
+        )

@@ -18,11 +18,12 @@ from cellpath.accounts.models import Site, TOTPDevice, User
 from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.accounts.services import membership_grant, site_create, user_create
 from cellpath.care.models import Patient
-from cellpath.care.services import patient_create
+from cellpath.care.services import patient_create, patient_portal_link
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
 
 ACTOR = "demo loader"
+CAREGIVER = "caregiver"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ SIGN_INS = [
         "demo-administrator-riverside",
         "riv",
     ),
+    DemoSignIn(CAREGIVER, "caregiver@demo.cellpath.test", "demo-caregiver-riverside", "riv"),
     DemoSignIn(
         Role.COORDINATOR,
         "coordinator.northfield@demo.cellpath.test",
@@ -147,7 +149,10 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
             is_superuser=sign_in.role == Role.ADMINISTRATOR,
             is_demo=True,
         )
-        membership_grant(user=user, site=sites[sign_in.site_code], role=sign_in.role, actor=ACTOR)
+        if sign_in.role != CAREGIVER:  # a caregiver's access comes from accepting an invitation
+            membership_grant(
+                user=user, site=sites[sign_in.site_code], role=sign_in.role, actor=ACTOR
+            )
         if sign_in.role in STAFF_ROLES and not TOTPDevice.objects.filter(user=user).exists():
             TOTPDevice.objects.create(
                 user=user, secret=mfa.new_secret(), confirmed_at=timezone.now()
@@ -182,4 +187,34 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
             demo_histories.add_history(patient, synthetic, actor=ACTOR, rng=rng, today=today)
             if code == "riv" and index == 3 and patient.courses.exists():
                 demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
+    _portal_extras(users, sites["riv"])
     return SIGN_INS
+
+
+def _portal_extras(users: dict[str, User], site: Site) -> None:
+    """The demo patient's caregiver (invited and accepted), and another patient who has asked
+    for their identity to be erased, waiting in the coordinators' queue."""
+    from cellpath.care.models import CaregiverLink, ErasureRequest
+    from cellpath.care.services import portal
+
+    patient = Patient.objects.get(user=users["patient@demo.cellpath.test"])
+    caregiver = users["caregiver@demo.cellpath.test"]
+    if not CaregiverLink.objects.filter(patient=patient, user=caregiver).exists():
+        tokens: list[str] = []
+        portal.caregiver_invite(
+            actor=patient.user,
+            patient=patient,
+            email=caregiver.email,
+            accept_url=lambda token: tokens.append(token) or f"/patients/caregiver/{token}/",
+        )
+        portal.caregiver_accept(actor=caregiver, token=tokens[0])
+
+    other = Patient.objects.filter(site=site, user__isnull=True).exclude(pk=patient.pk).first()
+    if other is not None and not ErasureRequest.objects.exists():
+        requester = user_create(
+            email="patient.erasure@demo.cellpath.test", password=None, actor=ACTOR, is_demo=True
+        )
+        patient_portal_link(actor=ACTOR, patient=other, user=requester)
+        portal.erasure_request_create(
+            actor=requester, patient=other, reason="I would rather my name were not kept."
+        )

@@ -17,6 +17,7 @@ from cellpath.care.services.patients import (
     medication_record,
     patient_create,
     patient_delete,
+    patient_portal_link,
     patient_update,
 )
 from cellpath.care.services.treatment import (
@@ -40,6 +41,7 @@ __all__ = [
     "medication_record",
     "patient_create",
     "patient_delete",
+    "patient_portal_link",
     "patient_update",
     "spirometry_record",
     "update_post",

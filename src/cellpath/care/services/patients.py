@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cellpath.accounts.audit import Actor, audited_delete, audited_save
 from cellpath.accounts.models import Site, User
 from cellpath.accounts.roles import Role
+from cellpath.accounts.services import membership_grant
 from cellpath.care.models import Consent, Medication, Patient, PatientIdentity
 from cellpath.care.services.permissions import require_role_at_site
 
@@ -94,6 +96,17 @@ def identity_update(
     identity = PatientIdentity.objects.get(patient=patient)
     identity.full_name, identity.email, identity.phone = full_name, email, phone
     return audited_save(identity, actor=actor)
+
+
+@transaction.atomic
+def patient_portal_link(*, actor: Actor, patient: Patient, user: User) -> Patient:
+    """Give a patient their own sign-in to the portal (the patient role at their site)."""
+    _require_coordinator(actor, patient.site_id)
+    if Patient.objects.filter(user=user).exclude(pk=patient.pk).exists():
+        raise ValidationError({"user": "This sign-in already belongs to another patient."})
+    membership_grant(user=user, site=patient.site, role=Role.PATIENT, actor=actor)
+    patient.user = user
+    return audited_save(patient, actor=actor)
 
 
 @transaction.atomic
