@@ -7,27 +7,12 @@ from typing import Any
 from django import forms
 
 from cellpath.care.models import Patient, PatientIdentity
+from cellpath.care.services.patients import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TRI_STATE = forms.NullBooleanSelect()
 
-PATIENT_FIELDS = (
-    "sex",
-    "date_of_birth",
-    "onset_date",
-    "onset_site",
-    "diagnosis_date",
-    "el_escorial",
-    "ftd",
-    "c9orf72",
-    "sod1",
-    "other_genetics",
-    "height_cm",
-    "gastrostomy_date",
-    "niv_date",
-    "tracheostomy_date",
-    "death_date",
-)
+PATIENT_FIELDS = EDITABLE_FIELDS
 
 
 def date_widgets(*names: str) -> dict[str, forms.Widget]:

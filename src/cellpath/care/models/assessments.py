@@ -14,9 +14,10 @@ from django.utils import timezone
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
+from cellpath.outcomes.alsfrs import ITEM_KEYS
 
 ITEM = [MinValueValidator(0), MaxValueValidator(4)]
-ITEM_NAMES = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q10", "q11", "q12")
+ITEM_NAMES = ITEM_KEYS  # q1 … q12 with q5a/q5b (Cedarbaum 1999)
 
 
 class Respondent(models.TextChoices):
