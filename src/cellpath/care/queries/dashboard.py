@@ -17,10 +17,8 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
     ExpressionWrapper,
     F,
-    Func,
     Q,
     QuerySet,
     When,
@@ -32,56 +30,17 @@ from cellpath.accounts.audit import record_list
 from cellpath.accounts.models import User
 from cellpath.care.models import AdverseEvent, AlsfrsR, Patient, Visit
 from cellpath.care.models.assessments import Respondent
+from cellpath.care.queries.conditions import (
+    open_adverse_events,
+    window_closes,
+    window_opens,
+)
 from cellpath.care.queries.entry import alsfrs_r_total
 from cellpath.care.queries.records import patients_visible_to
 
 LIMIT = 50
 COUNT_CAP = 1000
 SELF_REPORT_DAYS = 30
-
-
-class _DateShift(Func):
-    """`a_date + sign × integer_days`, as a date, in PostgreSQL and SQLite."""
-
-    arity = 2
-    output_field = DateField()
-
-    def __init__(self, day: Any, days: Any, *, sign: int) -> None:
-        super().__init__(day, days)
-        self.sign = sign
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        # PostgreSQL (and the SQL standard's date arithmetic): date ± integer is a date.
-        joiner = " + " if self.sign > 0 else " - "
-        return super().as_sql(
-            compiler, connection, template="(%(expressions)s)", arg_joiner=joiner, **extra
-        )
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        template = "date(%(expressions)s || ' days')"
-        joiner = ", " if self.sign > 0 else ", -"
-        return super().as_sql(compiler, connection, template=template, arg_joiner=joiner, **extra)
-
-
-def window_opens() -> _DateShift:
-    return _DateShift(F("due_date"), F("window_days"), sign=-1)
-
-
-def window_closes() -> _DateShift:
-    return _DateShift(F("due_date"), F("window_days"), sign=+1)
-
-
-def overdue_visits(today: date) -> QuerySet[Visit]:
-    """Visits whose window closed before `today` without the patient being seen (a deceased
-    patient's missed visits are not anyone's to-do)."""
-    return Visit.objects.alias(_window_closes=window_closes()).filter(
-        visit_date__isnull=True, patient__death_date__isnull=True, _window_closes__lt=today
-    )
-
-
-def open_adverse_events() -> Q:
-    """As `AdverseEvent.open`: not resolved, not fatal."""
-    return Q(resolved_date__isnull=True) & ~Q(outcome=AdverseEvent.Outcome.FATAL)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from cellpath.accounts.audit import record_export, record_list, record_view
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import PATIENT_DATA_ROLES, Role
 from cellpath.care.models import AdverseEvent, CaregiverLink, Patient
+from cellpath.care.queries.conditions import open_adverse_events, overdue_visits
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -69,8 +70,6 @@ def patient_page(
 ) -> Page:
     """One page of the user's patients, searched by study ID (and by name where the user may
     see names: coordinators of the patient's site) and filtered in the database."""
-    from cellpath.care.queries.dashboard import open_adverse_events, overdue_visits
-
     patients = patients_visible_to(user)
     if search:
         by_name = Q(
