@@ -37,6 +37,12 @@ class PatientForm(forms.ModelForm):
             "c9orf72": TRI_STATE,
             "sod1": TRI_STATE,
         }
+        help_texts = {
+            "onset_date": "The day the first symptom was noticed; an estimate is fine.",
+            "el_escorial": "The revised El Escorial category at diagnosis (Brooks et al. 2000).",
+            "height_cm": "Needed to compute FVC % predicted.",
+            "ftd": "Leave as 'Unknown' when it has not been assessed.",
+        }
 
 
 class IdentityForm(forms.ModelForm):

@@ -127,20 +127,10 @@ def errors_into(
             form.add_error(target, message)
 
 
-def _described(form: forms.BaseForm) -> None:
-    """Point inputs at their hint (the shared field template renders it as `<id>-hint`)."""
-    for name, field in form.fields.items():
-        if field.help_text and not isinstance(field.widget, forms.RadioSelect):
-            field.widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
-
-
 class EntryForm(forms.ModelForm):
     """A ModelForm for a new row whose owner (patient or course) is set before validation, so
-    the model's own rules (before onset, lot of another course…) show next to the fields."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _described(self)
+    the model's own rules (before onset, lot of another course…) show next to the fields.
+    (Django links each input to its help text: `aria-describedby` = `<id>_helptext`.)"""
 
 
 class CourseForm(EntryForm):
@@ -408,11 +398,6 @@ class UpdateForm(forms.Form):
         help_text="In the patient's words where you can. Up to 4,000 characters.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _described(self)
-
-
 class UnscheduledVisitForm(forms.Form):
     visit_date = forms.DateField(label="Seen on", widget=DATE)
     label = forms.CharField(
@@ -421,11 +406,6 @@ class UnscheduledVisitForm(forms.Form):
         initial="Unscheduled",
         help_text='For example "Unscheduled" or "Pre-treatment".',
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _described(self)
-
 
 class SignForm(forms.Form):
     meaning = forms.ChoiceField(
@@ -442,11 +422,6 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Enter your password again to sign (21 CFR 11.200).",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _described(self)
-
 
 class PatientFilterForm(forms.Form):
     """The patient list's search and filters (GET; every field optional)."""
@@ -466,7 +441,6 @@ class PatientFilterForm(forms.Form):
             if searches_names
             else "A study ID, or part of one"
         )
-        _described(self)
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
