@@ -3,13 +3,16 @@ on every page type of the foundation, for each role that sees it."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from cellpath.care.models import Patient
+from cellpath.care.services import patient_update
 from cellpath.site import demo
 from tests.browser.test_demo_sign_ins import sign_in
+from tests.factories import clinical_history
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +49,20 @@ def axe_page(browser):
     context.close()
 
 
+def demo_patient_with_history() -> tuple[Patient, dict]:
+    """The demo portal patient, given the one-of-everything history of the test factories."""
+    record = Patient.objects.get(study_id="RIV-0001")
+    patient_update(
+        actor="test",
+        patient=record,
+        onset_date=date(2024, 3, 1),
+        diagnosis_date=None,
+        gastrostomy_date=None,
+        death_date=None,
+    )
+    return record, clinical_history(record)
+
+
 def check(page, url: str) -> list[str]:
     page.goto(url)
     return [f"{url}: {v}" for v in violations(page)]
@@ -59,23 +76,45 @@ def test_public_pages_have_no_violations(site: str, axe_page) -> None:
 
 
 def test_staff_pages_have_no_violations(site: str, axe_page) -> None:
-    record = Patient.objects.get(study_id="RIV-0001")
+    record, history = demo_patient_with_history()
+    course, visit = history["course"], history["baseline"].visit
     sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
     found = []
     for path in (
         "/home/",
         "/patients/",
+        "/patients/dashboard/",
         f"/patients/{record.pk}/",
         f"/patients/{record.pk}/edit/",
+        f"/patients/{record.pk}/treatment/",
+        f"/patients/{record.pk}/progression/",
+        f"/patients/courses/{course.pk}/",
+        f"/patients/courses/{course.pk}/doses/new/",
+        f"/patients/visits/{visit.pk}/",
+        f"/patients/visits/{visit.pk}/alsfrs-r/",
+        f"/patients/adverse-events/{history['event'].pk}/",
         "/patients/new/",
+        "/patients/erasure-requests/",
     ):
         found += check(axe_page, site + path)
     assert not found, "\n".join(found)
 
 
 def test_patient_and_administrator_pages_have_no_violations(site: str, axe_page) -> None:
+    record, _ = demo_patient_with_history()
     sign_in(axe_page, site, "patient@demo.cellpath.test", "demo-patient-riverside")
-    found = check(axe_page, site + "/home/")
+    found = []
+    for path in (
+        "/home/",
+        "/patients/me/schedule/",
+        "/patients/me/alsfrs-r/1/",
+        "/patients/me/updates/",
+        "/patients/me/data/",
+        "/patients/me/caregivers/",
+        "/patients/me/erasure/",
+        f"/patients/{record.pk}/progression/",
+    ):
+        found += check(axe_page, site + path)
     axe_page.context.clear_cookies()
     sign_in(axe_page, site, "administrator@demo.cellpath.test", "demo-administrator-riverside")
     for path in ("/home/", "/accounts/audit/"):
