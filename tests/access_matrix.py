@@ -204,6 +204,27 @@ ROUTES: list[Route] = [
         SITE_A_TEAM,
         kwargs=lambda w: {"pk": _history_a(w)["event"].pk},
     ),
+    # medications (care team) and consent (coordinators) on the patient record
+    Route(
+        "care:medication-create",
+        only({"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    Route(
+        "care:medication-stop",
+        only({"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}),
+        kwargs=lambda w: {"pk": _history_a(w)["medication"].pk},
+    ),
+    Route(
+        "care:consent-create",
+        only({"coordinator_a": 200, "coordinator_b": 404}),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+    ),
+    Route(
+        "care:consent-withdraw",
+        only({"coordinator_a": 200, "coordinator_b": 404}),
+        kwargs=lambda w: {"pk": _history_a(w)["consent"].pk},
+    ),
     # Django admin: installation administrators (superusers with MFA) only.
     Route("admin:index", only({"superuser": 200})),
     Route("admin:accounts_auditevent_changelist", only({"superuser": 200})),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from cellpath.care.models import Patient, PatientIdentity
+from cellpath.care.models import Consent, Medication, Patient, PatientIdentity
 from cellpath.care.services.patients import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -62,3 +62,29 @@ class NewPatientForm(IdentityForm):
         if sites.count() == 1:
             self.fields["site"].initial = sites.first()
         self.order_fields(["site", "full_name", "email", "phone"])
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = Medication
+        fields = ["drug", "other_name", "started_on", "stopped_on"]
+        widgets = date_widgets("started_on", "stopped_on")
+        help_texts = {"stopped_on": "Leave empty while the patient is still taking it."}
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "version", "given_on", "method"]
+        widgets = date_widgets("given_on")
+        help_texts = {"version": "The version printed on the consent document, e.g. 2.1."}
+
+
+class DateForm(forms.Form):
+    """One date: when a medication stopped, when consent was withdrawn."""
+
+    day = forms.DateField(widget=DATE)
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].label = label

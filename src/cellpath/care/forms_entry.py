@@ -398,6 +398,7 @@ class UpdateForm(forms.Form):
         help_text="In the patient's words where you can. Up to 4,000 characters.",
     )
 
+
 class UnscheduledVisitForm(forms.Form):
     visit_date = forms.DateField(label="Seen on", widget=DATE)
     label = forms.CharField(
@@ -406,6 +407,7 @@ class UnscheduledVisitForm(forms.Form):
         initial="Unscheduled",
         help_text='For example "Unscheduled" or "Pre-treatment".',
     )
+
 
 class SignForm(forms.Form):
     meaning = forms.ChoiceField(
@@ -422,6 +424,7 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Enter your password again to sign (21 CFR 11.200).",
     )
+
 
 class PatientFilterForm(forms.Form):
     """The patient list's search and filters (GET; every field optional)."""

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cellpath.care.views import dashboard, entry, portal, progression, records
+from cellpath.care.views import (
+    dashboard,
+    entry,
+    medications_consents,
+    portal,
+    progression,
+    records,
+)
 
 app_name = "care"
 
@@ -11,6 +18,21 @@ urlpatterns = [
     path("<int:pk>/", records.patient_detail, name="patient-detail"),
     path("<int:pk>/edit/", records.patient_edit, name="patient-edit"),
     path("<int:pk>/progression/", progression.patient_progression, name="patient-progression"),
+    # medications (care team) and consent (coordinators)
+    path(
+        "<int:pk>/medications/new/",
+        medications_consents.medication_create,
+        name="medication-create",
+    ),
+    path(
+        "medications/<int:pk>/stop/", medications_consents.medication_stop, name="medication-stop"
+    ),
+    path("<int:pk>/consents/new/", medications_consents.consent_create, name="consent-create"),
+    path(
+        "consents/<int:pk>/withdraw/",
+        medications_consents.consent_withdraw,
+        name="consent-withdraw",
+    ),
     # staff data entry: courses, visits, assessments, adverse events, sign-off; the dashboard
     path("dashboard/", dashboard.site_dashboard, name="dashboard"),
     path("<int:pk>/treatment/", entry.patient_treatment, name="patient-treatment"),

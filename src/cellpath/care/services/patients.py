@@ -145,6 +145,18 @@ def medication_record(
 
 
 @transaction.atomic
+def medication_stop(*, actor: Actor, medication: Medication, stopped_on: date) -> Medication:
+    require_role_at_site(
+        actor,
+        medication.patient.site_id,
+        CLINICAL_WRITERS,
+        "Only this patient's care team can do this.",
+    )
+    medication.stopped_on = stopped_on
+    return audited_save(medication, actor=actor)
+
+
+@transaction.atomic
 def consent_record(
     *, actor: Actor, patient: Patient, purpose: str, version: str, given_on: date, method: str
 ) -> Consent:

@@ -75,6 +75,10 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": patient,
             "show_identity": queries.identity_visibility(request.user)(patient),
             "can_edit": is_team,
+            "is_coordinator": patient.site_id
+            in {s.pk for s in site_list(user=request.user, roles=[Role.COORDINATOR])},
+            "medications": patient.medications.all(),
+            "consents": patient.consents.all(),
         },
     )
 

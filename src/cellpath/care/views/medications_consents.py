@@ -1,0 +1,118 @@
+"""Medications (care team) and consent records (coordinators) on the patient record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cellpath.accounts.access import role_required
+from cellpath.accounts.roles import Role
+from cellpath.care import services
+from cellpath.care.forms import ConsentForm, DateForm, MedicationForm
+from cellpath.care.forms_entry import errors_into
+from cellpath.care.models import Consent, Medication
+from cellpath.care.queries import entry as entry_queries
+from cellpath.care.queries.medications_consents import consent_get, medication_get
+
+TEAM = (Role.COORDINATOR, Role.CLINICIAN)
+
+
+def _found(obj: Any) -> Any:
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    patient_pk: int,
+    save: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the record."""
+    back = reverse("care:patient-detail", args=[patient_pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            errors_into(form, error, non_field_to="day" if "day" in form.fields else None)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(request, "care/entry/form.html", {"title": title, "form": form, "back": back})
+
+
+@role_required(*TEAM)
+@require_http_methods(["GET", "POST"])
+def medication_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _found(entry_queries.team_patient_get(user=request.user, pk=pk))
+    form = MedicationForm(request.POST or None, instance=Medication(patient=patient))
+    return _form_page(
+        request,
+        form,
+        title=f"Add an ALS medication — {patient.study_id}",
+        patient_pk=patient.pk,
+        save=lambda data: services.medication_record(actor=request.user, patient=patient, **data),
+        done="Medication recorded.",
+    )
+
+
+@role_required(*TEAM)
+@require_http_methods(["GET", "POST"])
+def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    medication = _found(medication_get(user=request.user, pk=pk))
+    form = DateForm(request.POST or None, label="Stopped on")
+    return _form_page(
+        request,
+        form,
+        title=f"Record that {medication} stopped — {medication.patient.study_id}",
+        patient_pk=medication.patient_id,
+        save=lambda data: services.medication_stop(
+            actor=request.user, medication=medication, stopped_on=data["day"]
+        ),
+        done=f"{medication} marked as stopped.",
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = _found(entry_queries.team_patient_get(user=request.user, pk=pk))
+    form = ConsentForm(request.POST or None, instance=Consent(patient=patient))
+    return _form_page(
+        request,
+        form,
+        title=f"Record consent — {patient.study_id}",
+        patient_pk=patient.pk,
+        save=lambda data: services.consent_record(actor=request.user, patient=patient, **data),
+        done="Consent recorded.",
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _found(consent_get(user=request.user, pk=pk))
+    if consent.withdrawn_on is not None:
+        raise Http404
+    form = DateForm(request.POST or None, label="Withdrawn on")
+    return _form_page(
+        request,
+        form,
+        title=f"Record withdrawal of consent ({consent}) — {consent.patient.study_id}",
+        patient_pk=consent.patient_id,
+        save=lambda data: services.consent_withdraw(
+            actor=request.user, consent=consent, withdrawn_on=data["day"]
+        ),
+        done="Withdrawal recorded. The consent record is kept, marked as withdrawn.",
+    )
