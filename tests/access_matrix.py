@@ -229,6 +229,7 @@ ROUTES: list[Route] = [
     Route("admin:index", only({"superuser": 200})),
     Route("admin:accounts_auditevent_changelist", only({"superuser": 200})),
     Route("admin:accounts_user_changelist", only({"superuser": 200})),
+    Route("admin:care_followupplan_changelist", only({"superuser": 200})),
 ]
 
 DECLARED_NAMESPACES = {"admin"}
