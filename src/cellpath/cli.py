@@ -58,14 +58,18 @@ def demo(argv: list[str]) -> int:
         return 2
     _setup(demo=True)
     from django.core.management import call_command
+    from django.test.utils import override_settings
 
     from cellpath.accounts.audit import Origin, origin
     from cellpath.site import demo as demo_data
 
+    LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
     print("1/2 Preparing the database…", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     print("2/2 Loading the demo data…", flush=True)
-    with origin(Origin(channel="cli")):
+    # The alerts the demo's own events trigger are not worth printing to the console.
+    with origin(Origin(channel="cli")), override_settings(EMAIL_BACKEND=LOCMEM):
         sign_ins = demo_data.load()
     url = f"http://{args.host}:{args.port}/"
     print(f"\nCellpath demo: {url}\n\nDemo sign-ins (staff: the code step shows the demo code):")

@@ -4,6 +4,7 @@ never know which. Kept at the bottom of the house so every app may send mail."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django_tasks import task
@@ -16,6 +17,11 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the configured base URL (CELLPATH_BASE_URL) and `path`."""
+    return f"{settings.CELLPATH_BASE_URL}{path}"
 
 
 def send_email_after_commit(

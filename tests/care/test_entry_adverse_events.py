@@ -97,3 +97,28 @@ def test_another_sites_event_is_not_found(world, client_for) -> None:
     assert response.status_code == 404
     event.refresh_from_db()
     assert event.outcome == "recovered"
+
+
+def test_the_alert_links_to_the_record_with_the_configured_address(
+    world, settings, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import date
+
+    from django.core import mail
+
+    from cellpath.care.services import adverse_event_record
+
+    settings.CELLPATH_BASE_URL = "https://cellpath.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        adverse_event_record(
+            actor=world.users["coordinator_a"],
+            patient=world.patient_a,
+            description="Fever",
+            onset_date=date(2024, 9, 4),
+            grade=3,
+            serious=True,
+            related_to_procedure="possible",
+            related_to_cells="possible",
+        )
+    (alert,) = mail.outbox
+    assert f"https://cellpath.example.org/patients/{world.patient_a.pk}/" in alert.body

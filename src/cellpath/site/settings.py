@@ -65,6 +65,8 @@ SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+CELLPATH_BASE_URL = os.environ.get("CELLPATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+"""Where people reach Cellpath: links in e-mails sent without a request (alerts, reminders)."""
 
 INSTALLED_APPS = [
     "cellpath.site.apps.SiteConfig",

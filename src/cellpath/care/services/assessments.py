@@ -30,7 +30,7 @@ from cellpath.care.services.permissions import (
     require_role_at_site,
     require_staff_or_self,
 )
-from cellpath.outbox import send_email_after_commit
+from cellpath.outbox import absolute_url, send_email_after_commit
 
 
 @transaction.atomic
@@ -138,7 +138,7 @@ def _alert_clinicians(event: AdverseEvent) -> None:
     clinicians = Membership.objects.filter(
         site_id=event.patient.site_id, role=Role.CLINICIAN, user__is_active=True
     ).values_list("user__email", flat=True)
-    link = reverse("care:patient-detail", args=[event.patient_id])
+    link = absolute_url(reverse("care:patient-detail", args=[event.patient_id]))
     for email in clinicians:
         send_email_after_commit(
             subject=f"Serious adverse event: {event.patient.study_id}",

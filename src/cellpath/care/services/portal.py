@@ -24,7 +24,7 @@ from cellpath.accounts.roles import Role
 from cellpath.accounts.services import membership_grant, user_create
 from cellpath.care.models import CaregiverLink, ErasureRequest, Patient, PatientIdentity
 from cellpath.care.services.permissions import actor_user, require_role_at_site
-from cellpath.outbox import send_email_after_commit
+from cellpath.outbox import absolute_url, send_email_after_commit
 
 ERASED = "erased"
 
@@ -40,7 +40,7 @@ def erasure_request_create(*, actor: Actor, patient: Patient, reason: str = "") 
     coordinators = Membership.objects.filter(
         site_id=patient.site_id, role=Role.COORDINATOR, user__is_active=True
     ).values_list("user__email", flat=True)
-    link = reverse("care:erasure-review", args=[request.pk])
+    link = absolute_url(reverse("care:erasure-review", args=[request.pk]))
     for email in coordinators:
         send_email_after_commit(
             subject=f"Erasure request: {patient.study_id}",
