@@ -42,6 +42,11 @@ def _serve(host: str, port: int, threads: int) -> int:
     return 0
 
 
+def _base_url(args: argparse.Namespace) -> None:
+    """Links in e-mails point at this server unless CELLPATH_BASE_URL says otherwise."""
+    os.environ.setdefault("CELLPATH_BASE_URL", f"http://{args.host}:{args.port}")
+
+
 def _serve_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
@@ -56,6 +61,7 @@ def demo(argv: list[str]) -> int:
     if os.environ.get("CELLPATH_ENV") == "production":
         print("cellpath demo refuses to run with CELLPATH_ENV=production.", file=sys.stderr)
         return 2
+    _base_url(args)
     _setup(demo=True)
     from django.core.management import call_command
     from django.test.utils import override_settings
@@ -83,6 +89,7 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="cellpath serve", description=COMMANDS["serve"])
     _serve_args(parser)
     args = parser.parse_args(argv)
+    _base_url(args)
     _setup()
     return _serve(args.host, args.port, args.threads)
 
