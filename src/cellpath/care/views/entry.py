@@ -4,6 +4,7 @@ queries in `care.queries.entry` scope and audit; services write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -70,6 +71,31 @@ def _form_page(request: HttpRequest, *, title: str, form: Any, back: str, **extr
     )
 
 
+def saved(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    non_field_to: str | None = None,
+    duplicate: str = "",
+) -> Any:
+    """For a valid POST, `save(form.cleaned_data)` and return what it saved. Otherwise — a GET,
+    an invalid form, a service's refusal (shown next to its field), or with `duplicate`, the
+    same row saved by someone else a moment ago — return None and leave the answers filled in."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            return save(form.cleaned_data)
+    except ValidationError as error:
+        errors_into(form, error, non_field_to=non_field_to)
+    except IntegrityError:
+        if not duplicate:
+            raise
+        form.add_error(non_field_to, duplicate)
+    return None
+
+
 def _saved_with_findings(request: HttpRequest, what: str, findings: list[Any]) -> None:
     if findings:
         messages.warning(
@@ -104,19 +130,19 @@ def patient_treatment(request: HttpRequest, pk: int) -> HttpResponse:
 def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(queries.team_patient_get(user=request.user, pk=pk))
     form = CourseForm(_data(request), instance=TreatmentCourse(patient=patient))
-    if request.method == "POST" and form.is_valid():
-        try:
-            course = services.course_start(actor=request.user, patient=patient, **form.cleaned_data)
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            visits = course.visits.count()
-            messages.success(
-                request,
-                f"Course {course.number} started; {visits} follow-up visit"
-                f"{'s' if visits != 1 else ''} scheduled.",
-            )
-            return redirect("care:course-detail", pk=course.pk)
+    course = saved(
+        request,
+        form,
+        lambda data: services.course_start(actor=request.user, patient=patient, **data),
+    )
+    if course is not None:
+        visits = course.visits.count()
+        messages.success(
+            request,
+            f"Course {course.number} started; {visits} follow-up visit"
+            f"{'s' if visits != 1 else ''} scheduled.",
+        )
+        return redirect("care:course-detail", pk=course.pk)
     return _form_page(
         request,
         title=f"Start a treatment course for {patient.study_id}",
@@ -151,16 +177,14 @@ def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     initial = {"tissue": course.source} if course.autologous else {}
     form = HarvestForm(_data(request), instance=Harvest(course=course), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            harvest = services.harvest_record(
-                actor=request.user, course=course, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            messages.success(request, f"Harvest {harvest.reference} recorded.")
-            return redirect("care:course-detail", pk=course.pk)
+    harvest = saved(
+        request,
+        form,
+        lambda data: services.harvest_record(actor=request.user, course=course, **data),
+    )
+    if harvest is not None:
+        messages.success(request, f"Harvest {harvest.reference} recorded.")
+        return redirect("care:course-detail", pk=course.pk)
     return _form_page(
         request,
         title=f"Record a harvest — {course.patient.study_id}, course {course.number}",
@@ -175,14 +199,12 @@ def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     form = BatchForm(_data(request), instance=Batch(course=course), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = services.batch_record(actor=request.user, course=course, **form.cleaned_data)
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            messages.success(request, f"Lot {batch.lot_number} recorded.")
-            return redirect("care:course-detail", pk=course.pk)
+    batch = saved(
+        request, form, lambda data: services.batch_record(actor=request.user, course=course, **data)
+    )
+    if batch is not None:
+        messages.success(request, f"Lot {batch.lot_number} recorded.")
+        return redirect("care:course-detail", pk=course.pk)
     return _form_page(
         request,
         title=f"Record a processed lot — {course.patient.study_id}, course {course.number}",
@@ -197,20 +219,17 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
 def administration_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     form = AdministrationForm(_data(request), instance=Administration(course=course), course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dose = services.administration_record(
-                actor=request.user, course=course, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            messages.success(
-                request,
-                f"Dose of {format_cells(dose.dose_cells)} cells on {dose.given_on:%d %B %Y} "
-                "recorded.",
-            )
-            return redirect("care:course-detail", pk=course.pk)
+    dose = saved(
+        request,
+        form,
+        lambda data: services.administration_record(actor=request.user, course=course, **data),
+    )
+    if dose is not None:
+        messages.success(
+            request,
+            f"Dose of {format_cells(dose.dose_cells)} cells on {dose.given_on:%d %B %Y} recorded.",
+        )
+        return redirect("care:course-detail", pk=course.pk)
     return _form_page(
         request,
         title=f"Record a dose — {course.patient.study_id}, course {course.number}",
@@ -236,22 +255,19 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
         courses=courses,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.adverse_event_record(
-                actor=request.user, patient=patient, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            if event.serious:
-                messages.success(
-                    request,
-                    "Serious adverse event recorded. The site's clinicians have been e-mailed.",
-                )
-            else:
-                messages.success(request, "Adverse event recorded.")
-            return redirect("care:adverse-event-detail", pk=event.pk)
+    event = saved(
+        request,
+        form,
+        lambda data: services.adverse_event_record(actor=request.user, patient=patient, **data),
+    )
+    if event is not None:
+        messages.success(
+            request,
+            "Serious adverse event recorded. The site's clinicians have been e-mailed."
+            if event.serious
+            else "Adverse event recorded.",
+        )
+        return redirect("care:adverse-event-detail", pk=event.pk)
     return _form_page(
         request,
         title=f"Record an adverse event for {patient.study_id}",
@@ -267,16 +283,14 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 def adverse_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _found(queries.adverse_event_get(user=request.user, pk=pk))
     form = AdverseEventResolveForm(_data(request), instance=event)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry_services.adverse_event_resolve(
-                actor=request.user, event=event, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error)
-        else:
-            messages.success(request, "Follow-up of the adverse event saved.")
-            return redirect("care:adverse-event-detail", pk=event.pk)
+    resolved = saved(
+        request,
+        form,
+        lambda data: entry_services.adverse_event_resolve(actor=request.user, event=event, **data),
+    )
+    if resolved is not None:
+        messages.success(request, "Follow-up of the adverse event saved.")
+        return redirect("care:adverse-event-detail", pk=event.pk)
     if form.errors:
         event.refresh_from_db()  # the form changed the instance; show what is stored
     return render(
@@ -294,16 +308,17 @@ def adverse_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(queries.team_patient_get(user=request.user, pk=pk))
     form = UnscheduledVisitForm(_data(request), initial={"visit_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = entry_services.visit_unscheduled_add(
-                actor=request.user, patient=patient, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="visit_date")
-        else:
-            messages.success(request, f"Visit {visit.label} added.")
-            return redirect("care:visit-detail", pk=visit.pk)
+    visit = saved(
+        request,
+        form,
+        lambda data: entry_services.visit_unscheduled_add(
+            actor=request.user, patient=patient, **data
+        ),
+        non_field_to="visit_date",
+    )
+    if visit is not None:
+        messages.success(request, f"Visit {visit.label} added.")
+        return redirect("care:visit-detail", pk=visit.pk)
     return _form_page(
         request,
         title=f"Add a visit outside the schedule for {patient.study_id}",
@@ -344,25 +359,23 @@ def alsfrs_r_create(request: HttpRequest, pk: int) -> HttpResponse:
         gastrostomy=patient.gastrostomy_date is not None,
         initial={"assessed_on": _visit_day(visit), "respondent": "clinic"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                assessment = services.alsfrs_r_record(
-                    actor=request.user,
-                    patient=patient,
-                    assessed_on=data["assessed_on"],
-                    respondent=data["respondent"],
-                    items=form.items(),
-                    visit=visit,
-                )
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="assessed_on")
-        except IntegrityError:  # the same day saved by someone else a moment ago
-            form.add_error("assessed_on", DUPLICATE_ALSFRS_R)
-        else:
-            _saved_with_findings(request, "ALSFRS-R", queries.alsfrs_r_findings(assessment))
-            return redirect("care:visit-detail", pk=visit.pk)
+    assessment = saved(
+        request,
+        form,
+        lambda data: services.alsfrs_r_record(
+            actor=request.user,
+            patient=patient,
+            assessed_on=data["assessed_on"],
+            respondent=data["respondent"],
+            items=form.items(),
+            visit=visit,
+        ),
+        non_field_to="assessed_on",
+        duplicate=DUPLICATE_ALSFRS_R,
+    )
+    if assessment is not None:
+        _saved_with_findings(request, "ALSFRS-R", queries.alsfrs_r_findings(assessment))
+        return redirect("care:visit-detail", pk=visit.pk)
     return render(
         request,
         "care/entry/alsfrs_r_form.html",
@@ -380,19 +393,18 @@ def spirometry_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=Spirometry(patient=patient),
         initial={"measured_on": _visit_day(visit)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                measurement = services.spirometry_record(
-                    actor=request.user, patient=patient, visit=visit, **form.cleaned_data
-                )
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="measured_on")
-        except IntegrityError:
-            form.add_error("measured_on", DUPLICATE_SPIROMETRY)
-        else:
-            _saved_with_findings(request, "Spirometry", queries.spirometry_findings(measurement))
-            return redirect("care:visit-detail", pk=visit.pk)
+    measurement = saved(
+        request,
+        form,
+        lambda data: services.spirometry_record(
+            actor=request.user, patient=patient, visit=visit, **data
+        ),
+        non_field_to="measured_on",
+        duplicate=DUPLICATE_SPIROMETRY,
+    )
+    if measurement is not None:
+        _saved_with_findings(request, "Spirometry", queries.spirometry_findings(measurement))
+        return redirect("care:visit-detail", pk=visit.pk)
     return _form_page(
         request,
         title=f"Spirometry — {patient.study_id}, {visit.label}",
@@ -413,16 +425,17 @@ def weight_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = WeightForm(
         _data(request), instance=Weight(patient=patient), initial={"measured_on": _visit_day(visit)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            weight = entry_services.weight_record_at_visit(
-                actor=request.user, patient=patient, visit=visit, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="measured_on")
-        else:
-            _saved_with_findings(request, "Weight", queries.weight_findings(weight))
-            return redirect("care:visit-detail", pk=visit.pk)
+    weight = saved(
+        request,
+        form,
+        lambda data: entry_services.weight_record_at_visit(
+            actor=request.user, patient=patient, visit=visit, **data
+        ),
+        non_field_to="measured_on",
+    )
+    if weight is not None:
+        _saved_with_findings(request, "Weight", queries.weight_findings(weight))
+        return redirect("care:visit-detail", pk=visit.pk)
     return _form_page(
         request,
         title=f"Weight — {patient.study_id}, {visit.label}",
@@ -437,16 +450,17 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _found(queries.visit_get(user=request.user, pk=pk))
     patient = visit.patient
     form = UpdateForm(_data(request), initial={"written_on": _visit_day(visit)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry_services.update_post_at_visit(
-                actor=request.user, patient=patient, visit=visit, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="written_on")
-        else:
-            messages.success(request, "Update saved.")
-            return redirect("care:visit-detail", pk=visit.pk)
+    update = saved(
+        request,
+        form,
+        lambda data: entry_services.update_post_at_visit(
+            actor=request.user, patient=patient, visit=visit, **data
+        ),
+        non_field_to="written_on",
+    )
+    if update is not None:
+        messages.success(request, "Update saved.")
+        return redirect("care:visit-detail", pk=visit.pk)
     return _form_page(
         request,
         title=f"How is {patient.study_id} doing? — {visit.label}",

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,10 @@ from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
 from cellpath.care import services
 from cellpath.care.forms import ConsentForm, DateForm, MedicationForm
-from cellpath.care.forms_entry import errors_into
 from cellpath.care.models import Consent, Medication
 from cellpath.care.queries import entry as entry_queries
 from cellpath.care.queries.medications_consents import consent_get, medication_get
+from cellpath.care.views.entry import saved
 
 TEAM = (Role.COORDINATOR, Role.CLINICIAN)
 
@@ -41,14 +40,10 @@ def _form_page(
 ) -> HttpResponse:
     """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the record."""
     back = reverse("care:patient-detail", args=[patient_pk])
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            errors_into(form, error, non_field_to="day" if "day" in form.fields else None)
-        else:
-            messages.success(request, done)
-            return redirect(back)
+    day = "day" if "day" in form.fields else None
+    if saved(request, form, save, non_field_to=day) is not None:
+        messages.success(request, done)
+        return redirect(back)
     return render(request, "care/entry/form.html", {"title": title, "form": form, "back": back})
 
 
