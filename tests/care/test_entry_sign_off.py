@@ -115,3 +115,18 @@ def test_a_signed_visit_is_not_signed_again(world, client_for, baseline) -> None
     baseline.refresh_from_db()
     assert baseline.signature_meaning == "reviewed"
     assert "This visit is already signed." in client.get(url).content.decode()
+
+
+def test_signing_pauses_after_repeated_wrong_passwords(
+    world, client_for, baseline, settings
+) -> None:
+    settings.CELLPATH_SIGNIN_MAX_FAILURES = 3
+    client = client_for("clinician_a")
+    url = reverse("care:visit-sign", args=[baseline.pk])
+    for _ in range(3):
+        post(client, url, {"password": "guess", "meaning": "reviewed"})
+    response = post(client, url, {"password": PASSWORD, "meaning": "reviewed"})
+    assert response.status_code == 200
+    assert "signing is paused for 15 minutes" in response.context["form"].errors["password"][0]
+    baseline.refresh_from_db()
+    assert baseline.signed_at is None  # even the right password waits

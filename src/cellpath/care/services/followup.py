@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cellpath.accounts import throttle
 from cellpath.accounts.audit import Actor, audited_save
 from cellpath.accounts.models import Membership, User
 from cellpath.accounts.roles import Role
@@ -55,23 +57,36 @@ def visit_attend(*, actor: Actor, patient: Patient, day: date, visit: Visit | No
     return visit
 
 
-@transaction.atomic
+class SignatureLockedError(PermissionDenied):
+    """Signing is paused after repeated wrong passwords (like sign-in, OWASP ASVS V6.3.1)."""
+
+
 def visit_sign(*, actor: User, visit: Visit, password: str, meaning: str) -> Visit:
     """An investigator signs a visit off (21 CFR 11.200: the password is entered again; the
-    signature records the printed name, date and time, and meaning — 11.50)."""
+    signature records the printed name, date and time, and meaning — 11.50). Wrong passwords
+    are counted outside the transaction, so a refusal still counts towards the pause."""
     require_role_at_site(
         actor, visit.patient.site_id, [Role.CLINICIAN], "Only clinicians of this site sign visits."
     )
+    key = f"signature:{actor.pk}"
+    limit, window = settings.CELLPATH_SIGNIN_MAX_FAILURES, settings.CELLPATH_SIGNIN_LOCKOUT_SECONDS
+    if throttle.exceeded(key, limit=limit, window_seconds=window):
+        raise SignatureLockedError(
+            f"Too many wrong passwords: signing is paused for {window // 60} minutes."
+        )
     if not actor.check_password(password):
+        throttle.hit(key)
         raise PermissionDenied("The password is not correct.")
+    throttle.clear(key)
     if visit.visit_date is None:
         raise ValidationError("A visit can be signed once it has taken place.")
     if meaning not in Visit.Meaning.values:
         raise ValidationError("Choose what your signature means.")
-    visit.signed_by = actor
-    visit.signed_at = timezone.now()
-    visit.signature_meaning = meaning
-    return audited_save(visit, actor=actor)
+    with transaction.atomic():
+        visit.signed_by = actor
+        visit.signed_at = timezone.now()
+        visit.signature_meaning = meaning
+        return audited_save(visit, actor=actor)
 
 
 def reminders_due(today: date) -> list[Visit]:

@@ -47,6 +47,7 @@ from cellpath.care.models import (
 )
 from cellpath.care.queries import entry as queries
 from cellpath.care.services import entry as entry_services
+from cellpath.care.services.followup import SignatureLockedError
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
 DUPLICATE_ALSFRS_R = "There is already an ALSFRS-R for this day."
@@ -485,6 +486,8 @@ def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 meaning=form.cleaned_data["meaning"],
             )
+        except SignatureLockedError as error:
+            form.add_error("password", str(error))
         except PermissionDenied:
             entry_services.visit_sign_refused(actor=request.user, visit=visit)
             form.add_error("password", "This password is not correct. The visit is not signed.")
