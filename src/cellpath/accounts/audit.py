@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -238,7 +237,7 @@ def record(
         changes=_jsonable(changes or {}),
         detail=_jsonable(detail or {}),
     )
-    with _CHAIN_LOCK, transaction.atomic():
+    with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # one writer of the chain at a time
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
@@ -248,7 +247,8 @@ def record(
     return event
 
 
-_CHAIN_LOCK = threading.Lock()  # SQLite: serialise this process's writers of the chain
+# One writer of the chain at a time: PostgreSQL takes this advisory lock; SQLite transactions
+# begin IMMEDIATE (settings), so the last hash is read under the database's write lock.
 _CHAIN_LOCK_ID = 0x43454C4C  # PostgreSQL advisory lock key ("CELL")
 
 
