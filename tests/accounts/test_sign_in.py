@@ -142,3 +142,16 @@ def test_sign_out_needs_a_post_with_a_csrf_token(world, client_for) -> None:
     assert forged.status_code == 403
     assert "Please try that again" in forged.content.decode()
     assert client.get(reverse("home")).status_code == 200  # still signed in
+
+
+def test_the_page_asked_for_survives_the_code_step(world, client) -> None:
+    user = world.users["clinician_a"]
+    device = TOTPDevice.objects.create(
+        user=user, secret=mfa.new_secret(), confirmed_at="2026-01-01T00:00Z"
+    )
+    target = "/patients/?q=AAA&overdue=on"
+    response = post_sign_in(client, user.email, PASSWORD, next=target)
+    page = client.get(response.url).content.decode()
+    assert 'name="next" value="/patients/?q=AAA&amp;overdue=on"' in page  # not cut at the "&"
+    done = client.post(response.url, {"code": pyotp.TOTP(device.secret).now(), "next": target})
+    assert done.status_code == 302 and done.url == target

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cellpath.accounts import mfa, queries, services
@@ -62,7 +62,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if check.user is not None:
             if mfa.confirmed_device(check.user):
                 services.mfa_pending_start(request, check.user)
-                return redirect(f"{reverse('accounts:mfa-verify')}?next={_next_url(request)}")
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{reverse('accounts:mfa-verify')}?{query}")
             services.sign_in(request, check.user, mfa_passed=False)
             return redirect(_next_url(request))
         minutes = settings.CELLPATH_SIGNIN_LOCKOUT_SECONDS // 60
