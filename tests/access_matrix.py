@@ -11,37 +11,12 @@ record's existence is not revealed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.conftest import ACTORS, World
-
-SIGN_IN = 302
-EVERYONE = dict.fromkeys(ACTORS, 200)
-
-
-def only(allowed: dict[str, int], *, anonymous: int = SIGN_IN, others: int = 403) -> dict[str, int]:
-    """`allowed` actors get their status, anonymous `anonymous`, everyone else `others`."""
-    result = dict.fromkeys(ACTORS, others)
-    result["anonymous"] = anonymous
-    result.update(allowed)
-    return result
-
-
-def _none(world: World) -> dict[str, Any]:
-    return {}
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str
-    expect: dict[str, int]
-    kwargs: Callable[[World], dict[str, Any]] = _none
-    method: str = "get"
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
+from tests.evidence.routes import EVIDENCE_ROUTES
+from tests.matrix_kit import EVERYONE, SIGN_IN, Route, only  # noqa: F401
+from tests.programmes.routes import PROGRAMME_ROUTES
 
 SIGNED_IN_REDIRECT = only(dict.fromkeys(ACTORS[1:], 302), anonymous=200)
 STAFF_PATIENT_LISTS = only(
@@ -231,6 +206,8 @@ ROUTES: list[Route] = [
     Route("admin:accounts_user_changelist", only({"superuser": 200})),
     Route("admin:care_followupplan_changelist", only({"superuser": 200})),
 ]
+
+ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES
 
 DECLARED_NAMESPACES = {"admin"}
 """Namespaces whose other URLs are covered by the admin site's single permission check

@@ -25,10 +25,12 @@ ACTORS = (
     "clinician_b",
     "administrator_a",
     "administrator_b",
+    "editor",
     "superuser",
 )
 """Who the permission matrix asks about. `_a` actors belong to site A, which owns the records
-under test; `_b` actors hold the same role at site B."""
+under test; `_b` actors hold the same role at site B. The editor maintains the public study library
+(a membership at site A, which gives no access to its patients)."""
 
 
 @dataclass
@@ -55,6 +57,7 @@ def world(db: None) -> World:
             users[f"{role}_{suffix}"] = UserFactory(
                 email=f"{role}.{suffix}@example.org", memberships=[(site, role)]
             )
+    users["editor"] = UserFactory(email="editor@example.org", memberships=[(site_a, Role.EDITOR)])
     users["superuser"] = UserFactory(
         email="root.admin@example.org", is_superuser=True, is_staff=True
     )

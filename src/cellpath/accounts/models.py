@@ -65,7 +65,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def primary_role(self) -> str | None:
         """The role whose home page the user lands on (the most clinical one first)."""
-        for role in (Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR, Role.PATIENT):
+        for role in (
+            Role.COORDINATOR,
+            Role.CLINICIAN,
+            Role.ADMINISTRATOR,
+            Role.EDITOR,
+            Role.PATIENT,
+        ):
             if role in self.roles:
                 return role
         return None

@@ -71,6 +71,8 @@ CELLPATH_BASE_URL = os.environ.get("CELLPATH_BASE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "cellpath.site.apps.SiteConfig",
     "cellpath.accounts",
+    "cellpath.evidence",
+    "cellpath.programmes",
     "cellpath.care",
     "cellpath.site.apps.CellpathAdminConfig",
     "django.contrib.auth",

@@ -70,3 +70,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error("403_csrf.html", 403)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    raise NotImplementedError
