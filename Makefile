@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care clean
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -44,13 +44,16 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-bench: bench-outcomes bench-care
+bench: bench-outcomes bench-care bench-public
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
 
 bench-care: install  ## time the progression page and dashboard with 10,000 patients (PostgreSQL)
 	@$(PY) bench/bench_care.py
+
+bench-public: install  ## public pages under 50 concurrent visitors (SQLite, then PostgreSQL)
+	@$(PY) bench/bench_public.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

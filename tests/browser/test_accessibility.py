@@ -75,6 +75,44 @@ def test_public_pages_have_no_violations(site: str, axe_page) -> None:
     assert not found, "\n".join(found)
 
 
+def test_learn_and_compare_pages_have_no_violations(site: str, axe_page) -> None:
+    from cellpath.evidence.models import Claim, KnowledgePage, Study
+    from cellpath.programmes.models import Programme
+
+    studies = list(Study.objects.values_list("slug", flat=True)[:3])
+    programmes = list(Programme.objects.values_list("slug", flat=True)[:3])
+    paths = [
+        "/learn/",
+        "/evidence/",
+        "/evidence/?cell_type=msc&primary_endpoint_met=no",
+        "/evidence/compare/",
+        "/evidence/compare/?" + "&".join(f"s={slug}" for slug in studies),
+        "/evidence/claims/",
+        "/evidence/references/",
+        "/evidence/how-we-grade/",
+        "/programmes/",
+        "/programmes/compare/?" + "&".join(f"p={slug}" for slug in programmes),
+        "/search/?q=stem+cells",
+        f"/programmes/{programmes[0]}/",
+        f"/evidence/claims/{Claim.objects.first().slug}/",
+    ]
+    paths += [f"/learn/{slug}/" for slug in KnowledgePage.objects.values_list("slug", flat=True)]
+    paths += ["/evidence/studies/nurown-phase-3/", "/evidence/studies/cns10-npc-gdnf/"]
+    found = []
+    for path in paths:
+        found += check(axe_page, site + path)
+    sign_in(axe_page, site, "editor@demo.cellpath.test", "demo-editor-riverside")
+    for path in (
+        "/home/",
+        "/evidence/edit/",
+        "/evidence/edit/studies/nurown-phase-3/",
+        "/evidence/edit/studies/nurown-phase-3/history/",
+        "/evidence/edit/pages/new/",
+    ):
+        found += check(axe_page, site + path)
+    assert not found, "\n".join(found)
+
+
 def test_staff_pages_have_no_violations(site: str, axe_page) -> None:
     record, history = demo_patient_with_history()
     course, visit = history["course"], history["baseline"].visit

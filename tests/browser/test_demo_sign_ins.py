@@ -18,6 +18,7 @@ HOME_HEADINGS = {
     "clinician": "Clinician home",
     "administrator": "Administrator home",
     "caregiver": "Hello, Demo caregiver",
+    "editor": "Editor home",
 }
 
 

@@ -25,10 +25,10 @@ def _counts(tmp_path: Path) -> str:
 def test_the_demo_loads_once_and_prints_a_sign_in_per_role(tmp_path: Path) -> None:
     first = run_cellpath(["demo", "--no-serve"], tmp_path)
     assert first.returncode == 0, first.stderr
-    for role in ("patient", "coordinator", "clinician", "administrator", "caregiver"):
+    for role in ("patient", "coordinator", "clinician", "administrator", "caregiver", "editor"):
         assert f"  {role} " in first.stdout
     counts = _counts(tmp_path)
-    assert counts == "7 2 7 40"
+    assert counts == "8 2 8 40"
     assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
     assert _counts(tmp_path) == counts
 

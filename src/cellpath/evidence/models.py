@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from cellpath.accounts.audit import AuditedModel
+from cellpath.evidence.grading import Level, evidence_level
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$",
@@ -200,6 +201,16 @@ class Study(PublicContent):
     def route_labels(self) -> list[str]:
         labels = dict(Route.choices)
         return [labels.get(code, code) for code in self.route_codes]
+
+    @property
+    def level(self) -> Level:
+        return evidence_level(
+            kind=self.kind,
+            design=self.design,
+            control=self.control,
+            n_treated=self.n_treated,
+            n_control=self.n_control,
+        )
 
     @property
     def registry_id_list(self) -> list[str]:

@@ -10,12 +10,25 @@ from cellpath.accounts.roles import Role
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, portal_context
 
 
+def public_nav() -> list[tuple[str, str]]:
+    """What a visitor who is not signed in can open: the learn and compare pages."""
+    return [
+        ("Learn", reverse("evidence:learn")),
+        ("Studies", reverse("evidence:study-list")),
+        ("Claim checks", reverse("evidence:claim-list")),
+        ("Programmes", reverse("programmes:list")),
+        ("Search", reverse("search")),
+    ]
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": public_nav()}
     roles = user.roles
     nav = [("Home", reverse("home"))]
+    if Role.EDITOR in roles:
+        nav.append(("Edit library", reverse("evidence:edit-home")))
     if roles & {Role.COORDINATOR, Role.CLINICIAN}:
         nav.append(("Dashboard", reverse("care:dashboard")))
         nav.append(("Patients", reverse("care:patient-list")))

@@ -19,6 +19,8 @@ from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.accounts.services import membership_grant, site_create, user_create
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create, patient_portal_link
+from cellpath.evidence.library import load_library
+from cellpath.programmes.demo import load_demo_programmes
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
 
@@ -52,6 +54,7 @@ SIGN_INS = [
         "riv",
     ),
     DemoSignIn(CAREGIVER, "caregiver@demo.cellpath.test", "demo-caregiver-riverside", "riv"),
+    DemoSignIn(Role.EDITOR, "editor@demo.cellpath.test", "demo-editor-riverside", "riv"),
     DemoSignIn(
         Role.COORDINATOR,
         "coordinator.northfield@demo.cellpath.test",
@@ -188,6 +191,8 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
             if code == "riv" and index == 3 and patient.courses.exists():
                 demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
     _portal_extras(users, sites["riv"])
+    load_library(actor=ACTOR)
+    load_demo_programmes(sites={"riv": sites["riv"], "nor": sites["nfd"]}, actor=ACTOR)
     return SIGN_INS
 
 

@@ -12,8 +12,12 @@ from cellpath.accounts.access import role_required
 from cellpath.accounts.queries import site_list
 from cellpath.accounts.roles import Role
 from cellpath.care.queries import patient_own, patients_visible_to
+from cellpath.evidence.caching import public_page
+from cellpath.evidence.queries import search as evidence_search
+from cellpath.programmes.queries import search as programme_search
 
 
+@public_page
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "site/landing.html")
 
@@ -72,5 +76,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _error("403_csrf.html", 403)
 
 
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """One box for studies, claims, knowledge pages and programmes."""
+    query = request.GET.get("q", "").strip()[:100]
+    results = evidence_search(query) if query else None
+    programmes = programme_search(query) if query else []
+    total = (len(results) if results else 0) + len(programmes)
+    return render(
+        request,
+        "site/search.html",
+        {"query": query, "results": results, "programmes": programmes, "total": total},
+    )
