@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import logging
 import os
 import random
 import socket
@@ -67,7 +68,7 @@ def prepare(database_url: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     sites = {
         code: Site.objects.filter(code=code).first()
-        or site_create(name=f"Bench {code}", code=code, actor="benchmark")
+        or site_create(name=f"Bench {code}", code=code, kind=Site.Kind.CLINIC, actor="benchmark")
         for code in ("riv", "nor")
     }
     load_library(actor="benchmark")
@@ -84,6 +85,7 @@ def serve(database_url: str, port: int, *, page_cache: bool) -> None:
 
     if not page_cache:
         caching.PUBLIC_CACHE_SECONDS = 0
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 50 visitors queue by design
 
     def timed(environ, start_response):
         started = time.perf_counter()
@@ -95,7 +97,8 @@ def serve(database_url: str, port: int, *, page_cache: bool) -> None:
 
         return application(environ, start)
 
-    waitress_serve(timed, host="127.0.0.1", port=port, threads=8, ident="bench", _quiet=True)
+    # 8 threads, as `cellpath serve` runs by default
+    waitress_serve(timed, host="127.0.0.1", port=port, threads=8, ident="bench")
 
 
 def public_urls() -> list[str]:
