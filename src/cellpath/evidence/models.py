@@ -114,10 +114,13 @@ class Control(models.TextChoices):
 
 
 class EndpointMet(models.TextChoices):
+    """Whether a study showed the benefit it set out to show first. A study whose primary
+    endpoint was safety has no efficacy endpoint: meeting it shows no benefit."""
+
     YES = "yes", "Primary endpoint met"
     NO = "no", "Primary endpoint not met"
     NOT_APPLICABLE = "n/a", "No efficacy endpoint"
-    NOT_REPORTED = "not_reported", "Not reported yet"
+    NOT_REPORTED = "not_reported", "Not reported"
 
 
 class Study(PublicContent):
