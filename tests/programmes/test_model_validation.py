@@ -12,11 +12,15 @@ from tests.programmes.kit import clinic_data, trial_data
 
 
 def errors(**data: object) -> dict[str, list[str]]:
-    try:
-        Programme(**data).clean()
-    except ValidationError as error:
-        return error.message_dict
-    return {}
+    """The messages of field validation and of `clean()` (the site is not part of the data)."""
+    found: dict[str, list[str]] = {}
+    programme = Programme(**data)
+    for check in (lambda: programme.clean_fields(exclude={"site"}), programme.clean):
+        try:
+            check()
+        except ValidationError as error:
+            found.update(error.message_dict)
+    return found
 
 
 def test_it_accepts_a_consistent_trial_and_clinic() -> None:

@@ -1,0 +1,1 @@
+"""Learn: the study library (studies, sources, figures), claim checks and knowledge pages."""

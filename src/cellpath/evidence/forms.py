@@ -135,8 +135,8 @@ class FigureForm(ContentForm):
 
 
 class ClaimForm(ContentForm):
-    markdown_fields = ("explanation",)
-    numbers_as_figures = ("explanation",)
+    markdown_fields = ("explanation", "summary")
+    numbers_as_figures = ("explanation", "summary")
 
     class Meta:
         model = Claim

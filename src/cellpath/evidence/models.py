@@ -81,6 +81,27 @@ class Route(models.TextChoices):
     INTRACORTICAL = "intracortical", "Into the brain's motor cortex"
 
 
+def validate_route_codes(value: str) -> None:
+    unknown = sorted(set(value.split()) - set(Route.values))
+    if unknown:
+        raise ValidationError(f"Unknown route: {', '.join(unknown)}.")
+
+
+class GivenByRoutes:
+    """For records whose `routes` field holds route codes separated by spaces."""
+
+    routes: str
+
+    @property
+    def route_codes(self) -> list[str]:
+        return self.routes.split()
+
+    @property
+    def route_labels(self) -> list[str]:
+        labels = dict(Route.choices)
+        return [labels.get(code, code) for code in self.route_codes]
+
+
 class Phase(models.TextChoices):
     PHASE_1 = "1", "Phase 1"
     PHASE_1_2 = "1/2", "Phase 1/2"
@@ -123,7 +144,7 @@ class EndpointMet(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported"
 
 
-class Study(PublicContent):
+class Study(GivenByRoutes, PublicContent):
     """A study, review or regulatory decision on cell therapy for ALS."""
 
     class Kind(models.TextChoices):
@@ -161,7 +182,10 @@ class Study(PublicContent):
     donor = models.CharField(max_length=20, choices=Donor.choices, default=Donor.NOT_APPLICABLE)
     genetically_modified = models.BooleanField(null=True, blank=True)
     routes = models.CharField(
-        max_length=200, blank=True, help_text="Route codes separated by spaces."
+        max_length=200,
+        blank=True,
+        validators=[validate_route_codes],
+        help_text="Route codes separated by spaces.",
     )
     dosing = models.TextField(blank=True)
     immunosuppression = models.CharField(max_length=300, blank=True)
@@ -197,15 +221,6 @@ class Study(PublicContent):
         return reverse("evidence:study", args=[self.slug])
 
     @property
-    def route_codes(self) -> list[str]:
-        return self.routes.split()
-
-    @property
-    def route_labels(self) -> list[str]:
-        labels = dict(Route.choices)
-        return [labels.get(code, code) for code in self.route_codes]
-
-    @property
     def level(self) -> Level:
         return evidence_level(
             kind=self.kind,
@@ -221,9 +236,6 @@ class Study(PublicContent):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        unknown = sorted(set(self.route_codes) - set(Route.values))
-        if unknown:
-            errors["routes"] = f"Unknown route: {', '.join(unknown)}."
         for registry_id in self.registry_id_list:
             try:
                 nct_validator(registry_id)

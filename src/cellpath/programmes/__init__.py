@@ -1,0 +1,1 @@
+"""Compare: clinic and trial programmes, their warning signs, and side-by-side comparison."""

@@ -16,7 +16,14 @@ from django.db import models
 from django.urls import reverse
 
 from cellpath.accounts.audit import AuditedModel
-from cellpath.evidence.models import CellType, Donor, Route, Study, nct_validator
+from cellpath.evidence.models import (
+    CellType,
+    Donor,
+    GivenByRoutes,
+    Study,
+    nct_validator,
+    validate_route_codes,
+)
 
 if TYPE_CHECKING:
     from cellpath.programmes.warning_signs import WarningSign
@@ -30,7 +37,7 @@ RESERVED_SLUGS = frozenset({"compare", "mine"})
 """Addresses under /programmes/ that are pages, not programmes."""
 
 
-class Programme(AuditedModel):
+class Programme(GivenByRoutes, AuditedModel):
     """A clinical trial, an expanded access programme or a paid clinic offer."""
 
     class Kind(models.TextChoices):
@@ -68,6 +75,7 @@ class Programme(AuditedModel):
         "how the cells are given",
         max_length=200,
         blank=True,
+        validators=[validate_route_codes],
         help_text="Route codes separated by spaces.",
     )
     schedule = models.TextField(blank=True, help_text="How many doses, and how far apart.")
@@ -139,15 +147,6 @@ class Programme(AuditedModel):
     # --- display helpers (no queries) -----------------------------------------------------------
 
     @property
-    def route_codes(self) -> list[str]:
-        return self.routes.split()
-
-    @property
-    def route_labels(self) -> list[str]:
-        labels = dict(Route.choices)
-        return [labels.get(code, code) for code in self.route_codes]
-
-    @property
     def location_list(self) -> list[str]:
         return [line.strip() for line in self.locations.splitlines() if line.strip()]
 
@@ -181,9 +180,6 @@ class Programme(AuditedModel):
         errors: dict[str, str] = {}
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = f"“{self.slug}” is the address of another page; choose another."
-        unknown = sorted(set(self.route_codes) - set(Route.values))
-        if unknown:
-            errors["routes"] = f"Unknown route: {', '.join(unknown)}."
         status = self.regulatory_status
         if status == self.RegulatoryStatus.REGISTERED_TRIAL and not self.registry_id:
             errors["registry_id"] = (

@@ -18,10 +18,24 @@ instance and costs no database query.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from cellpath.programmes.models import Programme
+
+class Programme(Protocol):
+    """The facts of a programme the warning signs read (a `models.Programme` has them all)."""
+
+    kind: str
+    regulatory_status: str
+    registry_id: str
+    is_free: bool
+    price_amount: Decimal | None
+    product_approved_for_als: bool
+    uses_testimonials: bool
+    conditions_offered: str
+    has_written_protocol: bool
+    claims_no_risk: bool
+
 
 FDA_2021 = (
     "U.S. Food and Drug Administration (FDA), “Important Patient and Consumer Information About "
