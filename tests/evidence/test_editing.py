@@ -140,3 +140,12 @@ def test_the_slug_cannot_be_changed_once_created(editor, library) -> None:
 
 def test_an_unknown_kind_is_not_found(editor, db) -> None:
     assert editor.get("/evidence/edit/patients/new/").status_code == 404
+
+
+def test_a_percentage_above_100_is_refused(editor, library) -> None:
+    data = {"slug": "odd", "label": "Share", "value": "33 % vs 128 %", "study": library.phase3.pk,
+            "confidence": "V", "order": "0", "published": "on"}  # fmt: skip
+    response = post(editor, reverse("evidence:edit-new", args=["figures"]), data)
+    assert "128 % is more than 100 %." in _errors(response)
+    data["value"] = "33 % vs 28 %"
+    assert post(editor, reverse("evidence:edit-new", args=["figures"]), data).status_code == 302

@@ -62,3 +62,16 @@ def test_it_sends_public_cache_headers_to_anonymous_visitors(world, client, clie
     url = reverse("programmes:detail", args=["good-trial"])
     assert cache_control(client.get(url)) == PUBLIC
     assert cache_control(client_for("coordinator_a").get(url)) == {"private"}
+
+
+def test_an_edit_shows_at_once_on_the_cached_public_page(
+    world, client, django_capture_on_commit_callbacks
+) -> None:
+    from cellpath.programmes.services import programme_update
+
+    programme = make_programme(world.site_a, clinic_data())
+    url = reverse("programmes:detail", args=[programme.slug])
+    assert "No written protocol" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_update(actor="test", programme=programme, data={"has_written_protocol": True})
+    assert "No written protocol" not in client.get(url).content.decode()

@@ -8,6 +8,8 @@ of trials-and-evidence.md §5.3. Edits are audited (old and new values, who, whe
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -320,6 +322,9 @@ class Figure(PublicContent):
     def clean(self) -> None:
         if not self.study_id and not self.source_id:
             raise ValidationError("A figure needs the study or the source it comes from.")
+        for percent in re.findall(r"(\d+(?:\.\d+)?)\s*%", self.value):
+            if float(percent) > 100:
+                raise ValidationError({"value": f"{percent} % is more than 100 %."})
         if self.source_id and self.study_id and self.source.study_id not in (None, self.study_id):
             raise ValidationError({"source": "This source belongs to another study."})
 

@@ -22,7 +22,8 @@ def content_generation() -> int:
     return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
 
 
-def _content_changed() -> None:
+def public_content_changed() -> None:
+    """Move public page caches on to new content (call it on commit)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -35,7 +36,7 @@ def content_save(*, actor: Actor, instance: T) -> T:
         if not instance._state.adding:
             instance.version += 1
         audited_save(instance, actor=actor)
-        transaction.on_commit(_content_changed)
+        transaction.on_commit(public_content_changed)
     return instance
 
 
@@ -54,7 +55,7 @@ def claim_studies_set(*, actor: Actor, claim: Claim, studies: Iterable[Study]) -
             obj=claim,
             changes={"studies": {"old": old, "new": new}},
         )
-        transaction.on_commit(_content_changed)
+        transaction.on_commit(public_content_changed)
 
 
 def claim_save(*, actor: Actor, claim: Claim, studies: Iterable[Study]) -> Claim:

@@ -13,6 +13,7 @@ from cellpath.accounts.audit import Actor, audited_save, record
 from cellpath.accounts.models import AuditEvent, Site, User
 from cellpath.accounts.roles import Role
 from cellpath.evidence.models import Study
+from cellpath.evidence.services import public_content_changed
 from cellpath.programmes.models import Programme
 
 PROGRAMME_STAFF = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -98,6 +99,7 @@ def programme_create(
         audited_save(programme, actor=actor)
         if studies is not None:
             _set_studies(actor, programme, studies)
+        transaction.on_commit(public_content_changed)
     return programme
 
 
@@ -119,6 +121,7 @@ def programme_update(
             audited_save(programme, actor=actor)
             if studies is not None:
                 _set_studies(actor, programme, studies)
+            transaction.on_commit(public_content_changed)
     except Exception:
         programme.version = version  # nothing was saved
         raise

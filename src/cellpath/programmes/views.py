@@ -1,23 +1,21 @@
 """Programme pages. Views parse and render; queries scope; services write.
 
-The public pages (list, detail, compare) are the same for everyone, so anonymous visitors may
-be served from a shared cache for five minutes; signed-in users get a private copy.
+The public pages (list, detail, compare) are the same for every visitor: they are served from
+the public page cache (`evidence.caching.public_page`); signed-in users get a private copy.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
+from cellpath.evidence.caching import public_page
 from cellpath.evidence.models import Study
 from cellpath.programmes import queries, services
 from cellpath.programmes.forms import ProgrammeFilterForm, ProgrammeForm
@@ -25,54 +23,33 @@ from cellpath.programmes.models import Programme
 from cellpath.programmes.warning_signs import ALL_SIGNS
 
 PROGRAMME_STAFF = (Role.COORDINATOR, Role.ADMINISTRATOR)
-PUBLIC_MAX_AGE = 300
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
 
-def _public(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Shared caches may keep an anonymous page for five minutes; a page for a signed-in user,
-    or one showing a one-time message, is private."""
-    if request.user.is_authenticated or len(get_messages(request)):
-        patch_cache_control(response, private=True)
-    else:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
-
-
-def _study_link(study: Study) -> str:
-    """The study's page, or "" while the study library has no page for it."""
-    try:
-        return study.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 def _cited_studies(programme: Programme) -> list[Study]:
-    studies = list(programme.studies.all())  # prefetched by the queries
-    for study in studies:
-        study.link = _study_link(study)
-    return studies
+    return list(programme.studies.all())  # prefetched by the queries
 
 
 @require_safe
+@public_page
 def programme_list(request: HttpRequest) -> HttpResponse:
     filter_form = ProgrammeFilterForm(request.GET or None)
     filters = filter_form.filters()
     programmes = list(queries.programme_list(**filters))
     for programme in programmes:
         programme.signs = programme.warning_signs
-    response = render(
+    return render(
         request,
         "programmes/programme_list.html",
         {"filter_form": filter_form, "filtered": bool(filters), "programmes": programmes},
     )
-    return _public(request, response)
 
 
 @require_safe
+@public_page
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = queries.programme_get(slug)
-    response = render(
+    return render(
         request,
         "programmes/programme_detail.html",
         {
@@ -81,7 +58,6 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "studies": _cited_studies(programme),
         },
     )
-    return _public(request, response)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -89,6 +65,7 @@ def _unique(values: list[str]) -> list[str]:
 
 
 @require_safe
+@public_page
 def programme_compare(request: HttpRequest) -> HttpResponse:
     """2 to 4 programmes side by side. Too few, or unknown ones: a page on how to choose."""
     asked = _unique(request.GET.getlist("p"))
@@ -103,15 +80,13 @@ def programme_compare(request: HttpRequest) -> HttpResponse:
     if len(programmes) < COMPARE_MIN:
         context["choices"] = list(queries.programme_list())
         context["chosen"] = found
-        response = render(request, "programmes/programme_compare_choose.html", context)
-        return _public(request, response)
+        return render(request, "programmes/programme_compare_choose.html", context)
     for programme in programmes:
         programme.signs = programme.warning_signs
         programme.sign_codes = {sign.code for sign in programme.signs}
         programme.cited = _cited_studies(programme)
     context.update(programmes=programmes, all_signs=ALL_SIGNS)
-    response = render(request, "programmes/programme_compare.html", context)
-    return _public(request, response)
+    return render(request, "programmes/programme_compare.html", context)
 
 
 @role_required(*PROGRAMME_STAFF)
