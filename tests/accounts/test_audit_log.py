@@ -14,8 +14,10 @@ from django.urls import reverse
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
+from cellpath.intake.services import application_note_add
 from tests.evidence.conftest import build_library
 from tests.factories import clinical_history
+from tests.intake.conftest import criteria_for, submitted
 from tests.programmes.kit import make_programme
 
 AUDITED_MODELS = [m for m in apps.get_models() if issubclass(m, AuditedModel)]
@@ -81,7 +83,10 @@ def test_creation_is_logged_with_every_value(world) -> None:
 def test_no_write_path_bypasses_the_log(model: type[models.Model], world) -> None:
     clinical_history(world.patient_a)
     build_library()
-    make_programme(world.site_a)
+    programme = make_programme(world.site_a)
+    criteria_for(programme)
+    application, _ = submitted(programme, {})
+    application_note_add(actor=world.users["coordinator_a"], application=application, text="n")
     row = model.objects.first()
     assert row is not None, f"the test should create a {model._meta.label}"
     with pytest.raises(UnauditedWriteError):

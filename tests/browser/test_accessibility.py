@@ -158,3 +158,33 @@ def test_patient_and_administrator_pages_have_no_violations(site: str, axe_page)
     for path in ("/home/", "/accounts/audit/"):
         found += check(axe_page, site + path)
     assert not found, "\n".join(found)
+
+
+def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
+    from cellpath.intake.models import Application
+    from cellpath.intake.services import application_start, application_submit
+    from cellpath.programmes.models import Programme
+
+    programme = Programme.objects.get(slug="riverside-msc-trial")
+    application, token = application_start(
+        programme=programme, applicant="patient", applicant_name="Axe Check",
+        email="axe@example.org", consent_screening=True,
+    )  # fmt: skip
+    found = []
+    for path in ("/apply/", "/apply/?programme=riverside-msc-trial"):
+        found += check(axe_page, site + path)
+    for slug in ("diagnosis", "breathing", "daily-life", "health"):
+        found += check(axe_page, f"{site}/apply/{token}/{slug}/")
+    found += check(axe_page, f"{site}/apply/{token}/review/")
+    application_submit(application=application, token=token, notify=False)
+    found += check(axe_page, f"{site}/apply/{token}/result/")
+    found += check(axe_page, f"{site}/apply/not-a-token/result/")
+    sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
+    found += check(axe_page, site + "/applications/")
+    for reference in (
+        Application.objects.filter(site=programme.site)
+        .exclude(status="draft")
+        .values_list("reference", flat=True)[:2]
+    ):
+        found += check(axe_page, f"{site}/applications/{reference}/")
+    assert not found, "\n".join(found)

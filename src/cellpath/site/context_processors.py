@@ -17,6 +17,7 @@ def public_nav() -> list[tuple[str, str]]:
         ("Studies", reverse("evidence:study-list")),
         ("Claim checks", reverse("evidence:claim-list")),
         ("Programmes", reverse("programmes:list")),
+        ("Apply", reverse("intake:start")),
         ("Search", reverse("search")),
     ]
 
@@ -32,6 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if roles & {Role.COORDINATOR, Role.CLINICIAN}:
         nav.append(("Dashboard", reverse("care:dashboard")))
         nav.append(("Patients", reverse("care:patient-list")))
+    if Role.COORDINATOR in roles:
+        nav.append(("Applications", reverse("intake:queue")))
     if Role.PATIENT in roles:  # the patient portal
         nav.append(("My visits", reverse("care:portal-schedule")))
         nav.append(("My updates", reverse("care:portal-updates")))

@@ -20,6 +20,7 @@ from cellpath.accounts.services import membership_grant, site_create, user_creat
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create, patient_portal_link
 from cellpath.evidence.library import load_library
+from cellpath.intake.demo import load_demo_applications
 from cellpath.programmes.demo import load_demo_programmes
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
@@ -193,6 +194,13 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
     _portal_extras(users, sites["riv"])
     load_library(actor=ACTOR)
     load_demo_programmes(sites={"riv": sites["riv"], "nor": sites["nfd"]}, actor=ACTOR)
+    load_demo_applications(
+        coordinators={
+            sites["riv"].pk: users["coordinator@demo.cellpath.test"],
+            sites["nfd"].pk: users["coordinator.northfield@demo.cellpath.test"],
+        },
+        actor=ACTOR,
+    )
     return SIGN_INS
 
 

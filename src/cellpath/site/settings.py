@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cellpath.accounts",
     "cellpath.evidence",
     "cellpath.programmes",
+    "cellpath.intake",
     "cellpath.care",
     "cellpath.site.apps.CellpathAdminConfig",
     "django.contrib.auth",

@@ -1,0 +1,1 @@
+"""Apply: candidate applications, their instant pre-screen, and the coordinators' triage queue."""

@@ -1,0 +1,142 @@
+"""Demo data for the apply step: screening criteria for each demo programme and about thirty
+invented applications across the triage workflow. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cellpath.accounts.audit import Actor, audited_save
+from cellpath.intake.models import Application, ScreeningCriterion
+from cellpath.intake.services import application_start, application_submit
+from cellpath.programmes.models import Programme
+
+TRIAL_CRITERIA: list[dict[str, Any]] = [
+    {"field": "age_years", "op": "between", "value": [18, 75],
+     "explanation": "The trial was approved for adults up to this age."},
+    {"field": "months_since_onset", "op": "<=", "value": 24,
+     "explanation": "Most ALS trials take people early in the disease."},
+    {"field": "alsfrs_r_total", "op": ">=", "value": 25,
+     "explanation": "Below this score, changes are hard to measure."},
+    {"field": "fvc_percent_predicted", "op": ">=", "value": 65,
+     "explanation": "The procedure needs enough breathing strength."},
+    {"field": "el_escorial", "op": "in",
+     "value": ["definite", "probable", "probable_laboratory_supported", "possible"],
+     "explanation": "The diagnosis must be confirmed by a neurologist."},
+    {"field": "tracheostomy", "op": "is_true", "kind": "exclusion",
+     "explanation": "The trial cannot include people with a tracheostomy."},
+    {"field": "prior_stem_cell_therapy", "op": "is_true", "kind": "exclusion",
+     "explanation": "Earlier cell treatments would blur the result."},
+    {"field": "pregnant_or_breastfeeding", "op": "is_true", "kind": "exclusion",
+     "explanation": "The effects on an unborn or breastfed baby are unknown."},
+    {"field": "active_cancer", "op": "is_true", "kind": "exclusion",
+     "explanation": "Cell treatments might affect a cancer."},
+    {"field": "clotting_disorder", "op": "is_true", "kind": "exclusion",
+     "explanation": "Bone-marrow harvest and injections carry a bleeding risk."},
+    {"field": "platelets", "op": ">=", "value": 100, "when_known": True,
+     "explanation": "Low platelets raise the bleeding risk of the procedures."},
+]  # fmt: skip
+CLINIC_CRITERIA: list[dict[str, Any]] = [
+    {"field": "age_years", "op": "between", "value": [18, 85],
+     "explanation": "The clinic treats adults."},
+    {"field": "active_severe_infection", "op": "is_true", "kind": "exclusion",
+     "explanation": "An active infection must be treated first."},
+    {"field": "bone_marrow_disorder", "op": "is_true", "kind": "exclusion",
+     "explanation": "The clinic harvests bone marrow."},
+]  # fmt: skip
+CRITERIA_BY_PROGRAMME = {
+    "riverside-msc-trial": TRIAL_CRITERIA,
+    "northfield-neural-stem-cell-study": TRIAL_CRITERIA[:6],
+    "northfield-msc-ntf-expanded-access": TRIAL_CRITERIA[:3] + TRIAL_CRITERIA[5:8],
+    "vitacell-regeneration-package": CLINIC_CRITERIA,
+    "neurorenew-bone-marrow-programme": CLINIC_CRITERIA,
+}
+
+FIRST = ["Ana", "Ben", "Chloé", "Dev", "Elif", "Femi", "Greta", "Hiro", "Iris", "Jon"]
+LAST = ["Alder", "Brook", "Cedar", "Dale", "Elm", "Fern", "Glen", "Heath", "Ivy", "Juniper"]
+STATUS_MIX = (
+    [Application.Status.NEW] * 10
+    + [Application.Status.IN_REVIEW] * 6
+    + [Application.Status.MORE_INFORMATION] * 4
+    + [Application.Status.CONSULTATION] * 4
+    + [Application.Status.ACCEPTED] * 2
+    + [Application.Status.DECLINED] * 3
+    + [Application.Status.WITHDRAWN] * 1
+)
+PATH = {
+    Application.Status.NEW: [],
+    Application.Status.IN_REVIEW: ["in_review"],
+    Application.Status.MORE_INFORMATION: ["in_review", "more_information"],
+    Application.Status.CONSULTATION: ["in_review", "consultation"],
+    Application.Status.ACCEPTED: ["in_review", "consultation", "accepted"],
+    Application.Status.DECLINED: ["declined"],
+    Application.Status.WITHDRAWN: ["withdrawn"],
+}
+
+
+def _answers(rng: random.Random, today: date) -> dict[str, Any]:
+    onset = today - timedelta(days=rng.randint(120, 1100))
+    answers: dict[str, Any] = {
+        "date_of_birth": (onset - timedelta(days=int(365.25 * rng.uniform(35, 78)))).isoformat(),
+        "onset_date": onset.isoformat(),
+        "diagnosis_date": (onset + timedelta(days=rng.randint(90, 400))).isoformat(),
+        "el_escorial": rng.choice(["definite", "probable", "possible", None]),
+        "fvc_percent_predicted": rng.choice([None, 58.0, 72.0, 81.0, 95.0]),
+        "tracheostomy": rng.random() < 0.1,
+        "prior_stem_cell_therapy": rng.random() < 0.15,
+        "pregnant_or_breastfeeding": False,
+        "active_cancer": rng.random() < 0.05,
+        "clotting_disorder": rng.choice([False, False, None]),
+        "active_severe_infection": False,
+        "bone_marrow_disorder": False,
+    }
+    if rng.random() < 0.7:  # most answer the ALSFRS-R questions
+        answers.update({f"q{n}": rng.randint(1, 4) for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)})
+        answers["q5a"] = rng.randint(1, 4)
+    return answers
+
+
+@transaction.atomic
+def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo loader") -> int:
+    """Criteria for the demo programmes, and thirty applications (once). `coordinators` maps
+    a site id to a coordinator who moves that site's applications along."""
+    from cellpath.intake.services import application_transition
+
+    for slug, rows in CRITERIA_BY_PROGRAMME.items():
+        programme = Programme.objects.filter(slug=slug).first()
+        if programme is None or programme.screening_criteria.exists():
+            continue
+        for order, row in enumerate(rows):
+            audited_save(ScreeningCriterion(programme=programme, order=order, **row), actor=actor)
+    if Application.objects.exists():
+        return 0
+    programmes = list(Programme.objects.filter(slug__in=CRITERIA_BY_PROGRAMME).order_by("slug"))
+    if not programmes:
+        return 0
+    rng = random.Random(6)
+    today = timezone.localdate()
+    for index, status in enumerate(STATUS_MIX):
+        programme = programmes[index % len(programmes)]
+        name = f"{FIRST[index % len(FIRST)]} {LAST[(index * 3) % len(LAST)]} (demo)"
+        on_behalf = index % 4 == 0
+        application, token = application_start(
+            programme=programme,
+            applicant="on_behalf" if on_behalf else "patient",
+            applicant_name=f"{FIRST[(index + 5) % len(FIRST)]} Carer (demo)" if on_behalf else name,
+            patient_name=name if on_behalf else "",
+            relationship="daughter" if on_behalf else "",
+            email=f"applicant{index + 1}@demo.cellpath.test",
+            consent_screening=True,
+            consent_contact=True,
+            consent_newsletter=index % 3 == 0,
+        )
+        application.answers = _answers(rng, today)
+        application_submit(application=application, token=token, today=today, notify=False)
+        coordinator = coordinators.get(programme.site_id)
+        for step in PATH[status] if coordinator else []:
+            application_transition(actor=coordinator, application=application, status=step)
+    return len(STATUS_MIX)

@@ -1,0 +1,190 @@
+"""The application form's steps: who is applying, then the questions each programme needs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from cellpath.care.alsfrs_questions import BY_ITEM
+from cellpath.intake.models import Application, ScreeningCriterion
+from cellpath.intake.questions import DATE_QUESTIONS
+from cellpath.intake.screening import PROFILE_FIELDS, parse_answer
+from cellpath.programmes.models import Programme
+
+YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
+HONEYPOT = "website"
+"""A field people never see (hidden by CSS and from screen readers); bots fill it in."""
+
+
+class AboutForm(forms.ModelForm):
+    """Step 1: who is applying, how to reach them, the programme, and consent per purpose."""
+
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.none(),
+        label="The programme you are applying to",
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    consent_screening = forms.BooleanField(
+        label="I agree that Cellpath uses my answers to pre-screen this application and that "
+        "the programme's coordinators read them.",
+        required=True,
+        error_messages={"required": "We cannot pre-screen your application without this."},
+    )
+    consent_contact = forms.BooleanField(
+        label="The programme may contact me about this application by e-mail or phone.",
+        required=False,
+    )
+    consent_newsletter = forms.BooleanField(
+        label="Send me Cellpath's newsletter about ALS research (you can stop it at any time).",
+        required=False,
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = (
+            "applicant",
+            "applicant_name",
+            "patient_name",
+            "relationship",
+            "email",
+            "phone",
+            "programme",
+            "consent_screening",
+            "consent_contact",
+            "consent_newsletter",
+        )
+        widgets = {
+            "applicant": forms.RadioSelect,
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(
+            published=True, screening_criteria__isnull=False
+        ).distinct()
+        self.fields["applicant"].choices = list(Application.Applicant.choices)
+        self.fields["patient_name"].help_text = "Only if you are applying for someone else."
+
+    @property
+    def bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("applicant") == Application.Applicant.ON_BEHALF and not cleaned.get(
+            "patient_name"
+        ):
+            self.add_error("patient_name", "Tell us the name of the person with ALS.")
+        return cleaned
+
+
+def _answer_field(key: str, *, needed: bool) -> forms.Field:
+    hint = "Needed for the pre-screen." if needed else ""
+    if key in DATE_QUESTIONS:
+        return forms.DateField(
+            label=DATE_QUESTIONS[key],
+            required=False,
+            help_text=hint,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
+    if key in BY_ITEM:
+        question = BY_ITEM[key]
+        return forms.TypedChoiceField(
+            label=f"{question.number}. {question.title}: {question.question}",
+            choices=[*question.choices(), ("", "I prefer not to answer")],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    field = PROFILE_FIELDS[key]
+    if field.kind == "yes_no":
+        return forms.ChoiceField(
+            label=field.question, choices=YES_NO, required=False, widget=forms.RadioSelect,
+            help_text=hint,
+        )  # fmt: skip
+    if field.kind == "choice":
+        return forms.ChoiceField(
+            label=field.question,
+            choices=[*field.choices, ("", "Not sure")],
+            required=False,
+            widget=forms.RadioSelect,
+            help_text=hint,
+        )
+    unit = f" ({field.unit})" if field.unit else ""
+    return forms.CharField(
+        label=f"{field.question}{unit}",
+        required=False,
+        max_length=20,
+        help_text=hint or "Leave empty if you do not know.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+
+class AnswersForm(forms.Form):
+    """One step's questions, built from the keys the programme needs."""
+
+    def __init__(self, *args: Any, keys: list[str], needed: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key in keys:
+            self.fields[key] = _answer_field(key, needed=key in needed)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for key, value in list(cleaned.items()):
+            if isinstance(value, date):
+                if value > today:
+                    self.add_error(key, "This date is in the future.")
+                cleaned[key] = value.isoformat()
+            elif key in PROFILE_FIELDS:
+                try:
+                    cleaned[key] = parse_answer(key, value)
+                except ValueError as error:
+                    self.add_error(key, str(error))
+        born, onset = cleaned.get("date_of_birth"), cleaned.get("onset_date")
+        if born and onset and onset < born:
+            self.add_error("onset_date", "Symptoms cannot start before the date of birth.")
+        return cleaned
+
+    @staticmethod
+    def initial_from(answers: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+        """Stored answers as the form shows them (yes/no as "yes"/"no")."""
+        initial: dict[str, Any] = {}
+        for key in keys:
+            value = answers.get(key)
+            if value is True:
+                value = "yes"
+            elif value is False:
+                value = "no"
+            initial[key] = value
+        return initial
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label="Move to", choices=Application.Status.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CriterionAdminForm(forms.ModelForm):
+    """The admin's form: refuses a criterion the screening cannot evaluate, with the reason."""
+
+    class Meta:
+        model = ScreeningCriterion
+        fields = ("programme", "field", "op", "value", "kind", "explanation", "when_known",
+                  "order")  # fmt: skip

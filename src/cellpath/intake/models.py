@@ -1,0 +1,187 @@
+"""Screening criteria of a programme, and the applications people send to it.
+
+An application is health data from the moment it is started: it is audited like a patient
+record, belongs to the site of the programme applied to, and keeps the applicant's answers as
+given. The pre-screen the applicant was shown is kept with it (`screening`), because that is
+what they were told; the criteria may change later.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.models import Site
+from cellpath.intake.screening import OPERATORS, PROFILE_FIELDS, Criterion
+from cellpath.programmes.models import Programme
+
+
+class ScreeningCriterion(AuditedModel):
+    """One criterion of a programme, as data an administrator edits without code."""
+
+    class Kind(models.TextChoices):
+        INCLUSION = "inclusion", "Inclusion (must be true)"
+        EXCLUSION = "exclusion", "Exclusion (must not be true)"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="screening_criteria"
+    )
+    field = models.CharField(
+        max_length=40, choices=[(key, f.label) for key, f in PROFILE_FIELDS.items()]
+    )
+    op = models.CharField("comparison", max_length=10, choices=list(OPERATORS.items()))
+    value = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A number; [low, high] for “between”; a list of values for “one of”; "
+        "empty for yes/no.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.INCLUSION)
+    explanation = models.CharField(
+        max_length=300, help_text="Why the programme asks this, in plain words."
+    )
+    when_known = models.BooleanField(
+        "only if known",
+        default=False,
+        help_text="A missing answer does not hold the pre-screen back (e.g. platelets if known).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    audit_site_path = "programme.site_id"
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name_plural = "screening criteria"
+
+    def __str__(self) -> str:
+        return self.as_criterion().describe()
+
+    def as_criterion(self) -> Criterion:
+        return Criterion(
+            field=self.field,
+            op=self.op,
+            value=self.value,
+            kind=self.kind,
+            explanation=self.explanation,
+            when_known=self.when_known,
+        )
+
+    def clean(self) -> None:
+        problems = self.as_criterion().problems()
+        if problems:
+            raise ValidationError({"value": problems})
+
+
+class Application(AuditedModel):
+    """A candidate's application to one programme, from the first step to a decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        MORE_INFORMATION = "more_information", "More information requested"
+        CONSULTATION = "consultation", "Consultation booked"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        Status.DRAFT: (Status.NEW, Status.WITHDRAWN),
+        Status.NEW: (Status.IN_REVIEW, Status.DECLINED, Status.WITHDRAWN),
+        Status.IN_REVIEW: (
+            Status.MORE_INFORMATION,
+            Status.CONSULTATION,
+            Status.DECLINED,
+            Status.WITHDRAWN,
+        ),
+        Status.MORE_INFORMATION: (Status.IN_REVIEW, Status.DECLINED, Status.WITHDRAWN),
+        Status.CONSULTATION: (Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN),
+        Status.ACCEPTED: (),
+        Status.DECLINED: (),
+        Status.WITHDRAWN: (),
+    }
+    """new → in review → more information requested → consultation booked → accepted,
+    declined or withdrawn. A decision is final."""
+
+    class Applicant(models.TextChoices):
+        PATIENT = "patient", "I am applying for myself"
+        ON_BEHALF = "on_behalf", "I am applying for someone else"
+
+    reference = models.CharField(max_length=12, unique=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    applicant = models.CharField("who is applying", max_length=10, choices=Applicant.choices)
+    applicant_name = models.CharField("your name", max_length=200)
+    patient_name = models.CharField("name of the person with ALS", max_length=200, blank=True)
+    relationship = models.CharField("your relationship to them", max_length=100, blank=True)
+    email = models.EmailField("e-mail address")
+    phone = models.CharField("phone number", max_length=40, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    consent_screening = models.BooleanField(default=False)
+    consent_contact = models.BooleanField(default=False)
+    consent_newsletter = models.BooleanField(default=False)
+    consented_at = models.DateTimeField(default=timezone.now)
+    resume_token_hash = models.CharField(max_length=64, unique=True)
+    resume_expires_at = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screening = models.JSONField(
+        default=dict, blank=True, help_text="The pre-screen the applicant was shown."
+    )
+    verdict = models.CharField(max_length=30, blank=True, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    patient = models.ForeignKey(
+        "care.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    audit_masked_fields = frozenset({"applicant_name", "patient_name", "email", "phone"})
+
+    class Meta:
+        ordering = ["-submitted_at", "-started_at"]
+        indexes = [models.Index(fields=["site", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def audit_label(self) -> str:
+        return f"application {self.reference}"
+
+    @property
+    def person_name(self) -> str:
+        return self.patient_name or self.applicant_name
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        labels = dict(self.Status.choices)
+        return [(status, labels[status]) for status in self.TRANSITIONS.get(self.status, ())]
+
+
+class ApplicationNote(AuditedModel):
+    """A coordinator's note on an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    audit_site_path = "application.site_id"
+
+    class Meta:
+        ordering = ["created_at"]

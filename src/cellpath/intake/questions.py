@@ -1,0 +1,155 @@
+"""What the application form asks, step by step, and how answers become a screening profile.
+
+Data minimisation (GDPR art. 5(1)(c)): a step asks only the questions the chosen programme's
+criteria need; a step with none is skipped. Dates are asked instead of durations (people know
+when their symptoms began better than how many months ago that was); the profile the criteria
+read is computed from them on the day of screening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from cellpath.care.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
+from cellpath.care.alsfrs_questions import questions_for
+from cellpath.intake.screening import PROFILE_FIELDS, parse_answer
+from cellpath.outcomes.alsfrs import alsfrs_r_total
+
+DATE_QUESTIONS = {
+    "date_of_birth": "What is your date of birth?",
+    "onset_date": "When did your first ALS symptoms start? (An approximate date is fine.)",
+    "diagnosis_date": "When were you diagnosed with ALS?",
+}
+DERIVED_FROM = {
+    "age_years": ("date_of_birth",),
+    "months_since_onset": ("onset_date",),
+    "months_since_diagnosis": ("diagnosis_date",),
+    "alsfrs_r_total": tuple(q.item for q in ALSFRS_QUESTIONS),
+}
+"""Profile fields computed from other answers, and the answers they come from."""
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    intro: str
+    keys: tuple[str, ...]  # answer keys: profile fields, dates or ALSFRS-R items
+
+
+STEPS = (
+    Step(
+        "diagnosis",
+        "Your diagnosis",
+        "Dates can be approximate. If you are applying for someone else, answer for them.",
+        ("date_of_birth", "onset_date", "diagnosis_date", "el_escorial"),
+    ),
+    Step(
+        "breathing",
+        "Breathing and feeding",
+        "Your most recent breathing test result is in letters from your clinic.",
+        (
+            "fvc_percent_predicted",
+            "niv_hours_per_day",
+            "invasive_ventilation",
+            "tracheostomy",
+            "gastrostomy",
+        ),
+    ),
+    Step(
+        "daily-life",
+        "Daily life (the ALSFRS-R questions)",
+        "These are the questions of the ALS Functional Rating Scale. Answering them is "
+        "optional; choose the answer closest to the last two weeks.",
+        tuple(q.item for q in ALSFRS_QUESTIONS),
+    ),
+    Step(
+        "health",
+        "Health and treatments",
+        "Some conditions make a cell treatment unsafe. If you are not sure, choose “Not sure”.",
+        (
+            "riluzole",
+            "edaravone",
+            "anticoagulants",
+            "prior_stem_cell_therapy",
+            "pregnant_or_breastfeeding",
+            "active_cancer",
+            "bone_marrow_disorder",
+            "clotting_disorder",
+            "active_severe_infection",
+            "platelets",
+        ),
+    ),
+)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def needed_keys(criteria_fields: Iterable[str]) -> set[str]:
+    """The answer keys the criteria need (dates and items for derived fields)."""
+    keys: set[str] = set()
+    for field in criteria_fields:
+        keys.update(DERIVED_FROM.get(field, (field,)))
+    return keys
+
+
+def steps_for(criteria_fields: Iterable[str]) -> list[Step]:
+    """The steps that ask at least one needed question, in order."""
+    needed = needed_keys(criteria_fields)
+    return [step for step in STEPS if needed & set(step.keys)]
+
+
+def step_keys(step: Step, criteria_fields: Iterable[str], *, gastrostomy: bool) -> list[str]:
+    """The questions a step asks for these criteria (item 5a or 5b by gastrostomy)."""
+    needed = needed_keys(criteria_fields)
+    keys = [key for key in step.keys if key in needed]
+    if step.slug == "daily-life":
+        items = {q.item for q in questions_for(gastrostomy=gastrostomy)}
+        keys = [key for key in keys if key in items]
+    return keys
+
+
+def _months_between(start: date, end: date) -> float:
+    return round((end - start).days / 30.4375, 1)
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def alsfrs_total_from(answers: Mapping[str, object]) -> int | None:
+    """The ALSFRS-R total when all 12 questions were answered (5a or 5b), else None."""
+    gastrostomy = answers.get("gastrostomy") is True
+    values = [answers.get(q.item) for q in questions_for(gastrostomy=gastrostomy)]
+    if any(v is None or v == "" for v in values):
+        return None
+    return int(alsfrs_r_total([int(v) for v in values]))  # type: ignore[arg-type]
+
+
+def profile_from(answers: Mapping[str, object], *, today: date) -> dict[str, object]:
+    """The screening profile: the applicant's direct answers plus the fields computed from
+    dates and the ALSFRS-R items (as of `today`)."""
+    profile: dict[str, object] = {}
+    for key in PROFILE_FIELDS:
+        if key in answers and key not in DERIVED_FROM:
+            try:
+                profile[key] = parse_answer(key, answers[key])
+            except ValueError:
+                profile[key] = None
+    born = _date(answers.get("date_of_birth"))
+    if born:
+        profile["age_years"] = int(_months_between(born, today) // 12)
+    onset = _date(answers.get("onset_date"))
+    if onset:
+        profile["months_since_onset"] = _months_between(onset, today)
+    diagnosed = _date(answers.get("diagnosis_date"))
+    if diagnosed:
+        profile["months_since_diagnosis"] = _months_between(diagnosed, today)
+    total = alsfrs_total_from(answers)
+    if total is not None:
+        profile["alsfrs_r_total"] = total
+    return profile

@@ -1,0 +1,233 @@
+"""Writes of the apply step: start, answer and send an application; triage it; turn an
+accepted applicant into a patient record. Each write is one transaction and is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cellpath.accounts.access import site_ids_for
+from cellpath.accounts.audit import audited_save
+from cellpath.accounts.models import User
+from cellpath.accounts.roles import Role
+from cellpath.care.models import Patient
+from cellpath.care.services import patient_create
+from cellpath.intake.models import Application, ApplicationNote
+from cellpath.intake.questions import profile_from
+from cellpath.intake.screening import Screening, screen
+from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.programmes.models import Programme
+
+RESUME_DAYS = 30
+OPEN_FOR_ANSWERS = (
+    Application.Status.DRAFT,
+    Application.Status.NEW,
+    Application.Status.MORE_INFORMATION,
+)
+"""An applicant may add or correct answers until a coordinator starts the review (or while
+more information is requested)."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reference() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+    return "APP-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def application_start(*, programme: Programme, **details: Any) -> tuple[Application, str]:
+    """A draft application and the secret that resumes it (shown once, in the link)."""
+    token = secrets.token_urlsafe(24)
+    application = Application(
+        programme=programme,
+        site_id=programme.site_id,
+        reference=_reference(),
+        resume_token_hash=token_hash(token),
+        resume_expires_at=timezone.now() + timedelta(days=RESUME_DAYS),
+        **details,
+    )
+    if not application.consent_screening:
+        raise ValidationError({"consent_screening": "We need your permission to pre-screen."})
+    with transaction.atomic():
+        audited_save(application, actor=f"applicant {application.reference}")
+    return application, token
+
+
+def application_by_token(token: str) -> Application | None:
+    """The application a resume link opens, or None when the link is unknown."""
+    return (
+        Application.objects.select_related("programme", "site")
+        .filter(resume_token_hash=token_hash(token))
+        .first()
+    )
+
+
+def application_answer(*, application: Application, answers: dict[str, Any]) -> Application:
+    """Add or correct answers (values already validated by the step's form)."""
+    if application.status not in OPEN_FOR_ANSWERS:
+        raise ValidationError("This application is being reviewed and can no longer change.")
+    with transaction.atomic():
+        application.answers = {**application.answers, **answers}
+        audited_save(application, actor=f"applicant {application.reference}")
+    return application
+
+
+def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:
+    return {
+        "screened_on": today.isoformat(),
+        "verdict": str(screening.verdict),
+        "results": [
+            {
+                "field": result.criterion.field,
+                "criterion": result.criterion.describe(),
+                "kind": result.criterion.kind,
+                "explanation": result.criterion.explanation,
+                "outcome": str(result.outcome),
+                "reason": result.reason,
+            }
+            for result in screening.results
+        ],
+        "questions": [{"key": f.key, "question": f.question} for f in screening.questions],
+    }
+
+
+def application_screen(application: Application, *, today: date | None = None) -> Screening:
+    """The pre-screen of the application's answers against its programme's criteria now."""
+    today = today or timezone.localdate()
+    criteria = [c.as_criterion() for c in application.programme.screening_criteria.all()]
+    return screen(criteria, profile_from(application.answers, today=today))
+
+
+def application_submit(
+    *, application: Application, token: str, today: date | None = None, notify: bool = True
+) -> Application:
+    """Send the application (or the answers added since): pre-screen it at once, keep what the
+    applicant was shown, and e-mail them the same (unless `notify` is off: demo data)."""
+    today = today or timezone.localdate()
+    if application.status not in OPEN_FOR_ANSWERS:
+        raise ValidationError("This application is being reviewed and can no longer change.")
+    screening = application_screen(application, today=today)
+    with transaction.atomic():
+        if application.status == Application.Status.DRAFT:
+            application.status = Application.Status.NEW
+        application.submitted_at = timezone.now()
+        application.screening = _snapshot(screening, today=today)
+        application.verdict = str(screening.verdict)
+        audited_save(application, actor=f"applicant {application.reference}")
+        if notify:
+            _email_result(application, token)
+    return application
+
+
+def _email_result(application: Application, token: str) -> None:
+    snapshot = application.screening
+    lines = [
+        f"Thank you for applying to {application.programme.name}.",
+        f"Your reference: {application.reference}",
+        "",
+        f"Pre-screen: {RESULT_WORDS[snapshot['verdict']]}",
+        "",
+    ]
+    for result in snapshot["results"]:
+        lines.append(f"- {result['criterion']}: {result['reason']}")
+    if snapshot["questions"]:
+        lines += ["", "Questions still to answer:"]
+        lines += [f"- {q['question']}" for q in snapshot["questions"]]
+    lines += [
+        "",
+        "You can see this result, and add or correct answers, at:",
+        absolute_url(reverse("intake:result", args=[token])),
+        f"(This link works for {RESUME_DAYS} days from the day you started. Keep it private.)",
+        "",
+        "What happens next: a coordinator reads every application and will contact you.",
+        "",
+        "A pre-screen is not a medical decision and not medical advice. Cell therapies for ALS "
+        "are experimental. Please talk to your neurologist before you decide anything.",
+    ]
+    send_email_after_commit(
+        subject=f"Your application {application.reference}: pre-screen result",
+        body="\n".join(lines),
+        to=[application.email],
+    )
+
+
+RESULT_WORDS = {
+    "likely_eligible": "likely eligible",
+    "likely_not_eligible": "likely not eligible",
+    "need_more_information": "we need more information",
+}
+
+
+def _require_coordinator(actor: User, application: Application) -> None:
+    if application.site_id not in site_ids_for(actor, [Role.COORDINATOR]):
+        raise PermissionDenied
+
+
+def application_transition(*, actor: User, application: Application, status: str) -> None:
+    """Move an application along the workflow; refuses a step the workflow does not allow."""
+    _require_coordinator(actor, application)
+    if not application.can_become(status):
+        raise ValidationError(
+            f"An application that is “{application.get_status_display()}” cannot become "
+            f"“{Application.Status(status).label}”."
+        )
+    with transaction.atomic():
+        application.status = status
+        audited_save(application, actor=actor)
+
+
+def application_note_add(*, actor: User, application: Application, text: str) -> ApplicationNote:
+    _require_coordinator(actor, application)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the note first."})
+    with transaction.atomic():
+        return audited_save(ApplicationNote(application=application, author=actor, text=text),
+                            actor=actor)  # fmt: skip
+
+
+def application_assign(*, actor: User, application: Application, user: User | None) -> None:
+    _require_coordinator(actor, application)
+    if user is not None and application.site_id not in site_ids_for(user, [Role.COORDINATOR]):
+        raise ValidationError("Assign the application to a coordinator of its site.")
+    with transaction.atomic():
+        application.assigned_to = user
+        audited_save(application, actor=actor)
+
+
+def application_convert(*, actor: User, application: Application) -> Patient:
+    """An accepted applicant becomes a patient record of the programme's site, with the
+    details they gave (no retyping)."""
+    _require_coordinator(actor, application)
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError("Only an accepted application becomes a patient record.")
+    if application.patient_id:
+        raise ValidationError("This applicant already has a patient record.")
+    answers = application.answers
+    clinical: dict[str, Any] = {}
+    for key in ("date_of_birth", "onset_date", "diagnosis_date"):
+        if answers.get(key):
+            clinical[key] = date.fromisoformat(answers[key])
+    if answers.get("el_escorial"):
+        clinical["el_escorial"] = answers["el_escorial"]
+    with transaction.atomic():
+        patient = patient_create(
+            actor=actor,
+            site=application.site,
+            full_name=application.person_name,
+            email=application.email,
+            phone=application.phone,
+            **clinical,
+        )
+        application.patient = patient
+        audited_save(application, actor=actor)
+    return patient

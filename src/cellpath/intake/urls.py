@@ -1,0 +1,17 @@
+from django.urls import path
+
+from cellpath.intake import views, views_triage
+
+app_name = "intake"
+urlpatterns = [
+    path("apply/", views.start, name="start"),
+    path("apply/<str:token>/review/", views.review, name="review"),
+    path("apply/<str:token>/result/", views.result, name="result"),
+    path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
+    path("applications/", views_triage.queue, name="queue"),
+    path("applications/<str:reference>/", views_triage.detail, name="detail"),
+    path("applications/<str:reference>/status/", views_triage.transition, name="transition"),
+    path("applications/<str:reference>/notes/", views_triage.note, name="note"),
+    path("applications/<str:reference>/assign/", views_triage.assign, name="assign"),
+    path("applications/<str:reference>/convert/", views_triage.convert, name="convert"),
+]

@@ -1,0 +1,122 @@
+"""The coordinators' triage queue: applications with their pre-screen, status, notes,
+assignment, and conversion of an accepted applicant into a patient record."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cellpath.accounts.access import role_required
+from cellpath.accounts.audit import record_list, record_view
+from cellpath.intake import queries, services
+from cellpath.intake.forms import NoteForm, TransitionForm
+from cellpath.intake.models import Application
+from cellpath.intake.queries import TRIAGE_ROLES
+
+
+@role_required(*TRIAGE_ROLES)
+def queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in Application.Status.values:
+        status = ""
+    applications = list(
+        queries.triage_queue(
+            user=request.user,
+            status=status,
+            programme=request.GET.get("programme", ""),
+            mine=request.GET.get("mine") == "1",
+        )[:200]
+    )
+    record_list(request.user, applications, detail={"page": "triage queue"})
+    return render(
+        request,
+        "intake/queue.html",
+        {
+            "applications": applications,
+            "status": status,
+            "statuses": [s for s in Application.Status.choices if s[0] != "draft"],
+            "counts": queries.status_counts(user=request.user),
+        },
+    )
+
+
+@role_required(*TRIAGE_ROLES)
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = queries.application_get(user=request.user, reference=reference)
+    record_view(request.user, application)
+    return render(
+        request,
+        "intake/detail.html",
+        {
+            "application": application,
+            "transition_form": TransitionForm(),
+            "note_form": NoteForm(),
+            "duplicates": queries.same_person(application),
+        },
+    )
+
+
+def _act(request: HttpRequest, reference: str, action) -> HttpResponse:
+    application = queries.application_get(user=request.user, reference=reference)
+    try:
+        done = action(application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("intake:detail", reference=reference)
+
+
+@role_required(*TRIAGE_ROLES)
+@require_POST
+def transition(request: HttpRequest, reference: str) -> HttpResponse:
+    status = request.POST.get("status", "")
+
+    def action(application: Application) -> str:
+        if status not in Application.Status.values:
+            raise ValidationError("Choose a status.")
+        services.application_transition(actor=request.user, application=application, status=status)
+        return f"{application.reference} is now “{application.get_status_display()}”."
+
+    return _act(request, reference, action)
+
+
+@role_required(*TRIAGE_ROLES)
+@require_POST
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    def action(application: Application) -> str:
+        services.application_note_add(
+            actor=request.user, application=application, text=request.POST.get("text", "")
+        )
+        return "Note added."
+
+    return _act(request, reference, action)
+
+
+@role_required(*TRIAGE_ROLES)
+@require_POST
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    def action(application: Application) -> str:
+        take = request.POST.get("to") == "me"
+        services.application_assign(
+            actor=request.user, application=application, user=request.user if take else None
+        )
+        return "Assigned to you." if take else "No longer assigned."
+
+    return _act(request, reference, action)
+
+
+@role_required(*TRIAGE_ROLES)
+@require_POST
+def convert(request: HttpRequest, reference: str) -> HttpResponse:
+    application = queries.application_get(user=request.user, reference=reference)
+    try:
+        patient = services.application_convert(actor=request.user, application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("intake:detail", reference=reference)
+    messages.success(request, f"Patient record {patient.study_id} created from the application.")
+    return redirect("care:patient-detail", pk=patient.pk)

@@ -1,0 +1,167 @@
+"""Coordinators triage applications of their sites: workflow, notes, assignment, conversion."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from cellpath.accounts.models import AuditEvent
+from cellpath.care.models import Patient
+from cellpath.intake.models import Application
+from cellpath.intake.services import (
+    application_convert,
+    application_note_add,
+    application_transition,
+)
+from tests.intake.conftest import submitted
+
+ANSWERS = {"date_of_birth": "1970-05-01", "onset_date": "2026-01-15", "el_escorial": "probable",
+           "diagnosis_date": "2026-06-01", "tracheostomy": False}  # fmt: skip
+
+
+def post(client, url: str, data: dict):
+    client.get(reverse("home"))
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+@pytest.fixture
+def application(trial) -> Application:
+    return submitted(trial, ANSWERS)[0]
+
+
+ALLOWED = [
+    ("new", "in_review"),
+    ("new", "declined"),
+    ("new", "withdrawn"),
+    ("in_review", "more_information"),
+    ("in_review", "consultation"),
+    ("in_review", "declined"),
+    ("more_information", "in_review"),
+    ("consultation", "accepted"),
+    ("consultation", "declined"),
+    ("consultation", "withdrawn"),
+]
+PATHS = {
+    "new": [],
+    "in_review": ["in_review"],
+    "more_information": ["in_review", "more_information"],
+    "consultation": ["in_review", "consultation"],
+    "accepted": ["in_review", "consultation", "accepted"],
+    "declined": ["declined"],
+}
+
+
+def _to(application: Application, status: str, actor) -> None:
+    for step in PATHS[status]:
+        application_transition(actor=actor, application=application, status=step)
+
+
+@pytest.mark.parametrize(("start", "end"), ALLOWED)
+def test_each_allowed_transition_works(application, world, start, end) -> None:
+    coordinator = world.users["coordinator_a"]
+    _to(application, start, coordinator)
+    application_transition(actor=coordinator, application=application, status=end)
+    application.refresh_from_db()
+    assert application.status == end
+    change = AuditEvent.objects.filter(object_type="intake.application", action="update")
+    assert change.order_by("pk").last().changes["status"] == {"old": start, "new": end}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("new", "accepted"), ("new", "consultation"), ("declined", "in_review"),
+     ("accepted", "declined"), ("more_information", "accepted")],
+)  # fmt: skip
+def test_a_step_the_workflow_does_not_allow_is_refused(application, world, start, end) -> None:
+    coordinator = world.users["coordinator_a"]
+    _to(application, start, coordinator)
+    with pytest.raises(ValidationError, match="cannot become"):
+        application_transition(actor=coordinator, application=application, status=end)
+
+
+def test_another_sites_coordinator_cannot_act(application, world) -> None:
+    with pytest.raises(PermissionDenied):
+        application_transition(
+            actor=world.users["coordinator_b"], application=application, status="in_review"
+        )
+    with pytest.raises(PermissionDenied):
+        application_note_add(actor=world.users["clinician_a"], application=application, text="x")
+
+
+def test_the_queue_shows_the_pre_screen_and_filters_by_status(application, client_for) -> None:
+    client = client_for("coordinator_a")
+    page = client.get(reverse("intake:queue")).content.decode()
+    assert application.reference in page and "Sam Sent" in page
+    assert (
+        application.reference
+        not in client.get(reverse("intake:queue"), {"status": "accepted"}).content.decode()
+    )
+    assert (
+        application.reference
+        not in client_for("coordinator_b").get(reverse("intake:queue")).content.decode()
+    )
+
+
+def test_a_coordinator_moves_notes_assigns_and_converts(application, client_for, world) -> None:
+    client = client_for("coordinator_a")
+    ref = application.reference
+    for status in ("in_review", "consultation", "accepted"):
+        response = post(client, reverse("intake:transition", args=[ref]), {"status": status})
+        assert response.status_code == 302
+    post(client, reverse("intake:note", args=[ref]), {"text": "Called; consultation on Monday."})
+    post(client, reverse("intake:assign", args=[ref]), {"to": "me"})
+    page = client.get(reverse("intake:detail", args=[ref])).content.decode()
+    assert "Called; consultation on Monday." in page
+    assert "Unassign me" in page
+    response = post(client, reverse("intake:convert", args=[ref]), {})
+    patient = Patient.objects.get(identity__full_name="Sam Sent")
+    assert response["Location"] == reverse("care:patient-detail", args=[patient.pk])
+    assert str(patient.onset_date) == "2026-01-15" and patient.el_escorial == "probable"
+    assert patient.site == world.site_a
+    application.refresh_from_db()
+    assert application.patient == patient
+
+
+def test_only_an_accepted_application_becomes_a_patient_and_only_once(application, world) -> None:
+    coordinator = world.users["coordinator_a"]
+    with pytest.raises(ValidationError, match="Only an accepted"):
+        application_convert(actor=coordinator, application=application)
+    _to(application, "accepted", coordinator)
+    application_convert(actor=coordinator, application=application)
+    with pytest.raises(ValidationError, match="already has a patient record"):
+        application_convert(actor=coordinator, application=application)
+
+
+def test_a_refused_step_in_the_page_is_a_message_not_an_error(application, client_for) -> None:
+    client = client_for("coordinator_a")
+    ref = application.reference
+    response = post(client, reverse("intake:transition", args=[ref]), {"status": "accepted"})
+    assert response.status_code == 302
+    page = client.get(reverse("intake:detail", args=[ref])).content.decode()
+    assert "cannot become" in page
+
+
+def test_duplicates_by_email_are_shown(trial, client_for) -> None:
+    first, _ = submitted(trial, ANSWERS, email="twice@example.org")
+    second, _ = submitted(trial, ANSWERS, email="twice@example.org")
+    page = client_for("coordinator_a").get(reverse("intake:detail", args=[second.reference]))
+    assert first.reference in page.content.decode()
+
+
+def test_reading_the_queue_and_an_application_is_audited(application, client_for, world) -> None:
+    client = client_for("coordinator_a")
+    client.get(reverse("intake:detail", args=[application.reference]))
+    assert AuditEvent.objects.filter(
+        actor=world.users["coordinator_a"], action="view", object_type="intake.application"
+    ).exists()
+
+
+def test_another_sites_coordinator_gets_404_on_every_action(application, client_for) -> None:
+    client = client_for("coordinator_b")
+    ref = application.reference
+    for name, data in (("transition", {"status": "in_review"}), ("note", {"text": "x"}),
+                       ("assign", {"to": "me"}), ("convert", {})):  # fmt: skip
+        assert post(client, reverse(f"intake:{name}", args=[ref]), data).status_code == 404
+    application.refresh_from_db()
+    assert application.status == "new" and not application.notes.exists()
