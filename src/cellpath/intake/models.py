@@ -185,3 +185,92 @@ class ApplicationNote(AuditedModel):
 
     class Meta:
         ordering = ["created_at"]
+
+
+def document_path(instance: ApplicationDocument, filename: str) -> str:
+    """Stored under MEDIA_ROOT (outside the web root) by application, under a random name:
+    the original name is kept in the row, never used as a path."""
+    import secrets
+
+    return f"applications/{instance.application.reference}/{secrets.token_hex(16)}"
+
+
+class ApplicationDocument(AuditedModel):
+    """A letter or report an applicant uploaded: PDF, JPEG or PNG, checked by content."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    audit_site_path = "application.site_id"
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+
+class ContactMessage(AuditedModel):
+    """A message from the public contact form, read by the coordinators of its site."""
+
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("your name", max_length=200)
+    email = models.EmailField("e-mail address")
+    message = models.TextField(max_length=4000)
+    consent_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    audit_masked_fields = frozenset({"name", "email"})
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class PacketRequest(models.Model):
+    """A request for a programme's information packet (a PDF made from its data and the study
+    library). The download link works until `expires_at`; only the token's hash is kept."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField("e-mail address")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"packet of {self.programme_id} for {self.email}"
+
+
+class Subscriber(models.Model):
+    """A newsletter subscription with its consent record: double opt-in (nothing is sent until
+    the address confirms), one-click unsubscribe; only token hashes are kept."""
+
+    email = models.EmailField(unique=True)
+    consent_text = models.CharField(max_length=300)
+    consented_at = models.DateTimeField(default=timezone.now)
+    consent_ip = models.GenericIPAddressField(null=True, blank=True)
+    confirm_token_hash = models.CharField(max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribe_token_hash = models.CharField(max_length=64, unique=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None

@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from cellpath.intake import views, views_triage
 
 app_name = "intake"
 urlpatterns = [
+    path("", include("cellpath.intake.urls_newsletter")),
+    path("", include("cellpath.intake.urls_packets")),
     path("apply/", views.start, name="start"),
     path("apply/<str:token>/review/", views.review, name="review"),
     path("apply/<str:token>/result/", views.result, name="result"),
