@@ -48,6 +48,12 @@ def _fast_passwords(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_uploads(settings: object, tmp_path) -> None:
+    """Uploaded files of each test go to its own temporary folder, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache (public pages are cached whole, per address)."""
     from django.core.cache import cache

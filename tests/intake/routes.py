@@ -18,7 +18,16 @@ def _application(world: World) -> Any:
 
         programme = make_programme(world.site_a)
         criteria_for(programme)
-        world.application = submitted(programme, {"tracheostomy": False})  # type: ignore[attr-defined]
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from cellpath.intake.services import application_document_add
+
+        application, token = submitted(programme, {"tracheostomy": False})
+        document = application_document_add(
+            application=application,
+            upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 test"),
+        )
+        world.application = (application, token, document)  # type: ignore[attr-defined]
     return world.application  # type: ignore[attr-defined]
 
 
@@ -39,6 +48,9 @@ INTAKE_ROUTES: list[Route] = [
           note="an application already sent redirects to its result"),
     Route("intake:review", EVERYONE, _token),
     Route("intake:result", EVERYONE, _token),
+    Route("intake:documents", EVERYONE, _token),
+    Route("intake:document", COORDINATORS_A,
+          lambda w: {**_reference(w), "pk": _application(w)[2].pk}),
     Route("intake:queue", only({"coordinator_a": 200, "coordinator_b": 200})),
     Route("intake:detail", COORDINATORS_A, _reference),
     Route("intake:transition", POST_ONLY, _reference, note="POST only"),

@@ -207,9 +207,13 @@ class ApplicationDocument(AuditedModel):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     audit_site_path = "application.site_id"
+    audit_masked_fields = frozenset({"file", "original_name"})
 
     class Meta:
         ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"document {self.pk} of {self.application_id}"
 
 
 class ContactMessage(AuditedModel):

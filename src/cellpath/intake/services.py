@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,8 @@ from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create
-from cellpath.intake.models import Application, ApplicationNote
+from cellpath.intake import documents
+from cellpath.intake.models import Application, ApplicationDocument, ApplicationNote
 from cellpath.intake.questions import profile_from
 from cellpath.intake.screening import Screening, screen
 from cellpath.outbox import absolute_url, send_email_after_commit
@@ -79,6 +81,40 @@ def application_answer(*, application: Application, answers: dict[str, Any]) -> 
         application.answers = {**application.answers, **answers}
         audited_save(application, actor=f"applicant {application.reference}")
     return application
+
+
+def application_document_add(
+    *, application: Application, upload: UploadedFile
+) -> ApplicationDocument:
+    """Keep one uploaded letter or report, after checking what it really is."""
+    if application.status not in OPEN_FOR_ANSWERS:
+        raise ValidationError("This application is being reviewed and can no longer change.")
+    if application.documents.count() >= documents.MAX_FILES:
+        raise ValidationError(f"You can send up to {documents.MAX_FILES} files.")
+    if upload.size > documents.MAX_BYTES:
+        raise ValidationError("This file is larger than 5 MB.")
+    upload.seek(0)
+    try:
+        kind = documents.recognise(upload.read(16), upload.name or "")
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        return audited_save(
+            ApplicationDocument(
+                application=application,
+                file=upload,
+                original_name=(upload.name or "document")[-200:],
+                content_type=kind.content_type,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+            ),
+            actor=f"applicant {application.reference}",
+        )
 
 
 def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cellpath.intake.urls_packets")),
     path("apply/", views.start, name="start"),
     path("apply/<str:token>/review/", views.review, name="review"),
+    path("apply/<str:token>/documents/", views.documents, name="documents"),
     path("apply/<str:token>/result/", views.result, name="result"),
     path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
     path("applications/", views_triage.queue, name="queue"),
@@ -16,4 +17,9 @@ urlpatterns = [
     path("applications/<str:reference>/notes/", views_triage.note, name="note"),
     path("applications/<str:reference>/assign/", views_triage.assign, name="assign"),
     path("applications/<str:reference>/convert/", views_triage.convert, name="convert"),
+    path(
+        "applications/<str:reference>/documents/<int:pk>/",
+        views_triage.document,
+        name="document",
+    ),
 ]

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from cellpath.accounts import throttle
 from cellpath.intake import services
+from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms import AboutForm, AnswersForm
 from cellpath.intake.models import Application
 from cellpath.intake.questions import STEP_BY_SLUG, needed_keys, step_keys, steps_for
@@ -214,3 +216,48 @@ def _shown(value: object) -> str:
     if value is None:
         return "Not sure"
     return str(value)
+
+
+@csrf_exempt  # the size limit must be in place before the body is read; CSRF is checked below
+def documents(request: HttpRequest, token: str) -> HttpResponse:
+    limit = SizeLimitUploadHandler(request)
+    request.upload_handlers.insert(0, limit)
+    return _documents(request, token, limit)
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def _documents(request: HttpRequest, token: str, limit: SizeLimitUploadHandler) -> HttpResponse:
+    application = services.application_by_token(token)
+    problem = _link_problem(request, application)
+    if problem:
+        return problem
+    if application.status not in services.OPEN_FOR_ANSWERS:
+        return redirect("intake:result", token=token)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("document")
+        if limit.too_large:
+            error = "This file is larger than 5 MB. Please send a smaller copy or a photo of it."
+        elif upload is None:
+            error = "Choose a file first."
+        else:
+            try:
+                services.application_document_add(application=application, upload=upload)
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+            else:
+                return redirect("intake:documents", token=token)
+    return render(
+        request,
+        "intake/documents.html",
+        {
+            "application": application,
+            "token": token,
+            "error": error,
+            "documents": application.documents.all(),
+            "max_files": MAX_FILES,
+        },
+        status=400 if error else 200,
+    )

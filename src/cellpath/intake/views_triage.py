@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -120,3 +120,22 @@ def convert(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("intake:detail", reference=reference)
     messages.success(request, f"Patient record {patient.study_id} created from the application.")
     return redirect("care:patient-detail", pk=patient.pk)
+
+
+@role_required(*TRIAGE_ROLES)
+def document(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """An uploaded letter or report, as a download (never shown inline), to this site's
+    coordinators only; the read is audited."""
+    application = queries.application_get(user=request.user, reference=reference)
+    upload = application.documents.filter(pk=pk).first()
+    if upload is None:
+        raise Http404
+    record_view(request.user, upload)
+    response = FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
