@@ -55,6 +55,7 @@ INTAKE_ROUTES: list[Route] = [
     Route("intake:detail", COORDINATORS_A, _reference),
     Route("intake:transition", POST_ONLY, _reference, note="POST only"),
     Route("intake:note", POST_ONLY, _reference, note="POST only"),
+    Route("intake:email", POST_ONLY, _reference, note="POST only"),
     Route("intake:assign", POST_ONLY, _reference, note="POST only"),
     Route("intake:convert", POST_ONLY, _reference, note="POST only"),
 ]  # fmt: skip

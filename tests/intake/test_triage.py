@@ -161,7 +161,42 @@ def test_another_sites_coordinator_gets_404_on_every_action(application, client_
     client = client_for("coordinator_b")
     ref = application.reference
     for name, data in (("transition", {"status": "in_review"}), ("note", {"text": "x"}),
-                       ("assign", {"to": "me"}), ("convert", {})):  # fmt: skip
+                       ("assign", {"to": "me"}), ("convert", {}),
+                       ("email", {"subject": "s", "body": "b"})):  # fmt: skip
         assert post(client, reverse(f"intake:{name}", args=[ref]), data).status_code == 404
     application.refresh_from_db()
     assert application.status == "new" and not application.notes.exists()
+
+
+def test_a_coordinator_writes_from_a_template_and_it_is_noted(
+    application, client_for, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    from cellpath.accounts.audit import audited_save
+
+    application.consent_contact = True
+    audited_save(application, actor="test")
+    client = client_for("coordinator_a")
+    ref = application.reference
+    page = client.get(reverse("intake:detail", args=[ref]), {"template": "consultation"})
+    form = page.context["email_form"]
+    assert "Dear Sam Sent" in form.initial["body"] and ref in form.initial["subject"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, reverse("intake:email", args=[ref]), form.initial)
+    [message] = mail.outbox
+    assert message.to == ["sam@example.org"] and "neurologist" in message.body
+    assert application.notes.get().text.startswith("E-mail sent: Your application")
+
+
+def test_no_email_without_consent_to_contact(application, client_for) -> None:
+    from django.core import mail
+
+    client = client_for("coordinator_a")
+    ref = application.reference
+    post(client, reverse("intake:email", args=[ref]), {"subject": "Hi", "body": "Hello"})
+    assert not mail.outbox
+    assert (
+        "did not agree to be contacted"
+        in client.get(reverse("intake:detail", args=[ref])).content.decode()
+    )

@@ -267,3 +267,19 @@ def application_convert(*, actor: User, application: Application) -> Patient:
         application.patient = patient
         audited_save(application, actor=actor)
     return patient
+
+
+def application_email(*, actor: User, application: Application, subject: str, body: str) -> None:
+    """Send the applicant a coordinator's e-mail; its subject is kept as a note."""
+    _require_coordinator(actor, application)
+    if not application.consent_contact:
+        raise ValidationError("The applicant did not agree to be contacted by e-mail.")
+    subject, body = subject.strip(), body.strip()
+    if not subject or not body:
+        raise ValidationError("Write a subject and a message.")
+    with transaction.atomic():
+        audited_save(
+            ApplicationNote(application=application, author=actor, text=f"E-mail sent: {subject}"),
+            actor=actor,
+        )
+        send_email_after_commit(subject=subject, body=body, to=[application.email])

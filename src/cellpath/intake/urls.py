@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<str:reference>/", views_triage.detail, name="detail"),
     path("applications/<str:reference>/status/", views_triage.transition, name="transition"),
     path("applications/<str:reference>/notes/", views_triage.note, name="note"),
+    path("applications/<str:reference>/email/", views_triage.email, name="email"),
     path("applications/<str:reference>/assign/", views_triage.assign, name="assign"),
     path("applications/<str:reference>/convert/", views_triage.convert, name="convert"),
     path(

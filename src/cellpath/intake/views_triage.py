@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from cellpath.accounts.access import role_required
 from cellpath.accounts.audit import record_list, record_view
-from cellpath.intake import queries, services
-from cellpath.intake.forms import NoteForm, TransitionForm
+from cellpath.intake import emails, queries, services
+from cellpath.intake.forms import EmailForm, NoteForm, TransitionForm
 from cellpath.intake.models import Application
 from cellpath.intake.queries import TRIAGE_ROLES
 
@@ -47,6 +47,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     application = queries.application_get(user=request.user, reference=reference)
     record_view(request.user, application)
+    chosen = emails.BY_KEY.get(request.GET.get("template", ""))
+    email_form = None
+    if chosen:
+        subject, body = emails.filled(
+            chosen,
+            name=application.applicant_name,
+            reference=application.reference,
+            programme=application.programme.name,
+            coordinator=request.user.full_name or request.user.email,
+        )
+        email_form = EmailForm(initial={"subject": subject, "body": body})
     return render(
         request,
         "intake/detail.html",
@@ -55,8 +66,25 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "transition_form": TransitionForm(),
             "note_form": NoteForm(),
             "duplicates": queries.same_person(application),
+            "templates": emails.TEMPLATES,
+            "email_form": email_form,
         },
     )
+
+
+@role_required(*TRIAGE_ROLES)
+@require_POST
+def email(request: HttpRequest, reference: str) -> HttpResponse:
+    def action(application: Application) -> str:
+        services.application_email(
+            actor=request.user,
+            application=application,
+            subject=request.POST.get("subject", ""),
+            body=request.POST.get("body", ""),
+        )
+        return f"E-mail sent to {application.email}."
+
+    return _act(request, reference, action)
 
 
 def _act(request: HttpRequest, reference: str, action) -> HttpResponse:
