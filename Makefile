@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public clean
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -44,7 +44,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-bench: bench-outcomes bench-care bench-public
+bench: bench-outcomes bench-care bench-public bench-apply
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
@@ -54,6 +54,9 @@ bench-care: install  ## time the progression page and dashboard with 10,000 pati
 
 bench-public: install  ## public pages under 50 concurrent visitors (SQLite, then PostgreSQL)
 	@$(PY) bench/bench_public.py
+
+bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL), and the packet PDF
+	@$(PY) bench/bench_apply.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -241,17 +241,17 @@ def run(label: str, database_url: str, args: argparse.Namespace) -> str:
     )
 
 
-def _postgres_url(base: str) -> str | None:
+def _postgres_url(base: str, name: str = BENCH_DB) -> str | None:
     try:
         import psycopg
 
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
     except Exception as error:  # any failure means: no PostgreSQL here
         _progress(f"PostgreSQL not available ({error.__class__.__name__}): skipped")
         return None
-    return f"{base}/{BENCH_DB}"
+    return f"{base}/{name}"
 
 
 def main() -> int:

@@ -1,0 +1,248 @@
+"""Benchmark the apply step: `make bench-apply`.
+
+Starts Cellpath under waitress on its own database (PostgreSQL when one answers, else SQLite;
+the demo programmes and their screening criteria loaded), then 20 concurrent applicants each
+go through the whole form: the first page, four steps of answers, and "send", which screens
+the application and keeps the result. Server time is measured inside the server around the
+Django application (`Server-Timing`). The baseline, in the same run, is one applicant at a
+time. The information packet (a PDF built from a programme and its studies) is timed too.
+
+    .venv/bin/python bench/bench_apply.py [--applicants 20] [--rounds 5]
+
+The last line is:
+apply: db=D applicants=20 submissions=N submit_p95_ms=X step_p95_ms=X submit_vs_one=X
+       packet_ms=X
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_public import _free_port, _postgres_url, _progress, _setup_django, _wait_for
+
+BENCH_DB = "cellpath_bench_apply"
+PROGRAMME = "riverside-msc-trial"
+ANSWERS = {
+    "diagnosis": {"date_of_birth": "1968-04-02", "onset_date": "2026-02-01",
+                  "el_escorial": "probable"},
+    "breathing": {"fvc_percent_predicted": "84", "tracheostomy": "no"},
+    "daily-life": {f"q{n}": "3" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)} | {"q5a": "3"},
+    "health": {"prior_stem_cell_therapy": "no", "pregnant_or_breastfeeding": "no",
+               "active_cancer": "no", "clotting_disorder": "no", "platelets": "180"},
+}  # fmt: skip
+
+
+def prepare(database_url: str) -> None:
+    _setup_django(database_url)
+    from django.core.management import call_command
+
+    from cellpath.accounts.models import Site
+    from cellpath.accounts.services import site_create
+    from cellpath.evidence.library import load_library
+    from cellpath.intake.demo import load_demo_applications
+    from cellpath.programmes.demo import load_demo_programmes
+
+    call_command("migrate", interactive=False, verbosity=0)
+    sites = {
+        code: Site.objects.filter(code=code).first()
+        or site_create(name=f"Bench {code}", code=code, kind=Site.Kind.CLINIC, actor="benchmark")
+        for code in ("riv", "nor")
+    }
+    load_library(actor="benchmark")
+    load_demo_programmes(sites=sites, actor="benchmark")
+    load_demo_applications(coordinators={}, actor="benchmark")
+
+
+def serve(database_url: str, port: int) -> None:
+    """Serve Cellpath with the application's own time in a header; the per-address limit on
+    new applications is lifted (every simulated applicant comes from 127.0.0.1), and e-mail
+    goes nowhere (the result e-mail is still built and handed to the backend)."""
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    _setup_django(database_url)
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from cellpath.intake import views
+    from cellpath.site.wsgi import application
+
+    views.LIMITS = ()
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    def timed(environ, start_response):
+        started = time.perf_counter()
+
+        def start(status, headers, exc_info=None):
+            elapsed = (time.perf_counter() - started) * 1000
+            headers.append(("Server-Timing", f"app;dur={elapsed:.3f}"))
+            return start_response(status, headers, exc_info)
+
+        return application(environ, start)
+
+    waitress_serve(timed, host="127.0.0.1", port=port, threads=8, ident="bench")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _applicant(base: str, programme_pk: str, n: int, out: dict[str, list[float]]) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+
+    def call(path: str, data: dict[str, str] | None = None) -> tuple[int, str, float]:
+        body = None
+        if data is not None:
+            token = next(c.value for c in jar if c.name == "csrftoken")
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
+        request = urllib.request.Request(base + path, data=body and body.encode())  # noqa: S310 - our own http://127.0.0.1 server
+        request.add_header("Referer", base + path)
+        try:
+            response = opener.open(request, timeout=60)
+        except urllib.error.HTTPError as error:  # 302 lands here with _NoRedirect
+            response = error
+        response.read()
+        timing = response.headers.get("Server-Timing", "app;dur=nan")
+        return response.status, response.headers.get("Location", ""), float(timing.split("=")[1])
+
+    call(f"/apply/?programme={PROGRAMME}")
+    status, location, ms = call(
+        "/apply/",
+        {"applicant": "patient", "applicant_name": f"Bench Applicant {n}", "phone": "",
+         "email": f"bench{n}@example.org", "programme": programme_pk, "consent_screening": "on"},
+    )  # fmt: skip
+    if status != 302:
+        raise SystemExit(f"starting an application answered {status}")
+    out["step"].append(ms)
+    token = location.split("/")[2]
+    for slug, answers in ANSWERS.items():
+        path = f"/apply/{token}/{slug}/"
+        call(path)
+        status, _, ms = call(path, answers)
+        if status != 302:
+            raise SystemExit(f"{slug} answered {status}")
+        out["step"].append(ms)
+    call(f"/apply/{token}/review/")
+    status, _, ms = call(f"/apply/{token}/review/", {})
+    if status != 302:
+        raise SystemExit(f"sending answered {status}")
+    out["submit"].append(ms)
+
+
+def load_test(base: str, programme_pk: str, *, applicants: int, rounds: int) -> dict[str, float]:
+    out: dict[str, list[float]] = {"step": [], "submit": []}
+    counter = iter(range(10**9))
+    for _ in range(rounds):
+        threads = [
+            threading.Thread(target=_applicant, args=(base, programme_pk, next(counter), out))
+            for _ in range(applicants)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return {
+        "submit_p95": statistics.quantiles(out["submit"], n=20)[-1],
+        "submit_median": statistics.median(out["submit"]),
+        "step_p95": statistics.quantiles(out["step"], n=20)[-1],
+        "submissions": len(out["submit"]),
+    }
+
+
+def packet_ms(database_url: str) -> float:
+    _setup_django(database_url)
+    from django.utils import timezone
+
+    from cellpath.intake.packets import build_packet
+    from cellpath.programmes.models import Programme
+
+    programme = Programme.objects.get(slug=PROGRAMME)
+    build_packet(programme, today=timezone.localdate())  # warm up fonts and imports
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        build_packet(programme, today=timezone.localdate())
+        timings.append((time.perf_counter() - started) * 1000)
+    return max(timings)
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--prepare":
+        prepare(sys.argv[2])
+        return 0
+    if len(sys.argv) > 3 and sys.argv[1] == "--serve":
+        serve(sys.argv[2], int(sys.argv[3]))
+        return 0
+    if len(sys.argv) > 2 and sys.argv[1] == "--pk":
+        _setup_django(sys.argv[2])
+        from cellpath.programmes.models import Programme
+
+        print(Programme.objects.get(slug=PROGRAMME).pk)
+        return 0
+    if len(sys.argv) > 2 and sys.argv[1] == "--packet":
+        print(f"{packet_ms(sys.argv[2]):.1f}")
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--applicants", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("CELLPATH_VAR_DIR", str(Path(__file__).resolve().parent / "out"))
+    with tempfile.TemporaryDirectory() as tmp:
+        database = _postgres_url(args.postgres, BENCH_DB) or f"sqlite:///{tmp}/apply.sqlite3"
+        label = "postgresql" if database.startswith("postgres") else "sqlite"
+        _progress(f"[{label}] preparing the database (migrate, library, programmes, criteria)…")
+        here = [sys.executable, __file__]
+        subprocess.run([*here, "--prepare", database], check=True)
+        pk = subprocess.run(
+            [*here, "--pk", database], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        port = _free_port()
+        server = subprocess.Popen([*here, "--serve", database, str(port)])
+        try:
+            _wait_for(port, server)
+            base = f"http://127.0.0.1:{port}"
+            load_test(base, pk, applicants=2, rounds=1)  # warm up
+            one = load_test(base, pk, applicants=1, rounds=max(10, args.rounds * 2))
+            _progress(f"[{label}] 1 applicant: send p95 {one['submit_p95']:.1f} ms")
+            many = load_test(base, pk, applicants=args.applicants, rounds=args.rounds)
+            _progress(
+                f"[{label}] {args.applicants} applicants at once: send p95"
+                f" {many['submit_p95']:.1f} ms (median {many['submit_median']:.1f}),"
+                f" other steps p95 {many['step_p95']:.1f} ms"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        packet = float(
+            subprocess.run(
+                [*here, "--packet", database], check=True, capture_output=True, text=True
+            ).stdout.strip()
+        )
+    print(
+        f"apply: db={label} applicants={args.applicants} submissions={many['submissions']}"
+        f" submit_p95_ms={many['submit_p95']:.1f} step_p95_ms={many['step_p95']:.1f}"
+        f" submit_vs_one={many['submit_p95'] / one['submit_p95']:.2f} packet_ms={packet:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
