@@ -157,3 +157,17 @@ def test_answers_cannot_change_once_a_coordinator_reviews(trial, client, world) 
     )
     response = client.get(reverse("intake:step", args=[token, "breathing"]))
     assert response.status_code == 302 and response["Location"].endswith("/result/")
+
+
+def test_ticking_the_newsletter_box_starts_the_double_opt_in(
+    trial, client, django_capture_on_commit_callbacks
+) -> None:
+    from cellpath.intake.models import Subscriber
+
+    token = _token(start(client, trial, consent_newsletter="on"))
+    _walk(client, token, ELIGIBLE)
+    with django_capture_on_commit_callbacks(execute=True):
+        csrf_post(client, reverse("intake:review", args=[token]), {})
+    subscriber = Subscriber.objects.get(email="pat@example.org")
+    assert not subscriber.active  # nothing is sent until the address confirms
+    assert any("confirm" in message.body.lower() for message in mail.outbox[1:])

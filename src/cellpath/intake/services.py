@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cellpath.accounts.access import site_ids_for
-from cellpath.accounts.audit import audited_save
+from cellpath.accounts.audit import audited_delete, audited_save
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.care.models import Patient
@@ -24,6 +24,8 @@ from cellpath.intake import documents
 from cellpath.intake.models import Application, ApplicationDocument, ApplicationNote
 from cellpath.intake.questions import profile_from
 from cellpath.intake.screening import Screening, screen
+from cellpath.intake.services_newsletter import newsletter_from_application
+from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
 
@@ -35,10 +37,6 @@ OPEN_FOR_ANSWERS = (
 )
 """An applicant may add or correct answers until a coordinator starts the review (or while
 more information is requested)."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _reference() -> str:
@@ -161,6 +159,7 @@ def application_submit(
         audited_save(application, actor=f"applicant {application.reference}")
         if notify:
             _email_result(application, token)
+            newsletter_from_application(application)  # double opt-in: asks them to confirm
     return application
 
 
@@ -283,3 +282,24 @@ def application_email(*, actor: User, application: Application, subject: str, bo
             actor=actor,
         )
         send_email_after_commit(subject=subject, body=body, to=[application.email])
+
+
+def criteria_save(*, actor: User, programme: Programme, formset: Any) -> int:
+    """Save a programme's edited criteria (new, changed, removed) in one transaction."""
+    if programme.site_id not in site_ids_for(actor, [Role.COORDINATOR, Role.ADMINISTRATOR]):
+        raise PermissionDenied
+    changed = 0
+    with transaction.atomic():
+        for form in formset.forms:
+            if not form.has_changed() or not form.cleaned_data:
+                continue
+            criterion = form.instance
+            if form.cleaned_data.get("DELETE"):
+                if criterion.pk:
+                    audited_delete(criterion, actor=actor)
+                    changed += 1
+                continue
+            criterion.programme = programme
+            audited_save(criterion, actor=actor)
+            changed += 1
+    return changed

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from cellpath.intake import views, views_triage
+from cellpath.intake import views, views_criteria, views_triage
 
 app_name = "intake"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("apply/<str:token>/result/", views.result, name="result"),
     path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
     path("applications/", views_triage.queue, name="queue"),
+    path("applications/criteria/<slug:slug>/", views_criteria.criteria, name="criteria"),
     path("applications/<str:reference>/", views_triage.detail, name="detail"),
     path("applications/<str:reference>/status/", views_triage.transition, name="transition"),
     path("applications/<str:reference>/notes/", views_triage.note, name="note"),

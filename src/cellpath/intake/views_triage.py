@@ -15,6 +15,7 @@ from cellpath.intake import emails, queries, services
 from cellpath.intake.forms import EmailForm, NoteForm, TransitionForm
 from cellpath.intake.models import Application
 from cellpath.intake.queries import TRIAGE_ROLES
+from cellpath.programmes.queries import programmes_editable_by
 
 
 @role_required(*TRIAGE_ROLES)
@@ -39,6 +40,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": [s for s in Application.Status.choices if s[0] != "draft"],
             "counts": queries.status_counts(user=request.user),
+            "programmes": programmes_editable_by(request.user),
         },
     )
 
