@@ -52,6 +52,7 @@ INTAKE_ROUTES: list[Route] = [
     Route("intake:document", COORDINATORS_A,
           lambda w: {**_reference(w), "pk": _application(w)[2].pk}),
     Route("intake:queue", only({"coordinator_a": 200, "coordinator_b": 200})),
+    Route("intake:inbox", only({"coordinator_a": 200, "coordinator_b": 200})),
     Route("intake:criteria", only({"coordinator_a": 200, "administrator_a": 200,
           "coordinator_b": 404, "administrator_b": 404, "superuser": 200}),
           lambda w: {"slug": _application(w)[0].programme.slug}),

@@ -8,7 +8,7 @@ from django.http import Http404
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
-from cellpath.intake.models import Application
+from cellpath.intake.models import Application, ContactMessage
 
 TRIAGE_ROLES = (Role.COORDINATOR,)
 
@@ -58,3 +58,14 @@ def same_person(application: Application) -> QuerySet[Application]:
         .exclude(pk=application.pk)
         .exclude(status=Application.Status.DRAFT)
     )
+
+
+def contact_messages(*, user: User) -> QuerySet[ContactMessage]:
+    """Messages from the contact form about the user's sites' programmes, and general ones
+    (no programme chosen), which every coordinator may answer."""
+    sites = site_ids_for(user, TRIAGE_ROLES)
+    if not sites:
+        return ContactMessage.objects.none()
+    return ContactMessage.objects.filter(
+        Q(site_id__in=sites) | Q(site__isnull=True)
+    ).select_related("programme")

@@ -21,7 +21,12 @@ from cellpath.accounts.roles import Role
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create
 from cellpath.intake import documents
-from cellpath.intake.models import Application, ApplicationDocument, ApplicationNote
+from cellpath.intake.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationNote,
+    ContactMessage,
+)
 from cellpath.intake.questions import profile_from
 from cellpath.intake.screening import Screening, screen
 from cellpath.intake.services_newsletter import newsletter_from_application
@@ -303,3 +308,14 @@ def criteria_save(*, actor: User, programme: Programme, formset: Any) -> int:
             audited_save(criterion, actor=actor)
             changed += 1
     return changed
+
+
+def contact_message_handled(*, actor: User, message: ContactMessage) -> None:
+    """Mark a contact-form message as answered."""
+    if message.site_id is not None and message.site_id not in site_ids_for(
+        actor, [Role.COORDINATOR]
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        message.handled_at = timezone.now()
+        audited_save(message, actor=actor)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("apply/<str:token>/result/", views.result, name="result"),
     path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
     path("applications/", views_triage.queue, name="queue"),
+    path("applications/messages/", views_triage.inbox, name="inbox"),
     path("applications/criteria/<slug:slug>/", views_criteria.criteria, name="criteria"),
     path("applications/<str:reference>/", views_triage.detail, name="detail"),
     path("applications/<str:reference>/status/", views_triage.transition, name="transition"),

@@ -169,3 +169,24 @@ def document(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(*TRIAGE_ROLES)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Messages from the contact form, unanswered first."""
+    if request.method == "POST":
+        message = (
+            queries.contact_messages(user=request.user)
+            .filter(pk=request.POST.get("message"))
+            .first()
+        )
+        if message is None:
+            raise Http404
+        services.contact_message_handled(actor=request.user, message=message)
+        messages.success(request, "Marked as answered.")
+        return redirect("intake:inbox")
+    rows = list(
+        queries.contact_messages(user=request.user).order_by("handled_at", "-created_at")[:200]
+    )
+    record_list(request.user, rows, detail={"page": "contact messages"})
+    return render(request, "intake/inbox.html", {"contact_messages": rows})
