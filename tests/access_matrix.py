@@ -17,6 +17,7 @@ from tests.conftest import ACTORS, World
 from tests.evidence.routes import EVIDENCE_ROUTES
 from tests.intake.routes import INTAKE_ROUTES
 from tests.intake.routes_newsletter import NEWSLETTER_ROUTES
+from tests.intake.routes_packets import PACKET_ROUTES
 from tests.matrix_kit import EVERYONE, SIGN_IN, Route, only  # noqa: F401
 from tests.programmes.routes import PROGRAMME_ROUTES
 
@@ -209,7 +210,7 @@ ROUTES: list[Route] = [
     Route("admin:care_followupplan_changelist", only({"superuser": 200})),
 ]
 
-ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES + INTAKE_ROUTES + NEWSLETTER_ROUTES
+ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES + INTAKE_ROUTES + NEWSLETTER_ROUTES + PACKET_ROUTES
 
 DECLARED_NAMESPACES = {"admin"}
 """Namespaces whose other URLs are covered by the admin site's single permission check

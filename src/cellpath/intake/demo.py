@@ -4,6 +4,7 @@ invented applications across the triage workflow. Idempotent."""
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cellpath.accounts.audit import Actor, audited_save
-from cellpath.intake.models import Application, ScreeningCriterion
+from cellpath.intake.models import Application, ContactMessage, ScreeningCriterion, Subscriber
 from cellpath.intake.services import application_start, application_submit
 from cellpath.programmes.models import Programme
 
@@ -112,6 +113,7 @@ def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo
             continue
         for order, row in enumerate(rows):
             audited_save(ScreeningCriterion(programme=programme, order=order, **row), actor=actor)
+    _messages_and_subscribers(actor)
     if Application.objects.exists():
         return 0
     programmes = list(Programme.objects.filter(slug__in=CRITERIA_BY_PROGRAMME).order_by("slug"))
@@ -140,3 +142,35 @@ def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo
         for step in PATH[status] if coordinator else []:
             application_transition(actor=coordinator, application=application, status=step)
     return len(STATUS_MIX)
+
+
+def _messages_and_subscribers(actor: Actor) -> None:
+    """Three contact-form messages and a few newsletter subscribers (once)."""
+    if not ContactMessage.objects.exists():
+        trial = Programme.objects.filter(slug="riverside-msc-trial").first()
+        rows = [
+            (trial, "Noor Demo", "Does my father need to travel to Riverside for every visit?"),
+            (trial, "Lee Demo", "Can I join if I already take edaravone?"),
+            (None, "Sam Demo", "Do you list trials outside Europe as well?"),
+        ]
+        for programme, name, text in rows:
+            audited_save(
+                ContactMessage(
+                    programme=programme,
+                    site_id=programme.site_id if programme else None,
+                    name=f"{name} (demo)",
+                    email=f"{name.split()[0].lower()}@demo.cellpath.test",
+                    message=text,
+                    consent_contact=True,
+                ),
+                actor=actor,
+            )
+    if not Subscriber.objects.exists():
+        now = timezone.now()
+        for n, confirmed in enumerate((True, True, False), start=1):
+            Subscriber.objects.create(
+                email=f"reader{n}@demo.cellpath.test",
+                consent_text="Send me Cellpath's newsletter about ALS research.",
+                confirmed_at=now if confirmed else None,
+                unsubscribe_token_hash=secrets.token_hex(32),  # demo rows: no link was mailed
+            )

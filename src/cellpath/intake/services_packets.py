@@ -1,0 +1,173 @@
+"""Writes of the information-packet request and the contact form.
+
+A packet request keeps the address and the hash of a download token (never the token); the PDF
+is built and e-mailed by a background task, after the request commits. A contact message is
+health data from the moment it is sent: it is audited, belongs to the site of the programme it
+is about, and the e-mail to that site's coordinators says only that it arrived.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from cellpath.accounts.audit import audited_save
+from cellpath.accounts.models import User
+from cellpath.accounts.roles import Role
+from cellpath.intake.models import ContactMessage, PacketRequest
+from cellpath.intake.packets import build_packet, packet_filename
+from cellpath.intake.services import token_hash
+from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.programmes.models import Programme
+
+PACKET_DAYS = 7
+"""How long a packet's download link works."""
+DUPLICATE_MINUTES = 10
+"""The same message from the same address within this time is kept once."""
+CONTACT_ACTOR = "public contact form"
+
+
+def _long_date(moment: datetime) -> str:
+    day = timezone.localtime(moment).date()
+    return f"{day.day} {day:%B %Y}"
+
+
+def packet_request(*, programme: Programme, email: str) -> tuple[PacketRequest, str]:
+    """Record a request for `programme`'s packet and e-mail it (with its download link) once the
+    request commits. Returns the request and the download token (shown once, in links)."""
+    if not programme.published:
+        raise ValidationError({"programme": "This programme is not listed."})
+    token = secrets.token_urlsafe(24)
+    request = PacketRequest(
+        programme=programme,
+        email=email.strip(),
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(days=PACKET_DAYS),
+    )
+    request.full_clean()
+    download_url = absolute_url(reverse("intake:packet-download", args=[token]))
+    with transaction.atomic():
+        request.save()
+        transaction.on_commit(
+            lambda: email_packet.enqueue(request_id=request.pk, download_url=download_url)
+        )
+    return request, token
+
+
+def packet_by_token(token: str) -> PacketRequest | None:
+    """The request a download link opens, or None when the link is unknown."""
+    return (
+        PacketRequest.objects.select_related("programme")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+@task()
+def email_packet(*, request_id: int, download_url: str) -> int:
+    """Build the packet and e-mail it as an attachment, with the download link and its expiry."""
+    packet = PacketRequest.objects.select_related("programme").get(pk=request_id)
+    programme = packet.programme
+    body = "\n".join(
+        [
+            f"Here is the information packet you asked for about {programme.name}.",
+            "It is attached to this e-mail as a PDF file.",
+            "",
+            f"You can also download it until {_long_date(packet.expires_at)}:",
+            download_url,
+            f"(The link works for {PACKET_DAYS} days. After that, you can ask for a new "
+            "packet on Cellpath.)",
+            "",
+            "The packet shows what the programme offers, what it costs, any warning signs we "
+            "found, and what the studies it cites show.",
+            "",
+            "It is not medical advice. Cell therapies for ALS are experimental, and no cell "
+            "therapy is approved to treat ALS. Please talk to your neurologist before you "
+            "decide anything.",
+            "",
+            "Someone asked for this packet with your e-mail address on Cellpath. We use the "
+            "address only to send this packet. If it was not you, you can ignore this e-mail.",
+        ]
+    )
+    message = EmailMessage(
+        subject=f"Information packet: {programme.name}", body=body, to=[packet.email]
+    )
+    message.attach(
+        packet_filename(programme),
+        build_packet(programme, today=timezone.localdate()),
+        "application/pdf",
+    )
+    sent = message.send()
+    PacketRequest.objects.filter(pk=packet.pk).update(sent_at=timezone.now())
+    return sent
+
+
+def coordinator_emails(site_id: int) -> list[str]:
+    """The addresses of the active coordinators of a site."""
+    return sorted(
+        User.objects.filter(
+            is_active=True, memberships__site_id=site_id, memberships__role=Role.COORDINATOR
+        )
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def contact_message_send(
+    *,
+    programme: Programme | None,
+    name: str,
+    email: str,
+    message: str,
+    consent_contact: bool,
+) -> tuple[ContactMessage, bool]:
+    """Keep a message from the contact form and tell the site's coordinators it arrived (without
+    its text: health data stays in Cellpath). The same message from the same address within
+    `DUPLICATE_MINUTES` is kept once: returns the message and whether it is new."""
+    if not consent_contact:
+        raise ValidationError({"consent_contact": "We can only answer if we may reply by e-mail."})
+    email, message = email.strip(), message.strip()
+    since = timezone.now() - timedelta(minutes=DUPLICATE_MINUTES)
+    earlier = ContactMessage.objects.filter(
+        email__iexact=email, message=message, created_at__gte=since
+    ).first()
+    if earlier is not None:
+        return earlier, False
+    contact = ContactMessage(
+        programme=programme,
+        site_id=programme.site_id if programme else None,
+        name=name.strip(),
+        email=email,
+        message=message,
+        consent_contact=True,
+    )
+    with transaction.atomic():
+        audited_save(contact, actor=CONTACT_ACTOR)
+        if contact.site_id:
+            _tell_coordinators(contact)
+    return contact, True
+
+
+def _tell_coordinators(contact: ContactMessage) -> None:
+    about = f" about {contact.programme.name}" if contact.programme else ""
+    body = "\n".join(
+        [
+            f"A new message{about} arrived through Cellpath's contact form on "
+            f"{_long_date(contact.created_at)}.",
+            "",
+            "To keep health information inside Cellpath, this e-mail does not contain the "
+            "message or who sent it. Please sign in to Cellpath to read it:",
+            absolute_url(reverse("accounts:sign-in")),
+        ]
+    )
+    for address in coordinator_emails(contact.site_id):
+        send_email_after_commit(
+            subject="New message through the contact form", body=body, to=[address]
+        )

@@ -1,0 +1,134 @@
+"""The information-packet request (form, sent page, download) and the contact form: public."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cellpath.accounts import throttle
+from cellpath.intake import services_packets
+from cellpath.intake.forms_packets import ContactForm, PacketRequestForm
+from cellpath.intake.models import PacketRequest
+from cellpath.intake.packets import build_packet, packet_filename
+
+HOUR, DAY = 60 * 60, 24 * 60 * 60
+PACKET_LIMITS = (("packet-ip", 10, HOUR), ("packet-email", 5, DAY))
+CONTACT_LIMITS = (("contact-ip", 10, HOUR), ("contact-email", 5, DAY))
+"""Requests per address per hour, and per e-mail address per day."""
+
+
+def _keys(request: HttpRequest, prefix: str) -> dict[str, str]:
+    return {
+        f"{prefix}-ip": request.META.get("REMOTE_ADDR", ""),
+        f"{prefix}-email": request.POST.get("email", "").strip().lower(),
+    }
+
+
+def _throttled(request: HttpRequest, prefix: str, limits: tuple) -> bool:
+    keys = _keys(request, prefix)
+    return any(
+        throttle.exceeded(f"{name}:{keys[name]}", limit=limit, window_seconds=window)
+        for name, limit, window in limits
+    )
+
+
+def _count(request: HttpRequest, prefix: str) -> None:
+    for name, key in _keys(request, prefix).items():
+        throttle.hit(f"{name}:{key}")
+
+
+def _link_problem(request: HttpRequest, packet: PacketRequest | None) -> HttpResponse | None:
+    if packet is None or not packet.programme.published:
+        return render(request, "intake/packet_link_problem.html", {"reason": "unknown"}, status=404)
+    if packet.expires_at < timezone.now():
+        return render(
+            request,
+            "intake/packet_link_problem.html",
+            {"reason": "expired", "packet": packet, "days": services_packets.PACKET_DAYS},
+            status=410,
+        )
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def packet_request(request: HttpRequest) -> HttpResponse:
+    form = PacketRequestForm(request.POST or None)
+    if request.method == "GET":
+        form.preselect(request.GET.get("programme"))
+    if request.method == "POST":
+        if form.bot:  # answer as if it worked; keep nothing
+            return render(request, "intake/packet_thanks.html")
+        if _throttled(request, "packet", PACKET_LIMITS):
+            return render(request, "intake/packet_too_many.html", status=429)
+        if form.is_valid():
+            try:
+                _packet, token = services_packets.packet_request(
+                    programme=form.cleaned_data["programme"], email=form.cleaned_data["email"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _count(request, "packet")
+                return redirect("intake:packet-sent", token=token)
+    return render(request, "intake/packet_request.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def packet_sent(request: HttpRequest, token: str) -> HttpResponse:
+    packet = services_packets.packet_by_token(token)
+    problem = _link_problem(request, packet)
+    if problem:
+        return problem
+    return render(
+        request,
+        "intake/packet_sent.html",
+        {"packet": packet, "token": token, "days": services_packets.PACKET_DAYS},
+    )
+
+
+@require_GET
+def packet_download(request: HttpRequest, token: str) -> HttpResponse:
+    packet = services_packets.packet_by_token(token)
+    problem = _link_problem(request, packet)
+    if problem:
+        problem["Cache-Control"] = "private, no-store"
+        return problem
+    pdf = build_packet(packet.programme, today=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{packet_filename(packet.programme)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "GET":
+        form.preselect(request.GET.get("programme"))
+    if request.method == "POST":
+        if form.bot:  # answer as if it worked; keep nothing
+            return render(request, "intake/contact_sent.html")
+        if _throttled(request, "contact", CONTACT_LIMITS):
+            return render(request, "intake/contact_too_many.html", status=429)
+        if form.is_valid():
+            details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            try:
+                services_packets.contact_message_send(**details)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _count(request, "contact")
+                return redirect("intake:contact-sent")
+    return render(request, "intake/contact_form.html", {"form": form})
+
+
+@require_GET
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/contact_sent.html")
