@@ -171,8 +171,14 @@ def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
         email="axe@example.org", consent_screening=True,
     )  # fmt: skip
     found = []
-    for path in ("/apply/", "/apply/?programme=riverside-msc-trial"):
+    for path in ("/apply/", "/apply/?programme=riverside-msc-trial", "/contact/", "/info-packet/",
+                 "/newsletter/", "/newsletter/check-your-inbox/", "/contact/sent/"):  # fmt: skip
         found += check(axe_page, site + path)
+    from cellpath.intake.services_packets import packet_request
+
+    _, packet_token = packet_request(programme=programme, email="axe@example.org")
+    found += check(axe_page, f"{site}/info-packet/sent/{packet_token}/")
+    found += check(axe_page, f"{site}/apply/{token}/documents/")
     for slug in ("diagnosis", "breathing", "daily-life", "health"):
         found += check(axe_page, f"{site}/apply/{token}/{slug}/")
     found += check(axe_page, f"{site}/apply/{token}/review/")
@@ -180,7 +186,9 @@ def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
     found += check(axe_page, f"{site}/apply/{token}/result/")
     found += check(axe_page, f"{site}/apply/not-a-token/result/")
     sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
-    found += check(axe_page, site + "/applications/")
+    for path in ("/applications/", "/applications/messages/",
+                 "/applications/criteria/riverside-msc-trial/"):  # fmt: skip
+        found += check(axe_page, site + path)
     for reference in (
         Application.objects.filter(site=programme.site)
         .exclude(status="draft")
