@@ -171,3 +171,13 @@ def test_ticking_the_newsletter_box_starts_the_double_opt_in(
     subscriber = Subscriber.objects.get(email="pat@example.org")
     assert not subscriber.active  # nothing is sent until the address confirms
     assert any("confirm" in message.body.lower() for message in mail.outbox[1:])
+
+
+def test_starting_emails_the_private_link_so_nothing_is_lost(
+    trial, client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        token = _token(start(client, trial))
+    [message] = mail.outbox
+    assert f"/apply/{token}/review/" in message.body
+    assert Client().get(reverse("intake:review", args=[token])).status_code == 200

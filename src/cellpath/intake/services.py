@@ -49,8 +49,11 @@ def _reference() -> str:
     return "APP-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-def application_start(*, programme: Programme, **details: Any) -> tuple[Application, str]:
-    """A draft application and the secret that resumes it (shown once, in the link)."""
+def application_start(
+    *, programme: Programme, notify: bool = False, **details: Any
+) -> tuple[Application, str]:
+    """A draft application and the secret that resumes it (shown once, in the link). With
+    `notify`, the applicant is e-mailed the link at once, so closing the browser loses nothing."""
     token = secrets.token_urlsafe(24)
     application = Application(
         programme=programme,
@@ -64,6 +67,19 @@ def application_start(*, programme: Programme, **details: Any) -> tuple[Applicat
         raise ValidationError({"consent_screening": "We need your permission to pre-screen."})
     with transaction.atomic():
         audited_save(application, actor=f"applicant {application.reference}")
+        if notify:
+            send_email_after_commit(
+                subject=f"Your application {application.reference}: your private link",
+                body=(
+                    f"You started an application to {programme.name}. Your answers are saved "
+                    "after each step. To continue at any time, open:\n\n"
+                    f"{absolute_url(reverse('intake:review', args=[token]))}\n\n"
+                    f"This link works for {RESUME_DAYS} days. Keep it private: it opens your "
+                    "answers.\n\nIf you did not start this application, you can ignore this "
+                    "e-mail."
+                ),
+                to=[application.email],
+            )
     return application, token
 
 

@@ -14,11 +14,18 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from cellpath.accounts import throttle
+from cellpath.care.alsfrs_questions import BY_ITEM
 from cellpath.intake import services
 from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms import AboutForm, AnswersForm
 from cellpath.intake.models import Application
-from cellpath.intake.questions import STEP_BY_SLUG, needed_keys, step_keys, steps_for
+from cellpath.intake.questions import (
+    DATE_QUESTIONS,
+    STEP_BY_SLUG,
+    needed_keys,
+    step_keys,
+    steps_for,
+)
 from cellpath.intake.screening import PROFILE_FIELDS, Verdict
 from cellpath.programmes.models import Programme
 
@@ -83,7 +90,7 @@ def start(request: HttpRequest) -> HttpResponse:
             return too_many(request)
         if form.is_valid():
             details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            application, token = services.application_start(**details)
+            application, token = services.application_start(notify=True, **details)
             _count(request, email)
             return redirect(_next_url(application, token, None))
     return render(request, "intake/start.html", {"form": form})
@@ -169,17 +176,9 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if not application.submitted_at:
         return redirect("intake:review", token=token)
     snapshot = application.screening
-    missing_keys = {q["key"] for q in snapshot.get("questions", [])}
-    fields = _criteria_fields(application)
+    missing = needed_keys(q["key"] for q in snapshot.get("questions", []))
     first_missing = next(
-        (
-            slug
-            for slug in _steps(application)
-            if missing_keys
-            and set(step_keys(STEP_BY_SLUG[slug], fields, gastrostomy=False))
-            & {k for key in missing_keys for k in needed_keys([key])}
-        ),
-        None,
+        (slug for slug in _steps(application) if missing & set(STEP_BY_SLUG[slug].keys)), None
     )
     return render(
         request,
@@ -198,9 +197,6 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _label(key: str) -> str:
-    from cellpath.care.alsfrs_questions import BY_ITEM
-    from cellpath.intake.questions import DATE_QUESTIONS
-
     if key in PROFILE_FIELDS:
         return PROFILE_FIELDS[key].label
     if key in BY_ITEM:
