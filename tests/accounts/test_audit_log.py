@@ -8,13 +8,15 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, models, transaction
 from django.urls import reverse
 
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
-from cellpath.intake.services import application_note_add
+from cellpath.intake.services import application_document_add, application_note_add
+from cellpath.intake.services_packets import contact_message_send
 from tests.evidence.conftest import build_library
 from tests.factories import clinical_history
 from tests.intake.conftest import criteria_for, submitted
@@ -87,6 +89,13 @@ def test_no_write_path_bypasses_the_log(model: type[models.Model], world) -> Non
     criteria_for(programme)
     application, _ = submitted(programme, {})
     application_note_add(actor=world.users["coordinator_a"], application=application, text="n")
+    application_document_add(
+        application=application, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")
+    )
+    contact_message_send(
+        programme=programme, name="Kim", email="kim@example.org", message="Hello",
+        consent_contact=True,
+    )  # fmt: skip
     row = model.objects.first()
     assert row is not None, f"the test should create a {model._meta.label}"
     with pytest.raises(UnauditedWriteError):
