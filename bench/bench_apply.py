@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_public import _free_port, _postgres_url, _progress, _setup_django, _wait_for
+from bench_public import _free_port, _postgres_url, _progress, _setup_django, _wait_for, timed
 
 BENCH_DB = "cellpath_bench_apply"
 PROGRAMME = "riverside-msc-trial"
@@ -77,23 +77,13 @@ def serve(database_url: str, port: int) -> None:
 
     from waitress import serve as waitress_serve
 
-    from cellpath.intake import views
+    from cellpath.intake import limits
     from cellpath.site.wsgi import application
 
-    views.LIMITS = ()
+    limits.APPLY = limits.FormLimit("apply", per_address=10**9, per_email=10**9)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    def timed(environ, start_response):
-        started = time.perf_counter()
-
-        def start(status, headers, exc_info=None):
-            elapsed = (time.perf_counter() - started) * 1000
-            headers.append(("Server-Timing", f"app;dur={elapsed:.3f}"))
-            return start_response(status, headers, exc_info)
-
-        return application(environ, start)
-
-    waitress_serve(timed, host="127.0.0.1", port=port, threads=8, ident="bench")
+    waitress_serve(timed(application), host="127.0.0.1", port=port, threads=8, ident="bench")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

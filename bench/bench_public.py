@@ -77,6 +77,22 @@ def prepare(database_url: str) -> None:
     load_demo_programmes(sites=sites, actor="benchmark")
 
 
+def timed(application):
+    """`application` with its own time in a `Server-Timing` header (server time, in ms)."""
+
+    def wrapped(environ, start_response):
+        started = time.perf_counter()
+
+        def start(status, headers, exc_info=None):
+            elapsed = (time.perf_counter() - started) * 1000
+            headers.append(("Server-Timing", f"app;dur={elapsed:.3f}"))
+            return start_response(status, headers, exc_info)
+
+        return application(environ, start)
+
+    return wrapped
+
+
 def serve(database_url: str, port: int, *, page_cache: bool) -> None:
     """Serve Cellpath, adding the application's own time to each response."""
     _setup_django(database_url)
@@ -89,18 +105,8 @@ def serve(database_url: str, port: int, *, page_cache: bool) -> None:
         caching.PUBLIC_CACHE_SECONDS = 0
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 50 visitors queue by design
 
-    def timed(environ, start_response):
-        started = time.perf_counter()
-
-        def start(status, headers, exc_info=None):
-            elapsed = (time.perf_counter() - started) * 1000
-            headers.append(("Server-Timing", f"app;dur={elapsed:.3f}"))
-            return start_response(status, headers, exc_info)
-
-        return application(environ, start)
-
     # 8 threads, as `cellpath serve` runs by default
-    waitress_serve(timed, host="127.0.0.1", port=port, threads=8, ident="bench")
+    waitress_serve(timed(application), host="127.0.0.1", port=port, threads=8, ident="bench")
 
 
 def public_urls() -> list[str]:

@@ -13,9 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from cellpath.accounts import throttle
 from cellpath.care.alsfrs_questions import BY_ITEM
-from cellpath.intake import services
+from cellpath.intake import limits, services
 from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms import AboutForm, AnswersForm
 from cellpath.intake.models import Application
@@ -28,22 +27,6 @@ from cellpath.intake.questions import (
 )
 from cellpath.intake.screening import PROFILE_FIELDS, Verdict
 from cellpath.programmes.models import Programme
-
-LIMITS = (("apply-ip", 20, 60 * 60), ("apply-email", 5, 24 * 60 * 60))
-"""Applications started per address per hour, and per e-mail address per day."""
-
-
-def _throttled(request: HttpRequest, email: str) -> bool:
-    keys = {"apply-ip": request.META.get("REMOTE_ADDR", ""), "apply-email": email.lower()}
-    return any(
-        throttle.exceeded(f"{name}:{keys[name]}", limit=limit, window_seconds=window)
-        for name, limit, window in LIMITS
-    )
-
-
-def _count(request: HttpRequest, email: str) -> None:
-    throttle.hit(f"apply-ip:{request.META.get('REMOTE_ADDR', '')}")
-    throttle.hit(f"apply-email:{email.lower()}")
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -86,12 +69,12 @@ def start(request: HttpRequest) -> HttpResponse:
         if form.bot:  # answer as if it worked; keep nothing
             return render(request, "intake/received.html")
         email = request.POST.get("email", "")
-        if _throttled(request, email):
+        if limits.APPLY.exceeded(request, email):
             return too_many(request)
         if form.is_valid():
             details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
             application, token = services.application_start(notify=True, **details)
-            _count(request, email)
+            limits.APPLY.count(request, email)
             return redirect(_next_url(application, token, None))
     return render(request, "intake/start.html", {"form": form})
 

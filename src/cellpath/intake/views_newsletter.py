@@ -11,34 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cellpath.accounts import throttle
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
+from cellpath.intake import limits
 from cellpath.intake import services_newsletter as newsletter
 from cellpath.intake.forms_newsletter import NewsletterForm
-
-LIMITS = (("newsletter-ip", 10, 60 * 60), ("newsletter-email", 3, 24 * 60 * 60))
-"""Sign-ups per address per hour, and per e-mail address per day (each may send a mail)."""
-
-
-def _keys(request: HttpRequest, email: str) -> dict[str, str]:
-    return {
-        "newsletter-ip": request.META.get("REMOTE_ADDR", ""),
-        "newsletter-email": email.strip().lower(),
-    }
-
-
-def _throttled(request: HttpRequest, email: str) -> bool:
-    keys = _keys(request, email)
-    return any(
-        throttle.exceeded(f"{name}:{keys[name]}", limit=limit, window_seconds=window)
-        for name, limit, window in LIMITS
-    )
-
-
-def _count(request: HttpRequest, email: str) -> None:
-    for name, value in _keys(request, email).items():
-        throttle.hit(f"{name}:{value}")
 
 
 def _link_problem(request: HttpRequest, kind: str) -> HttpResponse:
@@ -58,11 +35,11 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if form.bot:  # answer as if it worked; keep nothing
             return redirect("intake:newsletter-check")
         email = request.POST.get("email", "")
-        if _throttled(request, email):
+        if limits.NEWSLETTER.exceeded(request, email):
             return render(request, "intake/newsletter_too_many.html", status=429)
         if form.is_valid():
             # Counted whether or not the address is already subscribed: the answer is the same.
-            _count(request, email)
+            limits.NEWSLETTER.count(request, email)
             newsletter.newsletter_subscribe(
                 email=form.cleaned_data["email"],
                 consent_text=str(form.fields["consent"].label),

@@ -9,36 +9,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cellpath.accounts import throttle
-from cellpath.intake import services_packets
+from cellpath.intake import limits, services_packets
 from cellpath.intake.forms_packets import ContactForm, PacketRequestForm
 from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets import build_packet, packet_filename
-
-HOUR, DAY = 60 * 60, 24 * 60 * 60
-PACKET_LIMITS = (("packet-ip", 10, HOUR), ("packet-email", 5, DAY))
-CONTACT_LIMITS = (("contact-ip", 10, HOUR), ("contact-email", 5, DAY))
-"""Requests per address per hour, and per e-mail address per day."""
-
-
-def _keys(request: HttpRequest, prefix: str) -> dict[str, str]:
-    return {
-        f"{prefix}-ip": request.META.get("REMOTE_ADDR", ""),
-        f"{prefix}-email": request.POST.get("email", "").strip().lower(),
-    }
-
-
-def _throttled(request: HttpRequest, prefix: str, limits: tuple) -> bool:
-    keys = _keys(request, prefix)
-    return any(
-        throttle.exceeded(f"{name}:{keys[name]}", limit=limit, window_seconds=window)
-        for name, limit, window in limits
-    )
-
-
-def _count(request: HttpRequest, prefix: str) -> None:
-    for name, key in _keys(request, prefix).items():
-        throttle.hit(f"{name}:{key}")
 
 
 def _link_problem(request: HttpRequest, packet: PacketRequest | None) -> HttpResponse | None:
@@ -63,7 +37,7 @@ def packet_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.bot:  # answer as if it worked; keep nothing
             return render(request, "intake/packet_thanks.html")
-        if _throttled(request, "packet", PACKET_LIMITS):
+        if limits.PACKET.exceeded(request, request.POST.get("email", "")):
             return render(request, "intake/packet_too_many.html", status=429)
         if form.is_valid():
             try:
@@ -73,7 +47,7 @@ def packet_request(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                _count(request, "packet")
+                limits.PACKET.count(request, request.POST.get("email", ""))
                 return redirect("intake:packet-sent", token=token)
     return render(request, "intake/packet_request.html", {"form": form})
 
@@ -115,7 +89,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.bot:  # answer as if it worked; keep nothing
             return render(request, "intake/contact_sent.html")
-        if _throttled(request, "contact", CONTACT_LIMITS):
+        if limits.CONTACT.exceeded(request, request.POST.get("email", "")):
             return render(request, "intake/contact_too_many.html", status=429)
         if form.is_valid():
             details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
@@ -124,7 +98,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                _count(request, "contact")
+                limits.CONTACT.count(request, request.POST.get("email", ""))
                 return redirect("intake:contact-sent")
     return render(request, "intake/contact_form.html", {"form": form})
 
