@@ -3,7 +3,9 @@
 Starts Cellpath under waitress on its own database (PostgreSQL when one answers, else SQLite;
 the demo programmes and their screening criteria loaded), then 20 concurrent applicants each
 go through the whole form: the first page, four steps of answers, and "send", which screens
-the application and keeps the result. Server time is measured inside the server around the
+the application and keeps the result — first with no pause at all (the worst case: every
+applicant's next request arrives as the last one returns), then spending `--think` seconds on
+each page as people do. Server time is measured inside the server around the
 Django application (`Server-Timing`). The baseline, in the same run, is one applicant at a
 time. The information packet (a PDF built from a programme and its studies) is timed too.
 
@@ -11,7 +13,7 @@ time. The information packet (a PDF built from a programme and its studies) is t
 
 The last line is:
 apply: db=D applicants=20 submissions=N submit_p95_ms=X step_p95_ms=X submit_vs_one=X
-       packet_ms=X
+       paced_submit_p95_ms=X packet_ms=X
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _applicant(base: str, programme_pk: str, n: int, out: dict[str, list[float]]) -> None:
+def _applicant(
+    base: str, programme_pk: str, n: int, out: dict[str, list[float]], think: float = 0.0
+) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
 
@@ -123,23 +127,29 @@ def _applicant(base: str, programme_pk: str, n: int, out: dict[str, list[float]]
     for slug, answers in ANSWERS.items():
         path = f"/apply/{token}/{slug}/"
         call(path)
+        time.sleep(think)  # reading and answering the questions
         status, _, ms = call(path, answers)
         if status != 302:
             raise SystemExit(f"{slug} answered {status}")
         out["step"].append(ms)
     call(f"/apply/{token}/review/")
+    time.sleep(think)
     status, _, ms = call(f"/apply/{token}/review/", {})
     if status != 302:
         raise SystemExit(f"sending answered {status}")
     out["submit"].append(ms)
 
 
-def load_test(base: str, programme_pk: str, *, applicants: int, rounds: int) -> dict[str, float]:
+def load_test(
+    base: str, programme_pk: str, *, applicants: int, rounds: int, think: float = 0.0
+) -> dict[str, float]:
     out: dict[str, list[float]] = {"step": [], "submit": []}
     counter = iter(range(10**9))
     for _ in range(rounds):
         threads = [
-            threading.Thread(target=_applicant, args=(base, programme_pk, next(counter), out))
+            threading.Thread(
+                target=_applicant, args=(base, programme_pk, next(counter), out, think)
+            )
             for _ in range(applicants)
         ]
         for thread in threads:
@@ -191,6 +201,9 @@ def main() -> int:
     parser.add_argument("--applicants", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds an applicant spends on each page"
+    )
+    parser.add_argument(
         "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     )
     args = parser.parse_args()
@@ -214,9 +227,17 @@ def main() -> int:
             _progress(f"[{label}] 1 applicant: send p95 {one['submit_p95']:.1f} ms")
             many = load_test(base, pk, applicants=args.applicants, rounds=args.rounds)
             _progress(
-                f"[{label}] {args.applicants} applicants at once: send p95"
+                f"[{label}] {args.applicants} applicants at once, no pause: send p95"
                 f" {many['submit_p95']:.1f} ms (median {many['submit_median']:.1f}),"
                 f" other steps p95 {many['step_p95']:.1f} ms"
+            )
+            paced = load_test(
+                base, pk, applicants=args.applicants, rounds=args.rounds, think=args.think
+            )
+            _progress(
+                f"[{label}] {args.applicants} applicants at once, {args.think:g} s per page:"
+                f" send p95 {paced['submit_p95']:.1f} ms, other steps p95"
+                f" {paced['step_p95']:.1f} ms"
             )
         finally:
             server.terminate()
@@ -229,7 +250,8 @@ def main() -> int:
     print(
         f"apply: db={label} applicants={args.applicants} submissions={many['submissions']}"
         f" submit_p95_ms={many['submit_p95']:.1f} step_p95_ms={many['step_p95']:.1f}"
-        f" submit_vs_one={many['submit_p95'] / one['submit_p95']:.2f} packet_ms={packet:.1f}"
+        f" submit_vs_one={many['submit_p95'] / one['submit_p95']:.2f}"
+        f" paced_submit_p95_ms={paced['submit_p95']:.1f} packet_ms={packet:.1f}"
     )
     return 0
 

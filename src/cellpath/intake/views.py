@@ -34,7 +34,12 @@ def too_many(request: HttpRequest) -> HttpResponse:
 
 
 def _criteria_fields(application: Application) -> list[str]:
-    return [c.field for c in application.programme.screening_criteria.all()]
+    """The profile fields the programme's criteria read (fetched once per request)."""
+    if not hasattr(application, "criteria_fields"):
+        application.criteria_fields = [
+            c.field for c in application.programme.screening_criteria.all()
+        ]
+    return application.criteria_fields
 
 
 def _steps(application: Application) -> list[str]:
