@@ -181,3 +181,13 @@ def test_starting_emails_the_private_link_so_nothing_is_lost(
     [message] = mail.outbox
     assert f"/apply/{token}/review/" in message.body
     assert Client().get(reverse("intake:review", args=[token])).status_code == 200
+
+
+def test_medicines_and_previous_treatments_can_be_told_but_are_not_required(trial, client) -> None:
+    token = _token(start(client, trial))
+    answers = dict(ELIGIBLE)
+    answers["health"] = {**ELIGIBLE["health"], "previous_treatments": "Riluzole since 2026."}
+    _walk(client, token, answers)
+    assert Application.objects.get().answers["previous_treatments"] == "Riluzole since 2026."
+    page = client.get(reverse("intake:review", args=[token])).content.decode()
+    assert "Riluzole since 2026." in page

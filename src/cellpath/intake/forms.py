@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cellpath.care.alsfrs_questions import BY_ITEM
 from cellpath.intake.models import Application, ScreeningCriterion
-from cellpath.intake.questions import DATE_QUESTIONS
+from cellpath.intake.questions import DATE_QUESTIONS, TEXT_QUESTIONS
 from cellpath.intake.screening import PROFILE_FIELDS, parse_answer
 from cellpath.programmes.models import Programme
 
@@ -92,6 +92,13 @@ class AboutForm(forms.ModelForm):
 
 def _answer_field(key: str, *, needed: bool) -> forms.Field:
     hint = "Needed for the pre-screen." if needed else ""
+    if key in TEXT_QUESTIONS:
+        return forms.CharField(
+            label=TEXT_QUESTIONS[key],
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
     if key in DATE_QUESTIONS:
         return forms.DateField(
             label=DATE_QUESTIONS[key],

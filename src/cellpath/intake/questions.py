@@ -22,6 +22,12 @@ DATE_QUESTIONS = {
     "onset_date": "When did your first ALS symptoms start? (An approximate date is fine.)",
     "diagnosis_date": "When were you diagnosed with ALS?",
 }
+TEXT_QUESTIONS = {
+    "other_medicines": "Which other medicines do you take? (optional)",
+    "previous_treatments": "Which treatments for ALS have you had before, in or outside a trial? "
+    "(optional)",
+}
+"""Free answers the coordinator reads; no criterion uses them, so they are never required."""
 DERIVED_FROM = {
     "age_years": ("date_of_birth",),
     "months_since_onset": ("onset_date",),
@@ -37,6 +43,7 @@ class Step:
     title: str
     intro: str
     keys: tuple[str, ...]  # answer keys: profile fields, dates or ALSFRS-R items
+    optional: tuple[str, ...] = ()  # free answers asked whenever the step is shown
 
 
 STEPS = (
@@ -81,6 +88,7 @@ STEPS = (
             "active_severe_infection",
             "platelets",
         ),
+        optional=tuple(TEXT_QUESTIONS),
     ),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
@@ -107,7 +115,7 @@ def step_keys(step: Step, criteria_fields: Iterable[str], *, gastrostomy: bool) 
     if step.slug == "daily-life":
         items = {q.item for q in questions_for(gastrostomy=gastrostomy)}
         keys = [key for key in keys if key in items]
-    return keys
+    return keys + list(step.optional)
 
 
 def _months_between(start: date, end: date) -> float:

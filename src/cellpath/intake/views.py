@@ -21,6 +21,7 @@ from cellpath.intake.models import Application
 from cellpath.intake.questions import (
     DATE_QUESTIONS,
     STEP_BY_SLUG,
+    TEXT_QUESTIONS,
     needed_keys,
     step_keys,
     steps_for,
@@ -189,6 +190,8 @@ def _label(key: str) -> str:
         return PROFILE_FIELDS[key].label
     if key in BY_ITEM:
         return f"ALSFRS-R {BY_ITEM[key].number}. {BY_ITEM[key].title}"
+    if key in TEXT_QUESTIONS:
+        return TEXT_QUESTIONS[key].split("?")[0]
     return DATE_QUESTIONS.get(key, key).rstrip("?").replace("What is your ", "").capitalize()
 
 
