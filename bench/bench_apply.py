@@ -13,7 +13,7 @@ time. The information packet (a PDF built from a programme and its studies) is t
 
 The last line is:
 apply: db=D applicants=20 submissions=N submit_p95_ms=X step_p95_ms=X submit_vs_one=X
-       paced_submit_p95_ms=X packet_ms=X
+       client_p95_ms=X rps=X paced_submit_p95_ms=X packet_ms=X
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def serve(database_url: str, port: int) -> None:
     limits.APPLY = limits.FormLimit("apply", per_address=10**9, per_email=10**9)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
+    # 8 threads, as `cellpath serve` runs by default
     waitress_serve(timed(application), host="127.0.0.1", port=port, threads=8, ident="bench")
 
 
@@ -106,11 +107,13 @@ def _applicant(
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
         request = urllib.request.Request(base + path, data=body and body.encode())  # noqa: S310 - our own http://127.0.0.1 server
         request.add_header("Referer", base + path)
+        sent = time.perf_counter()
         try:
             response = opener.open(request, timeout=60)
         except urllib.error.HTTPError as error:  # 302 lands here with _NoRedirect
             response = error
         response.read()
+        out["client"].append((time.perf_counter() - sent) * 1000)
         timing = response.headers.get("Server-Timing", "app;dur=nan")
         return response.status, response.headers.get("Location", ""), float(timing.split("=")[1])
 
@@ -143,8 +146,9 @@ def _applicant(
 def load_test(
     base: str, programme_pk: str, *, applicants: int, rounds: int, think: float = 0.0
 ) -> dict[str, float]:
-    out: dict[str, list[float]] = {"step": [], "submit": []}
+    out: dict[str, list[float]] = {"step": [], "submit": [], "client": []}
     counter = iter(range(10**9))
+    began = time.perf_counter()
     for _ in range(rounds):
         threads = [
             threading.Thread(
@@ -161,6 +165,8 @@ def load_test(
         "submit_median": statistics.median(out["submit"]),
         "step_p95": statistics.quantiles(out["step"], n=20)[-1],
         "submissions": len(out["submit"]),
+        "client_p95": statistics.quantiles(out["client"], n=20)[-1],
+        "rps": len(out["client"]) / (time.perf_counter() - began),
     }
 
 
@@ -229,7 +235,8 @@ def main() -> int:
             _progress(
                 f"[{label}] {args.applicants} applicants at once, no pause: send p95"
                 f" {many['submit_p95']:.1f} ms (median {many['submit_median']:.1f}),"
-                f" other steps p95 {many['step_p95']:.1f} ms"
+                f" other steps p95 {many['step_p95']:.1f} ms; as the browser waits p95"
+                f" {many['client_p95']:.1f} ms, {many['rps']:.0f} requests/s"
             )
             paced = load_test(
                 base, pk, applicants=args.applicants, rounds=args.rounds, think=args.think
@@ -251,6 +258,7 @@ def main() -> int:
         f"apply: db={label} applicants={args.applicants} submissions={many['submissions']}"
         f" submit_p95_ms={many['submit_p95']:.1f} step_p95_ms={many['step_p95']:.1f}"
         f" submit_vs_one={many['submit_p95'] / one['submit_p95']:.2f}"
+        f" client_p95_ms={many['client_p95']:.1f} rps={many['rps']:.0f}"
         f" paced_submit_p95_ms={paced['submit_p95']:.1f} packet_ms={packet:.1f}"
     )
     return 0
