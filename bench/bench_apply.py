@@ -35,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_public import _free_port, _postgres_url, _progress, _setup_django, _wait_for, timed
+from bench_public import prepare as prepare_public
 
 BENCH_DB = "cellpath_bench_apply"
 PROGRAMME = "riverside-msc-trial"
@@ -49,23 +50,10 @@ ANSWERS = {
 
 
 def prepare(database_url: str) -> None:
-    _setup_django(database_url)
-    from django.core.management import call_command
-
-    from cellpath.accounts.models import Site
-    from cellpath.accounts.services import site_create
-    from cellpath.evidence.library import load_library
+    """The public benchmark's database (library, programmes), plus the screening criteria."""
+    prepare_public(database_url)
     from cellpath.intake.demo import load_demo_applications
-    from cellpath.programmes.demo import load_demo_programmes
 
-    call_command("migrate", interactive=False, verbosity=0)
-    sites = {
-        code: Site.objects.filter(code=code).first()
-        or site_create(name=f"Bench {code}", code=code, kind=Site.Kind.CLINIC, actor="benchmark")
-        for code in ("riv", "nor")
-    }
-    load_library(actor="benchmark")
-    load_demo_programmes(sites=sites, actor="benchmark")
     load_demo_applications(coordinators={}, actor="benchmark")
 
 

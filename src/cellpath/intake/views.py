@@ -63,6 +63,20 @@ def _link_problem(request: HttpRequest, application: Application | None) -> Http
     return None
 
 
+def _open_for_answers(
+    request: HttpRequest, token: str
+) -> tuple[Application | None, HttpResponse | None]:
+    """The application a link opens for answering, or the page to show instead: why the link
+    does not work, or the result once a coordinator has started the review."""
+    application = services.application_by_token(token)
+    problem = _link_problem(request, application)
+    if problem:
+        return None, problem
+    if application.status not in services.OPEN_FOR_ANSWERS:
+        return None, redirect("intake:result", token=token)
+    return application, None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
@@ -88,12 +102,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
-    application = services.application_by_token(token)
-    problem = _link_problem(request, application)
-    if problem:
-        return problem
-    if application.status not in services.OPEN_FOR_ANSWERS:
-        return redirect("intake:result", token=token)
+    application, refusal = _open_for_answers(request, token)
+    if refusal:
+        return refusal
     step = STEP_BY_SLUG.get(slug)
     fields = _criteria_fields(application)
     if step is None or slug not in _steps(application):
@@ -216,12 +227,9 @@ def documents(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def _documents(request: HttpRequest, token: str, limit: SizeLimitUploadHandler) -> HttpResponse:
-    application = services.application_by_token(token)
-    problem = _link_problem(request, application)
-    if problem:
-        return problem
-    if application.status not in services.OPEN_FOR_ANSWERS:
-        return redirect("intake:result", token=token)
+    application, refusal = _open_for_answers(request, token)
+    if refusal:
+        return refusal
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("document")
