@@ -191,3 +191,16 @@ def test_medicines_and_previous_treatments_can_be_told_but_are_not_required(tria
     assert Application.objects.get().answers["previous_treatments"] == "Riluzole since 2026."
     page = client.get(reverse("intake:review", args=[token])).content.decode()
     assert "Riluzole since 2026." in page
+
+
+def test_sending_reads_and_writes_the_database_a_few_times_only(
+    trial, client, django_assert_max_num_queries
+) -> None:
+    token = _token(start(client, trial))
+    _walk(client, token, ELIGIBLE)
+    url = reverse("intake:review", args=[token])
+    client.get(url)
+    data = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    # the application and its criteria; the row locked, updated and its audit event chained
+    with django_assert_max_num_queries(10):
+        assert client.post(url, data).status_code == 302

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
 
 from cellpath.accounts.models import AuditEvent, User
 
@@ -103,6 +104,41 @@ class AuditedModel(models.Model):
             raise _refuse(f"{type(self).__name__}.delete()")
         return super().delete(*args, **kwargs)
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        # The foreign keys and unique values as read, so that saving the row again does not
+        # re-check (one query each) those it did not change: they were checked when stored, and
+        # PROTECT and the database's unique constraints keep them true.
+        instance._audit_loaded = {
+            attname: value
+            for attname, value in zip(field_names, values, strict=True)
+            if attname in cls._audit_checked_attnames()
+        }
+        return instance
+
+    @classmethod
+    def _audit_checked_attnames(cls) -> frozenset[str]:
+        """Attribute names of the fields whose validation queries the database."""
+        cached = cls.__dict__.get("_audit_checked")
+        if cached is None:
+            cached = frozenset(
+                f.attname
+                for f in cls._meta.concrete_fields
+                if (f.is_relation or f.unique) and not f.primary_key
+            )
+            cls._audit_checked = cached
+        return cached
+
+    def audit_unchanged_checked_fields(self) -> list[str]:
+        """Names of the foreign-key and unique fields still holding the values read."""
+        loaded = getattr(self, "_audit_loaded", {})
+        return [
+            f.name
+            for f in self._meta.concrete_fields
+            if f.attname in loaded and loaded[f.attname] == getattr(self, f.attname)
+        ]
+
     def audit_site_id(self) -> int | None:
         """The site whose staff may see this row and its audit trail."""
         return attrgetter(self.audit_site_path)(self)
@@ -126,44 +162,76 @@ def _permitted() -> Iterator[None]:
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # already JSON, as most values are
+        return value
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _masked_attnames(instance: models.Model) -> frozenset[str]:
+    masked = getattr(instance, "audit_masked_fields", frozenset())
+    return frozenset(f.attname for f in instance._meta.concrete_fields if f.name in masked)
+
+
+def _mask(values: dict[str, Any], masked: frozenset[str]) -> dict[str, Any]:
+    """Values as the log shows them: a masked field (a name, an address) only as "***"."""
+    return {k: "***" if k in masked and v else v for k, v in values.items()}
+
+
+def _values(instance: models.Model) -> dict[str, Any]:
+    """The values of a row's concrete fields as they are now, JSON-compatible and unmasked."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if not field.primary_key:
+            value = field.value_from_object(instance)
+            values[field.attname] = value.name if isinstance(value, FieldFile) else _jsonable(value)
+    return values
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The stored values of a row's concrete fields, as JSON-compatible values."""
-    masked = getattr(instance, "audit_masked_fields", frozenset())
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        value = field.value_from_object(instance)
-        values[field.attname] = "***" if field.name in masked and value else _jsonable(value)
-    return values
+    return _mask(_values(instance), _masked_attnames(instance))
+
+
+def _stored_values(instance: AuditedModel) -> dict[str, Any]:
+    """`_values` of the row as stored now, locked until the transaction ends (read as values:
+    no model instance is built)."""
+    fields = [f for f in instance._meta.concrete_fields if not f.primary_key]
+    stored = (
+        type(instance)
+        ._base_manager.select_for_update()
+        .filter(pk=instance.pk)
+        .values_list(*(f.attname for f in fields))
+        .get()
+    )
+    return {f.attname: _jsonable(value) for f, value in zip(fields, stored, strict=True)}
 
 
 def audited_save(instance: M, *, actor: Actor) -> M:
-    """Validate and save `instance`, and append a create or update event with old/new values."""
-    with transaction.atomic():
-        adding = instance._state.adding
-        before: dict[str, Any] = {}
-        if not adding:
-            stored = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
-            before = snapshot(stored)
-        instance.full_clean()
+    """Validate and save `instance`, and append a create or update event with old/new values
+    (a changed masked field shows as "***" on both sides: that it changed, not what it holds).
+
+    A refused value raises ValidationError before anything is written, so a caller may catch
+    it and go on in the same transaction. The write itself needs no savepoint of its own: if
+    the row or its audit event cannot be written, the caller's whole transaction fails."""
+    adding = instance._state.adding
+    instance.full_clean(exclude=None if adding else instance.audit_unchanged_checked_fields())
+    with transaction.atomic(savepoint=False):
+        before = {} if adding else _stored_values(instance)
         with _permitted():
             instance.save()
-        after = snapshot(instance)
-        changes = {
-            name: {"old": before.get(name), "new": value}
-            for name, value in after.items()
-            if adding or before.get(name) != value
+        instance._audit_loaded = {
+            attname: getattr(instance, attname) for attname in instance._audit_checked_attnames()
         }
-        if adding or changes:
+        after = _values(instance)
+        changed = {k for k, v in after.items() if adding or before.get(k) != v}
+        if changed:
+            masked = _masked_attnames(instance)
+            old, new = _mask(before, masked), _mask(after, masked)
             record(
                 actor,
                 AuditEvent.Action.CREATE if adding else AuditEvent.Action.UPDATE,
                 obj=instance,
-                changes=changes,
+                changes={k: {"old": old.get(k), "new": new[k]} for k in after if k in changed},
             )
     return instance
 
@@ -237,12 +305,13 @@ def record(
         changes=_jsonable(changes or {}),
         detail=_jsonable(detail or {}),
     )
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # one writer of the chain at a time
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # one writer of the chain at a time
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
-        previous = AuditEvent.objects.order_by("-id").values_list("chain_hash", flat=True).first()
-        event.chain_hash = chain_hash(previous or "", event.chained_fields())
+            cursor.execute(_LAST_HASH_SQL)
+            last = cursor.fetchone()
+        event.chain_hash = chain_hash(last[0] if last else "", event.chained_fields())
         event.save()
     return event
 
@@ -250,6 +319,8 @@ def record(
 # One writer of the chain at a time: PostgreSQL takes this advisory lock; SQLite transactions
 # begin IMMEDIATE (settings), so the last hash is read under the database's write lock.
 _CHAIN_LOCK_ID = 0x43454C4C  # PostgreSQL advisory lock key ("CELL")
+_AUDIT_TABLE = AuditEvent._meta.db_table
+_LAST_HASH_SQL = f"SELECT chain_hash FROM {_AUDIT_TABLE} ORDER BY id DESC LIMIT 1"  # noqa: S608
 
 
 def chain_hash(previous: str, fields: dict[str, Any]) -> str:

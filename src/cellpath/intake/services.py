@@ -26,9 +26,10 @@ from cellpath.intake.models import (
     ApplicationDocument,
     ApplicationNote,
     ContactMessage,
+    ScreeningCriterion,
 )
 from cellpath.intake.questions import profile_from
-from cellpath.intake.screening import Screening, screen
+from cellpath.intake.screening import Criterion, Screening, screen
 from cellpath.intake.services_newsletter import newsletter_from_application
 from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
@@ -86,7 +87,7 @@ def application_start(
 def application_by_token(token: str) -> Application | None:
     """The application a resume link opens, or None when the link is unknown."""
     return (
-        Application.objects.select_related("programme", "site")
+        Application.objects.select_related("programme")
         .filter(resume_token_hash=token_hash(token))
         .first()
     )
@@ -158,8 +159,21 @@ def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:
 def application_screen(application: Application, *, today: date | None = None) -> Screening:
     """The pre-screen of the application's answers against its programme's criteria now."""
     today = today or timezone.localdate()
-    criteria = [c.as_criterion() for c in application.programme.screening_criteria.all()]
-    return screen(criteria, profile_from(application.answers, today=today))
+    return screen(
+        programme_criteria(application.programme_id),
+        profile_from(application.answers, today=today),
+    )
+
+
+def programme_criteria(programme_id: int) -> list[Criterion]:
+    """A programme's screening criteria, in order (read as values: no model rows are built)."""
+    rows = ScreeningCriterion.objects.filter(programme_id=programme_id).values_list(
+        "field", "op", "value", "kind", "explanation", "when_known"
+    )
+    return [
+        Criterion(field=f, op=o, value=v, kind=k, explanation=e, when_known=w)
+        for f, o, v, k, e, w in rows
+    ]
 
 
 def application_submit(

@@ -27,6 +27,7 @@ from cellpath.intake.questions import (
     steps_for,
 )
 from cellpath.intake.screening import PROFILE_FIELDS, Verdict
+from cellpath.intake.services import programme_criteria
 from cellpath.programmes.models import Programme
 
 
@@ -37,9 +38,8 @@ def too_many(request: HttpRequest) -> HttpResponse:
 def _criteria_fields(application: Application) -> list[str]:
     """The profile fields the programme's criteria read (fetched once per request)."""
     if not hasattr(application, "criteria_fields"):
-        application.criteria_fields = [
-            c.field for c in application.programme.screening_criteria.all()
-        ]
+        criteria = programme_criteria(application.programme_id)
+        application.criteria_fields = [criterion.field for criterion in criteria]
     return application.criteria_fields
 
 
