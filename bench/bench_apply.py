@@ -109,7 +109,7 @@ def _applicant(
     status, location, ms = call(
         "/apply/",
         {"applicant": "patient", "applicant_name": f"Bench Applicant {n}", "phone": "",
-         "email": f"bench{n}@example.org", "programme": programme_pk, "consent_screening": "on"},
+         "email": f"bench{n}@example.org", "programmes": programme_pk, "consent_screening": "on"},
     )  # fmt: skip
     if status != 302:
         raise SystemExit(f"starting an application answered {status}")

@@ -162,7 +162,12 @@ def test_patient_and_administrator_pages_have_no_violations(site: str, axe_page)
 
 def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
     from cellpath.intake.models import Application
-    from cellpath.intake.services import application_start, application_submit
+    from cellpath.intake.services import (
+        application_start,
+        application_submit,
+        applications_start,
+        applications_submit,
+    )
     from cellpath.programmes.models import Programme
 
     programme = Programme.objects.get(slug="riverside-msc-trial")
@@ -185,6 +190,14 @@ def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
     application_submit(application=application, token=token, notify=False)
     found += check(axe_page, f"{site}/apply/{token}/result/")
     found += check(axe_page, f"{site}/apply/not-a-token/result/")
+    both, token = applications_start(
+        programmes=[programme, Programme.objects.get(slug="vitacell-regeneration-package")],
+        applicant="patient", applicant_name="Axe Twice", email="axe2@example.org",
+        consent_screening=True,
+    )  # fmt: skip
+    found += check(axe_page, f"{site}/apply/{token}/health/")
+    applications_submit(applications=both, token=token, notify=False)
+    found += check(axe_page, f"{site}/apply/{token}/result/")
     sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
     for path in ("/applications/", "/applications/messages/",
                  "/applications/criteria/riverside-msc-trial/"):  # fmt: skip

@@ -53,7 +53,8 @@ def csrf_post(client: Client, url: str, data: dict[str, Any]):
 
 
 def start(client: Client, programme: Programme, **about: Any):
-    return csrf_post(client, reverse("intake:start"), {**ABOUT, "programme": programme.pk, **about})
+    data = {**ABOUT, "programmes": programme.pk, **about}
+    return csrf_post(client, reverse("intake:start"), data)
 
 
 def submitted(programme: Programme, answers: dict[str, Any], **details: Any):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cellpath.accounts.audit import Actor, audited_save
 from cellpath.intake.models import Application, ContactMessage, ScreeningCriterion, Subscriber
-from cellpath.intake.services import application_start, application_submit
+from cellpath.intake.services import applications_start, applications_submit
 from cellpath.programmes.models import Programme
 
 TRIAL_CRITERIA: list[dict[str, Any]] = [
@@ -57,6 +57,8 @@ CRITERIA_BY_PROGRAMME = {
     "neurorenew-bone-marrow-programme": CLINIC_CRITERIA,
 }
 
+TWO_PROGRAMMES = frozenset({1, 8, 17})
+"""The demo applicants who applied to two programmes with one form."""
 FIRST = ["Ana", "Ben", "Chloé", "Dev", "Elif", "Femi", "Greta", "Hiro", "Iris", "Jon"]
 LAST = ["Alder", "Brook", "Cedar", "Dale", "Elm", "Fern", "Glen", "Heath", "Ivy", "Juniper"]
 STATUS_MIX = (
@@ -103,7 +105,8 @@ def _answers(rng: random.Random, today: date) -> dict[str, Any]:
 
 @transaction.atomic
 def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo loader") -> int:
-    """Criteria for the demo programmes, and thirty applications (once). `coordinators` maps
+    """Criteria for the demo programmes, and thirty applicants' applications (once; three of
+    them applied to two programmes at once). `coordinators` maps
     a site id to a coordinator who moves that site's applications along."""
     from cellpath.intake.services import application_transition
 
@@ -125,8 +128,11 @@ def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo
         programme = programmes[index % len(programmes)]
         name = f"{FIRST[index % len(FIRST)]} {LAST[(index * 3) % len(LAST)]} (demo)"
         on_behalf = index % 4 == 0
-        application, token = application_start(
-            programme=programme,
+        chosen = [programme]
+        if index in TWO_PROGRAMMES:  # one form, two programmes: the second waits as "new"
+            chosen.append(programmes[(index + 1) % len(programmes)])
+        applications, token = applications_start(
+            programmes=chosen,
             applicant="on_behalf" if on_behalf else "patient",
             applicant_name=f"{FIRST[(index + 5) % len(FIRST)]} Carer (demo)" if on_behalf else name,
             patient_name=name if on_behalf else "",
@@ -136,12 +142,15 @@ def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo
             consent_contact=True,
             consent_newsletter=index % 3 == 0,
         )
-        application.answers = _answers(rng, today)
-        application_submit(application=application, token=token, today=today, notify=False)
+        answers = _answers(rng, today)
+        for application in applications:
+            application.answers = answers
+        applications_submit(applications=applications, token=token, today=today, notify=False)
+        application = applications[0]
         coordinator = coordinators.get(programme.site_id)
         for step in PATH[status] if coordinator else []:
             application_transition(actor=coordinator, application=application, status=step)
-    return len(STATUS_MIX)
+    return Application.objects.count()
 
 
 def _messages_and_subscribers(actor: Actor) -> None:

@@ -20,13 +20,15 @@ HONEYPOT = "website"
 
 
 class AboutForm(forms.ModelForm):
-    """Step 1: who is applying, how to reach them, the programme, and consent per purpose."""
+    """Step 1: who is applying, how to reach them, the programmes, and consent per purpose."""
 
-    programme = forms.ModelChoiceField(
+    programmes = forms.ModelMultipleChoiceField(
         queryset=Programme.objects.none(),
-        label="The programme you are applying to",
-        empty_label=None,
-        widget=forms.RadioSelect,
+        label="The programmes you are applying to",
+        help_text="Choose one or more. You answer the questions once for all of them; each "
+        "programme's coordinators read only their own application.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one programme."},
     )
     consent_screening = forms.BooleanField(
         label="I agree that Cellpath uses my answers to pre-screen this application and that "
@@ -57,7 +59,6 @@ class AboutForm(forms.ModelForm):
             "relationship",
             "email",
             "phone",
-            "programme",
             "consent_screening",
             "consent_contact",
             "consent_newsletter",
@@ -69,9 +70,14 @@ class AboutForm(forms.ModelForm):
             "applicant_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
+    field_order = (
+        "applicant", "applicant_name", "patient_name", "relationship", "email", "phone",
+        "programmes", "consent_screening", "consent_contact", "consent_newsletter",
+    )  # fmt: skip
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.filter(
+        self.fields["programmes"].queryset = Programme.objects.filter(
             published=True, screening_criteria__isnull=False
         ).distinct()
         self.fields["applicant"].choices = list(Application.Applicant.choices)

@@ -78,7 +78,9 @@ class ScreeningCriterion(AuditedModel):
 
 
 class Application(AuditedModel):
-    """A candidate's application to one programme, from the first step to a decision."""
+    """A candidate's application to one programme, from the first step to a decision. An
+    applicant may apply to several programmes at once: each gets its own application (in its
+    own site's queue), all opened by the same private link and answered once."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Not sent yet"
@@ -129,7 +131,11 @@ class Application(AuditedModel):
     consent_contact = models.BooleanField(default=False)
     consent_newsletter = models.BooleanField(default=False)
     consented_at = models.DateTimeField(default=timezone.now)
-    resume_token_hash = models.CharField(max_length=64, unique=True)
+    resume_token_hash = models.CharField(
+        max_length=64,
+        db_index=True,
+        help_text="The private link's secret, hashed; applications started together share it.",
+    )
     resume_expires_at = models.DateTimeField()
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

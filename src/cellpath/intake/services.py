@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,65 +51,109 @@ def _reference() -> str:
     return "APP-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
-def application_start(
-    *, programme: Programme, notify: bool = False, **details: Any
-) -> tuple[Application, str]:
-    """A draft application and the secret that resumes it (shown once, in the link). With
-    `notify`, the applicant is e-mailed the link at once, so closing the browser loses nothing."""
-    token = secrets.token_urlsafe(24)
-    application = Application(
-        programme=programme,
-        site_id=programme.site_id,
-        reference=_reference(),
-        resume_token_hash=token_hash(token),
-        resume_expires_at=timezone.now() + timedelta(days=RESUME_DAYS),
-        **details,
-    )
-    if not application.consent_screening:
+def applications_start(
+    *, programmes: Sequence[Programme], notify: bool = False, **details: Any
+) -> tuple[list[Application], str]:
+    """Draft applications to one or more programmes, started together, and the secret that
+    resumes them all (shown once, in the link). Each programme gets its own application, in its
+    own site's triage queue; the applicant answers once for all. With `notify`, the applicant is
+    e-mailed the link at once, so closing the browser loses nothing."""
+    if not programmes:
+        raise ValidationError({"programmes": "Choose at least one programme."})
+    if not details.get("consent_screening"):
         raise ValidationError({"consent_screening": "We need your permission to pre-screen."})
+    token = secrets.token_urlsafe(24)
+    expires = timezone.now() + timedelta(days=RESUME_DAYS)
+    applications = [
+        Application(
+            programme=programme,
+            site_id=programme.site_id,
+            reference=_reference(),
+            resume_token_hash=token_hash(token),
+            resume_expires_at=expires,
+            **details,
+        )
+        for programme in dict.fromkeys(programmes)  # once each, in the order chosen
+    ]
     with transaction.atomic():
-        audited_save(application, actor=f"applicant {application.reference}")
+        for application in applications:
+            audited_save(application, actor=f"applicant {application.reference}")
         if notify:
+            first = applications[0]
             send_email_after_commit(
-                subject=f"Your application {application.reference}: your private link",
+                subject=f"Your application {references(applications)}: your private link",
                 body=(
-                    f"You started an application to {programme.name}. Your answers are saved "
-                    "after each step. To continue at any time, open:\n\n"
+                    f"You started an application to {programme_names(applications)}. Your "
+                    "answers are saved after each step. To continue at any time, open:\n\n"
                     f"{absolute_url(reverse('intake:review', args=[token]))}\n\n"
                     f"This link works for {RESUME_DAYS} days. Keep it private: it opens your "
                     "answers.\n\nIf you did not start this application, you can ignore this "
                     "e-mail."
                 ),
-                to=[application.email],
+                to=[first.email],
             )
-    return application, token
+    return applications, token
 
 
-def application_by_token(token: str) -> Application | None:
-    """The application a resume link opens, or None when the link is unknown."""
-    return (
+def application_start(
+    *, programme: Programme, notify: bool = False, **details: Any
+) -> tuple[Application, str]:
+    """A draft application to one programme, and the secret that resumes it."""
+    applications, token = applications_start(programmes=[programme], notify=notify, **details)
+    return applications[0], token
+
+
+def references(applications: Sequence[Application]) -> str:
+    return ", ".join(application.reference for application in applications)
+
+
+def programme_names(applications: Sequence[Application]) -> str:
+    """ "A", "A and B", "A, B and C": the programmes applied to, in words."""
+    names = [application.programme.name for application in applications]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def applications_by_token(token: str) -> list[Application]:
+    """The applications a resume link opens (empty when the link is unknown)."""
+    return list(
         Application.objects.select_related("programme")
         .filter(resume_token_hash=token_hash(token))
-        .first()
+        .order_by("pk")
     )
 
 
-def application_answer(*, application: Application, answers: dict[str, Any]) -> Application:
-    """Add or correct answers (values already validated by the step's form)."""
-    if application.status not in OPEN_FOR_ANSWERS:
+def open_for_answers(applications: Sequence[Application]) -> list[Application]:
+    """Those of `applications` an applicant may still add answers to."""
+    return [application for application in applications if application.status in OPEN_FOR_ANSWERS]
+
+
+def _require_open(applications: Sequence[Application]) -> list[Application]:
+    open_ = open_for_answers(applications)
+    if not open_:
         raise ValidationError("This application is being reviewed and can no longer change.")
+    return open_
+
+
+def applications_answer(
+    *, applications: Sequence[Application], answers: dict[str, Any]
+) -> list[Application]:
+    """Add or correct answers (values already validated by the step's form) in every
+    application the link opens that is still open for answers."""
+    open_ = _require_open(applications)
     with transaction.atomic():
-        application.answers = {**application.answers, **answers}
-        audited_save(application, actor=f"applicant {application.reference}")
-    return application
+        for application in open_:
+            application.answers = {**application.answers, **answers}
+            audited_save(application, actor=f"applicant {application.reference}")
+    return open_
 
 
 def application_document_add(
-    *, application: Application, upload: UploadedFile
+    *, application: Application, upload: UploadedFile, linked: Sequence[Application] = ()
 ) -> ApplicationDocument:
-    """Keep one uploaded letter or report, after checking what it really is."""
-    if application.status not in OPEN_FOR_ANSWERS:
-        raise ValidationError("This application is being reviewed and can no longer change.")
+    """Keep one uploaded letter or report, after checking what it really is. The file is stored
+    once; each application in `linked` (started together) gets a row for it too, so that every
+    programme's coordinators can read it."""
+    _require_open([application])
     if application.documents.count() >= documents.MAX_FILES:
         raise ValidationError(f"You can send up to {documents.MAX_FILES} files.")
     if upload.size > documents.MAX_BYTES:
@@ -123,18 +168,24 @@ def application_document_add(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    details = {
+        "original_name": (upload.name or "document")[-200:],
+        "content_type": kind.content_type,
+        "size": upload.size,
+        "sha256": digest.hexdigest(),
+    }
     with transaction.atomic():
-        return audited_save(
-            ApplicationDocument(
-                application=application,
-                file=upload,
-                original_name=(upload.name or "document")[-200:],
-                content_type=kind.content_type,
-                size=upload.size,
-                sha256=digest.hexdigest(),
-            ),
+        document = audited_save(
+            ApplicationDocument(application=application, file=upload, **details),
             actor=f"applicant {application.reference}",
         )
+        for other in open_for_answers(linked):
+            if other.pk != application.pk:
+                audited_save(
+                    ApplicationDocument(application=other, file=document.file.name, **details),
+                    actor=f"applicant {other.reference}",
+                )
+    return document
 
 
 def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:
@@ -176,44 +227,58 @@ def programme_criteria(programme_id: int) -> list[Criterion]:
     ]
 
 
+def applications_submit(
+    *,
+    applications: Sequence[Application],
+    token: str,
+    today: date | None = None,
+    notify: bool = True,
+) -> list[Application]:
+    """Send the applications a link opens (or the answers added since): pre-screen each at once
+    against its programme's criteria, keep what the applicant was shown, and e-mail them the
+    same, all programmes in one message (unless `notify` is off: demo data)."""
+    today = today or timezone.localdate()
+    open_ = _require_open(applications)
+    screenings = [application_screen(application, today=today) for application in open_]
+    with transaction.atomic():
+        for application, screening in zip(open_, screenings, strict=True):
+            if application.status == Application.Status.DRAFT:
+                application.status = Application.Status.NEW
+            application.submitted_at = timezone.now()
+            application.screening = _snapshot(screening, today=today)
+            application.verdict = str(screening.verdict)
+            audited_save(application, actor=f"applicant {application.reference}")
+        if notify:
+            _email_result(open_, token)
+            newsletter_from_application(open_[0])  # double opt-in: asks them to confirm
+    return open_
+
+
 def application_submit(
     *, application: Application, token: str, today: date | None = None, notify: bool = True
 ) -> Application:
-    """Send the application (or the answers added since): pre-screen it at once, keep what the
-    applicant was shown, and e-mail them the same (unless `notify` is off: demo data)."""
-    today = today or timezone.localdate()
-    if application.status not in OPEN_FOR_ANSWERS:
-        raise ValidationError("This application is being reviewed and can no longer change.")
-    screening = application_screen(application, today=today)
-    with transaction.atomic():
-        if application.status == Application.Status.DRAFT:
-            application.status = Application.Status.NEW
-        application.submitted_at = timezone.now()
-        application.screening = _snapshot(screening, today=today)
-        application.verdict = str(screening.verdict)
-        audited_save(application, actor=f"applicant {application.reference}")
-        if notify:
-            _email_result(application, token)
-            newsletter_from_application(application)  # double opt-in: asks them to confirm
+    """Send one application: `applications_submit` for a link that opens only it."""
+    applications_submit(applications=[application], token=token, today=today, notify=notify)
     return application
 
 
-def _email_result(application: Application, token: str) -> None:
-    snapshot = application.screening
-    lines = [
-        f"Thank you for applying to {application.programme.name}.",
-        f"Your reference: {application.reference}",
-        "",
-        f"Pre-screen: {RESULT_WORDS[snapshot['verdict']]}",
-        "",
-    ]
-    for result in snapshot["results"]:
-        lines.append(f"- {result['criterion']}: {result['reason']}")
-    if snapshot["questions"]:
-        lines += ["", "Questions still to answer:"]
-        lines += [f"- {q['question']}" for q in snapshot["questions"]]
+def _email_result(applications: Sequence[Application], token: str) -> None:
+    lines = [f"Thank you for applying to {programme_names(applications)}.", ""]
+    for application in applications:
+        snapshot = application.screening
+        if len(applications) > 1:
+            lines += [f"{application.programme.name}", ""]
+        lines += [
+            f"Your reference: {application.reference}",
+            f"Pre-screen: {RESULT_WORDS[snapshot['verdict']]}",
+            "",
+        ]
+        lines += [f"- {result['criterion']}: {result['reason']}" for result in snapshot["results"]]
+        lines.append("")
+    questions = _questions_to_answer(applications)
+    if questions:
+        lines += ["Questions still to answer:", *(f"- {q}" for q in questions), ""]
     lines += [
-        "",
         "You can see this result, and add or correct answers, at:",
         absolute_url(reverse("intake:result", args=[token])),
         f"(This link works for {RESUME_DAYS} days from the day you started. Keep it private.)",
@@ -224,10 +289,20 @@ def _email_result(application: Application, token: str) -> None:
         "are experimental. Please talk to your neurologist before you decide anything.",
     ]
     send_email_after_commit(
-        subject=f"Your application {application.reference}: pre-screen result",
+        subject=f"Your application {references(applications)}: pre-screen result",
         body="\n".join(lines),
-        to=[application.email],
+        to=[applications[0].email],
     )
+
+
+def _questions_to_answer(applications: Sequence[Application]) -> list[str]:
+    """The questions the pre-screens still need, each once."""
+    questions = {
+        q["key"]: q["question"]
+        for application in applications
+        for q in application.screening.get("questions", [])
+    }
+    return list(questions.values())
 
 
 RESULT_WORDS = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -35,46 +37,75 @@ def too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/too_many.html", status=429)
 
 
-def _criteria_fields(application: Application) -> list[str]:
-    """The profile fields the programme's criteria read (fetched once per request)."""
-    if not hasattr(application, "criteria_fields"):
-        criteria = programme_criteria(application.programme_id)
-        application.criteria_fields = [criterion.field for criterion in criteria]
-    return application.criteria_fields
+@dataclass
+class Linked:
+    """The applications one private link opens (one per programme chosen), as the applicant's
+    pages show them: answered once, sent together, each pre-screened against its programme."""
+
+    applications: list[Application]
+    token: str
+
+    @cached_property
+    def open(self) -> list[Application]:
+        return services.open_for_answers(self.applications)
+
+    @property
+    def first(self) -> Application:
+        """The application whose details and answers the pages show (all hold the same)."""
+        return (self.open or self.applications)[0]
+
+    @property
+    def references(self) -> str:
+        return services.references(self.applications)
+
+    @property
+    def programme_names(self) -> str:
+        return services.programme_names(self.applications)
+
+    @cached_property
+    def criteria_fields(self) -> list[str]:
+        """The profile fields the criteria of the programmes still open read (once a request)."""
+        fields: dict[str, None] = {}
+        for application in self.open:
+            for criterion in programme_criteria(application.programme_id):
+                fields[criterion.field] = None
+        return list(fields)
+
+    @cached_property
+    def steps(self) -> list[str]:
+        return [step.slug for step in steps_for(self.criteria_fields)]
+
+    def next_url(self, after: str | None) -> str:
+        position = self.steps.index(after) + 1 if after in self.steps else 0
+        if position < len(self.steps):
+            return reverse("intake:step", args=[self.token, self.steps[position]])
+        return reverse("intake:review", args=[self.token])
 
 
-def _steps(application: Application) -> list[str]:
-    return [step.slug for step in steps_for(_criteria_fields(application))]
+Opened = tuple[Linked | None, HttpResponse | None]
 
 
-def _next_url(application: Application, token: str, after: str | None) -> str:
-    slugs = _steps(application)
-    position = slugs.index(after) + 1 if after in slugs else 0
-    if position < len(slugs):
-        return reverse("intake:step", args=[token, slugs[position]])
-    return reverse("intake:review", args=[token])
-
-
-def _link_problem(request: HttpRequest, application: Application | None) -> HttpResponse | None:
-    if application is None:
-        return render(request, "intake/link_problem.html", {"reason": "unknown"}, status=404)
-    if application.resume_expires_at < timezone.now():
-        return render(request, "intake/link_problem.html", {"reason": "expired"}, status=410)
-    return None
+def _linked(request: HttpRequest, token: str) -> Opened:
+    """The applications a link opens, or the page explaining why the link does not work."""
+    applications = services.applications_by_token(token)
+    if not applications:
+        return None, render(request, "intake/link_problem.html", {"reason": "unknown"}, status=404)
+    if applications[0].resume_expires_at < timezone.now():
+        return None, render(request, "intake/link_problem.html", {"reason": "expired"}, status=410)
+    return Linked(applications, token), None
 
 
 def _open_for_answers(
     request: HttpRequest, token: str
-) -> tuple[Application | None, HttpResponse | None]:
-    """The application a link opens for answering, or the page to show instead: why the link
-    does not work, or the result once a coordinator has started the review."""
-    application = services.application_by_token(token)
-    problem = _link_problem(request, application)
+) -> tuple[Linked | None, HttpResponse | None]:
+    """The applications a link opens for answering, or the page to show instead: why the link
+    does not work, or the result once coordinators have started every review."""
+    linked, problem = _linked(request, token)
     if problem:
         return None, problem
-    if application.status not in services.OPEN_FOR_ANSWERS:
+    if not linked.open:
         return None, redirect("intake:result", token=token)
-    return application, None
+    return linked, None
 
 
 @never_cache
@@ -83,8 +114,9 @@ def start(request: HttpRequest) -> HttpResponse:
     form = AboutForm(request.POST or None)
     chosen = request.GET.get("programme")
     if request.method == "GET" and chosen:
-        programme = Programme.objects.filter(slug=chosen, published=True).first()
-        form.initial["programme"] = programme
+        form.initial["programmes"] = list(
+            Programme.objects.filter(slug=chosen, published=True).values_list("pk", flat=True)
+        )
     if request.method == "POST":
         if form.bot:  # answer as if it worked; keep nothing
             return render(request, "intake/received.html")
@@ -93,46 +125,44 @@ def start(request: HttpRequest) -> HttpResponse:
             return too_many(request)
         if form.is_valid():
             details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            application, token = services.application_start(notify=True, **details)
+            applications, token = services.applications_start(notify=True, **details)
             limits.APPLY.count(request, email)
-            return redirect(_next_url(application, token, None))
+            return redirect(Linked(applications, token).next_url(None))
     return render(request, "intake/start.html", {"form": form})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
-    application, refusal = _open_for_answers(request, token)
+    linked, refusal = _open_for_answers(request, token)
     if refusal:
         return refusal
     step = STEP_BY_SLUG.get(slug)
-    fields = _criteria_fields(application)
-    if step is None or slug not in _steps(application):
-        return redirect(_next_url(application, token, None))
-    gastrostomy = application.answers.get("gastrostomy") is True
-    keys = step_keys(step, fields, gastrostomy=gastrostomy)
+    if step is None or slug not in linked.steps:
+        return redirect(linked.next_url(None))
+    answers = linked.first.answers
+    keys = step_keys(step, linked.criteria_fields, gastrostomy=answers.get("gastrostomy") is True)
     form = AnswersForm(
         request.POST or None,
         keys=keys,
-        needed=needed_keys(fields),
-        initial=AnswersForm.initial_from(application.answers, keys),
+        needed=needed_keys(linked.criteria_fields),
+        initial=AnswersForm.initial_from(answers, keys),
     )
     if request.method == "POST" and form.is_valid():
-        services.application_answer(application=application, answers=form.cleaned_data)
-        return redirect(_next_url(application, token, slug))
-    slugs = _steps(application)
+        services.applications_answer(applications=linked.open, answers=form.cleaned_data)
+        return redirect(linked.next_url(slug))
+    position = linked.steps.index(slug)
     return render(
         request,
         "intake/step.html",
         {
-            "application": application,
+            "linked": linked,
             "form": form,
             "step": step,
-            "number": slugs.index(slug) + 2,
-            "total": len(slugs) + 2,
-            "token": token,
-            "back": reverse("intake:step", args=[token, slugs[slugs.index(slug) - 1]])
-            if slugs.index(slug)
+            "number": position + 2,
+            "total": len(linked.steps) + 2,
+            "back": reverse("intake:step", args=[token, linked.steps[position - 1]])
+            if position
             else None,
         },
     )
@@ -141,54 +171,57 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, token: str) -> HttpResponse:
-    application = services.application_by_token(token)
-    problem = _link_problem(request, application)
+    linked, problem = _linked(request, token)
     if problem:
         return problem
     if request.method == "POST":
         with suppress(ValidationError):  # already under review: the result page says so
-            services.application_submit(application=application, token=token)
+            services.applications_submit(applications=linked.applications, token=token)
         return redirect("intake:result", token=token)
-    slugs = _steps(application)
     answered = [
-        (_label(key), _shown(value)) for key, value in application.answers.items() if value != ""
+        (_label(key), _shown(value)) for key, value in linked.first.answers.items() if value != ""
     ]
     return render(
         request,
         "intake/review.html",
         {
-            "application": application,
+            "linked": linked,
+            "application": linked.first,
             "answered": answered,
-            "token": token,
-            "steps": [(STEP_BY_SLUG[slug].title, slug) for slug in slugs],
-            "number": len(slugs) + 2,
-            "total": len(slugs) + 2,
+            "steps": [(STEP_BY_SLUG[slug].title, slug) for slug in linked.steps],
+            "number": len(linked.steps) + 2,
+            "total": len(linked.steps) + 2,
         },
     )
 
 
 @never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    application = services.application_by_token(token)
-    problem = _link_problem(request, application)
+    linked, problem = _linked(request, token)
     if problem:
         return problem
-    if not application.submitted_at:
+    sent = [application for application in linked.applications if application.submitted_at]
+    if not sent:
         return redirect("intake:review", token=token)
-    snapshot = application.screening
-    missing = needed_keys(q["key"] for q in snapshot.get("questions", []))
+    questions = {  # each once, from the pre-screens that can still be answered
+        q["key"]: q["question"]
+        for application in linked.open
+        for q in application.screening.get("questions", [])
+    }
+    missing = needed_keys(questions)
     first_missing = next(
-        (slug for slug in _steps(application) if missing & set(STEP_BY_SLUG[slug].keys)), None
+        (slug for slug in linked.steps if missing & set(STEP_BY_SLUG[slug].keys)), None
     )
     return render(
         request,
         "intake/result.html",
         {
-            "application": application,
-            "snapshot": snapshot,
-            "verdict": Verdict(snapshot["verdict"]),
-            "token": token,
-            "open": application.status in services.OPEN_FOR_ANSWERS,
+            "linked": linked,
+            "results": [
+                (application, Verdict(application.screening["verdict"])) for application in sent
+            ],
+            "questions": list(questions.values()),
+            "any_not_eligible": any(a.verdict == Verdict.LIKELY_NOT_ELIGIBLE for a in sent),
             "answer_url": reverse("intake:step", args=[token, first_missing])
             if first_missing
             else None,
@@ -227,9 +260,10 @@ def documents(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def _documents(request: HttpRequest, token: str, limit: SizeLimitUploadHandler) -> HttpResponse:
-    application, refusal = _open_for_answers(request, token)
+    linked, refusal = _open_for_answers(request, token)
     if refusal:
         return refusal
+    application = linked.first
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("document")
@@ -239,7 +273,9 @@ def _documents(request: HttpRequest, token: str, limit: SizeLimitUploadHandler) 
             error = "Choose a file first."
         else:
             try:
-                services.application_document_add(application=application, upload=upload)
+                services.application_document_add(
+                    application=application, upload=upload, linked=linked.open
+                )
             except ValidationError as refused:
                 error = " ".join(refused.messages)
             else:
@@ -248,8 +284,7 @@ def _documents(request: HttpRequest, token: str, limit: SizeLimitUploadHandler) 
         request,
         "intake/documents.html",
         {
-            "application": application,
-            "token": token,
+            "linked": linked,
             "error": error,
             "documents": application.documents.all(),
             "max_files": MAX_FILES,
