@@ -58,14 +58,16 @@ def test_it_keeps_the_message_and_tells_the_coordinators_without_the_text(
     assert "We have received your message" in page
 
 
-def test_a_message_about_no_programme_is_kept_without_a_site(
+def test_a_message_about_no_programme_is_kept_without_a_site_and_every_coordinator_told(
     world, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         assert _send(Client(enforce_csrf_checks=True)).status_code == 302
     message = ContactMessage.objects.get()
     assert message.programme is None and message.site is None
-    assert not mail.outbox
+    told = sorted(address for notice in mail.outbox for address in notice.to)
+    assert told == sorted([world.users["coordinator_a"].email, world.users["coordinator_b"].email])
+    assert all(HEALTH not in notice.body for notice in mail.outbox)
 
 
 def test_the_same_message_twice_is_kept_once_and_thanked_the_same(

@@ -109,15 +109,13 @@ def email_packet(*, request_id: int, download_url: str) -> int:
     return sent
 
 
-def coordinator_emails(site_id: int) -> list[str]:
-    """The addresses of the active coordinators of a site."""
-    return sorted(
-        User.objects.filter(
-            is_active=True, memberships__site_id=site_id, memberships__role=Role.COORDINATOR
-        )
-        .values_list("email", flat=True)
-        .distinct()
-    )
+def coordinator_emails(site_id: int | None) -> list[str]:
+    """The addresses of the active coordinators of a site; of every site for None (a general
+    message, which every coordinator's inbox shows)."""
+    coordinators = User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
+    if site_id is not None:
+        coordinators = coordinators.filter(memberships__site_id=site_id)
+    return sorted(coordinators.values_list("email", flat=True).distinct())
 
 
 def contact_message_send(
@@ -128,9 +126,10 @@ def contact_message_send(
     message: str,
     consent_contact: bool,
 ) -> tuple[ContactMessage, bool]:
-    """Keep a message from the contact form and tell the site's coordinators it arrived (without
-    its text: health data stays in Cellpath). The same message from the same address within
-    `DUPLICATE_MINUTES` is kept once: returns the message and whether it is new."""
+    """Keep a message from the contact form and tell the site's coordinators it arrived (every
+    coordinator for a general message), without its text: health data stays in Cellpath. The
+    same message from the same address within `DUPLICATE_MINUTES` is kept once: returns the
+    message and whether it is new."""
     if not consent_contact:
         raise ValidationError({"consent_contact": "We can only answer if we may reply by e-mail."})
     email, message = email.strip(), message.strip()
@@ -150,8 +149,7 @@ def contact_message_send(
     )
     with transaction.atomic():
         audited_save(contact, actor=CONTACT_ACTOR)
-        if contact.site_id:
-            _tell_coordinators(contact)
+        _tell_coordinators(contact)
     return contact, True
 
 
