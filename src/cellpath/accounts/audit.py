@@ -308,16 +308,18 @@ def record(
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # one writer of the chain at a time
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
-            cursor.execute(_LAST_HASH_SQL)
+                cursor.execute("SELECT cellpath_audit_chain_head(%s)", [_CHAIN_LOCK_ID])
+            else:
+                cursor.execute(_LAST_HASH_SQL)
             last = cursor.fetchone()
-        event.chain_hash = chain_hash(last[0] if last else "", event.chained_fields())
+        event.chain_hash = chain_hash((last[0] if last else None) or "", event.chained_fields())
         event.save()
     return event
 
 
-# One writer of the chain at a time: PostgreSQL takes this advisory lock; SQLite transactions
-# begin IMMEDIATE (settings), so the last hash is read under the database's write lock.
+# One writer of the chain at a time: on PostgreSQL `cellpath_audit_chain_head` (triggers.py)
+# takes this advisory lock and then reads the last hash; SQLite transactions begin IMMEDIATE
+# (settings), so the last hash is read under the database's write lock.
 _CHAIN_LOCK_ID = 0x43454C4C  # PostgreSQL advisory lock key ("CELL")
 _AUDIT_TABLE = AuditEvent._meta.db_table
 _LAST_HASH_SQL = f"SELECT chain_hash FROM {_AUDIT_TABLE} ORDER BY id DESC LIMIT 1"  # noqa: S608

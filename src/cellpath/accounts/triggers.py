@@ -1,4 +1,5 @@
-"""Database triggers that make the audit table append-only.
+"""Database triggers that make the audit table append-only (and, on PostgreSQL, the function
+that hands the audit chain's head to one writer at a time).
 
 UPDATE is refused on every database; DELETE is refused on PostgreSQL (the production database).
 On SQLite, DELETE stays possible for Django's test-database flush, and the ORM refuses it.
@@ -24,6 +25,14 @@ STATEMENTS = {
         f"DROP TRIGGER IF EXISTS audit_append_only ON {TABLE};",
         f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {TABLE}
             FOR EACH ROW EXECUTE FUNCTION cellpath_audit_append_only();""",
+        # One round trip for the chain's writer: take the chain lock, then read the last hash.
+        # The read is a statement of its own inside the function, so (READ COMMITTED) it sees
+        # what the previous holder of the lock committed.
+        """CREATE OR REPLACE FUNCTION cellpath_audit_chain_head(lock_key bigint) RETURNS text
+            AS $$ BEGIN
+              PERFORM pg_advisory_xact_lock(lock_key);
+              RETURN (SELECT chain_hash FROM accounts_auditevent ORDER BY id DESC LIMIT 1);
+            END; $$ LANGUAGE plpgsql VOLATILE;""",
     ],
 }
 
