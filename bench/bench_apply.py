@@ -9,7 +9,7 @@ each page as people do. Server time is measured inside the server around the
 Django application (`Server-Timing`). The baseline, in the same run, is one applicant at a
 time. The information packet (a PDF built from a programme and its studies) is timed too.
 
-    .venv/bin/python bench/bench_apply.py [--applicants 20] [--rounds 5]
+    .venv/bin/python bench/bench_apply.py [--applicants 20] [--rounds 10]
 
 The last line is:
 apply: db=D applicants=20 submissions=N submit_p95_ms=X step_p95_ms=X submit_vs_one=X
@@ -193,7 +193,7 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applicants", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(
         "--think", type=float, default=1.0, help="seconds an applicant spends on each page"
     )
