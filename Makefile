@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply clean
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply bench-trials clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -44,7 +44,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 
-bench: bench-outcomes bench-care bench-public bench-apply
+bench: bench-outcomes bench-care bench-public bench-apply bench-trials
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
@@ -57,6 +57,9 @@ bench-public: install  ## public pages under 50 concurrent visitors (SQLite, the
 
 bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL), and the packet PDF
 	@$(PY) bench/bench_apply.py
+
+bench-trials: install  ## import 100,000 synthetic studies, search them, match a patient (PostgreSQL)
+	@$(PY) bench/bench_trials.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

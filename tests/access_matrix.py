@@ -20,6 +20,7 @@ from tests.intake.routes_newsletter import NEWSLETTER_ROUTES
 from tests.intake.routes_packets import PACKET_ROUTES
 from tests.matrix_kit import EVERYONE, SIGN_IN, Route, only  # noqa: F401
 from tests.programmes.routes import PROGRAMME_ROUTES
+from tests.trials.routes import TRIAL_ROUTES
 
 SIGNED_IN_REDIRECT = only(dict.fromkeys(ACTORS[1:], 302), anonymous=200)
 STAFF_PATIENT_LISTS = only(
@@ -211,6 +212,7 @@ ROUTES: list[Route] = [
 ]
 
 ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES + INTAKE_ROUTES + NEWSLETTER_ROUTES + PACKET_ROUTES
+ROUTES += TRIAL_ROUTES
 
 DECLARED_NAMESPACES = {"admin"}
 """Namespaces whose other URLs are covered by the admin site's single permission check

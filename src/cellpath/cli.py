@@ -15,6 +15,7 @@ COMMANDS = {
     "worker": "run background tasks (when CELLPATH_TASKS=database)",
     "outcomes": "compute ALSFRS-R outcomes for a registry export (see --help)",
     "synth": "write a synthetic ALS cohort as registry CSV files",
+    "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
 }
 
 
@@ -172,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         return {"demo": demo, "serve": serve, "createadmin": createadmin, "worker": worker}[
             command
         ](rest)
+    if command == "trials":
+        from cellpath.trials import commands as trials_commands
+
+        return trials_commands.main(rest)
     if command in {"outcomes", "synth"}:
         from cellpath.registry import commands
 

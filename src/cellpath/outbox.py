@@ -11,9 +11,16 @@ from django_tasks import task
 
 
 @task()
-def send_email(*, subject: str, body: str, to: list[str], html: str | None = None) -> int:
+def send_email(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
     """Send one e-mail through Django's configured e-mail backend."""
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
@@ -25,7 +32,14 @@ def absolute_url(path: str) -> str:
 
 
 def send_email_after_commit(
-    *, subject: str, body: str, to: list[str], html: str | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Queue an e-mail once the current transaction commits (never for rolled-back work)."""
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, html=html))
+    transaction.on_commit(
+        lambda: send_email.enqueue(subject=subject, body=body, to=to, html=html, headers=headers)
+    )

@@ -209,3 +209,23 @@ def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
     ):
         found += check(axe_page, f"{site}/applications/{reference}/")
     assert not found, "\n".join(found)
+
+
+def test_trial_finder_pages_have_no_violations(site: str, axe_page) -> None:
+    from cellpath.care.models import Patient
+
+    found = []
+    for path in ("/trials/", "/trials/?near=Boston&radius=500&status=RECRUITING&phase=PHASE2",
+                 "/trials/?near=Atlantis", "/trials/NCT99000001/", "/trials/NCT99000001/?near=Ulm",
+                 "/trials/NCT99000011/", "/trials/match/", "/trials/alerts/sent/",
+                 "/trials/alerts/stop/not-a-token/"):  # fmt: skip
+        found += check(axe_page, site + path)
+    axe_page.goto(f"{site}/trials/match/")
+    axe_page.get_by_label("Your latest ALSFRS-R total (0–48)").fill("38")
+    axe_page.get_by_label("Your age (years)").fill("200")  # refused beside the field
+    axe_page.get_by_role("button", name="Check the trials").click()
+    found += [f"match results: {v}" for v in violations(axe_page)]
+    sign_in(axe_page, site, "coordinator@demo.cellpath.test", "demo-coordinator-riverside")
+    record = Patient.objects.filter(site__code="riv").first()
+    found += check(axe_page, f"{site}/trials/match/patient/{record.pk}/")
+    assert not found, "\n".join(found)

@@ -17,6 +17,7 @@ def public_nav() -> list[tuple[str, str]]:
         ("Studies", reverse("evidence:study-list")),
         ("Claim checks", reverse("evidence:claim-list")),
         ("Programmes", reverse("programmes:list")),
+        ("Trials", reverse("trials:finder")),
         ("Apply", reverse("intake:start")),
         ("Search", reverse("search")),
     ]

@@ -24,6 +24,7 @@ from cellpath.intake.demo import load_demo_applications
 from cellpath.programmes.demo import load_demo_programmes
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
+from cellpath.trials.demo import load_demo_trials
 
 ACTOR = "demo loader"
 CAREGIVER = "caregiver"
@@ -201,6 +202,7 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
         },
         actor=ACTOR,
     )
+    load_demo_trials()
     return SIGN_INS
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cellpath.programmes",
     "cellpath.intake",
     "cellpath.care",
+    "cellpath.trials",
     "cellpath.site.apps.CellpathAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("", include("cellpath.evidence.urls")),
     path("programmes/", include("cellpath.programmes.urls")),
+    path("trials/", include("cellpath.trials.urls")),
     path("", include("cellpath.intake.urls")),
     path("accounts/", include("cellpath.accounts.urls")),
     path("patients/", include("cellpath.care.urls")),

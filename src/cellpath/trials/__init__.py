@@ -1,0 +1,1 @@
+"""Find trials: ClinicalTrials.gov import, ALS trial search, eligibility reading, matching."""

@@ -1,0 +1,223 @@
+"""Saved searches: being told by e-mail when a new trial may match one's answers.
+
+Double opt-in: the answers are kept and nothing is sent until the address confirms (by POST:
+mail scanners open links; of that link only a hash is kept). Every e-mail carries the same
+one-click link — and the RFC 8058 headers — that stops the alerts and deletes the answers at
+once; it is signed with the secret key (an HMAC of the row's id, like the newsletter's
+unsubscribe link), so nothing is stored for it. The alerts run as a background task after each
+import that added or changed an open ALS trial. An alert names trials and links to them, never
+the person's answers: e-mail is not private.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from cellpath.intake.limits import FormLimit
+from cellpath.intake.tokens import token_hash
+from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.trials.matching import Profile, Verdict
+from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
+from cellpath.trials.queries import Place, Search, match_trials
+
+LIMIT = FormLimit("trial-alert", per_address=10, per_email=3)
+CONFIRM_DAYS = 7
+STOP_SALT = "cellpath.trials.alert-stop"
+SEARCH_SALT = "cellpath.trials.match-results"
+SEARCH_MAX_AGE = 24 * 60 * 60
+"""A results page's "tell me about new trials" form works for a day."""
+TOLD = (Verdict.LIKELY_ELIGIBLE, Verdict.NEED_MORE_INFORMATION)
+"""Trials worth an e-mail: likely eligible, or possibly so with more answers."""
+
+
+# --- a search as data ---------------------------------------------------------------------------
+
+
+def search_json(query: Search) -> dict[str, Any]:
+    """The finder filters of a search, as JSON."""
+    place = query.place
+    return {
+        "words": query.words,
+        "statuses": list(query.statuses),
+        "phases": list(query.phases),
+        "kinds": list(query.kinds),
+        "als_only": query.als_only,
+        "place": [place.latitude, place.longitude, place.label] if place else None,
+        "radius_km": query.radius_km,
+    }
+
+
+def search_from_json(data: dict[str, Any]) -> Search:
+    return Search(
+        words=data.get("words", ""),
+        statuses=data.get("statuses") or OPEN_STATUSES,
+        phases=data.get("phases", ()),
+        kinds=data.get("kinds", ()),
+        als_only=data.get("als_only", True),
+        place=Place(*data["place"]) if data.get("place") else None,
+        radius_km=data.get("radius_km"),
+    )
+
+
+def sign_search(profile: Profile, query: Search) -> str:
+    """The answers and filters of a results page, signed into it, so that "tell me about new
+    trials" keeps exactly what was matched (and nothing a visitor could alter)."""
+    data = {"profile": profile.as_json(), "search": search_json(query)}
+    return signing.dumps(data, salt=SEARCH_SALT, compress=True)
+
+
+def unsign_search(value: str) -> tuple[Profile, Search] | None:
+    try:
+        data = signing.loads(value, salt=SEARCH_SALT, max_age=SEARCH_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Profile.from_json(data["profile"]), search_from_json(data["search"])
+
+
+def _told(profile: Profile, query: Search) -> list[str]:
+    """The trials a search's answers would be told about today."""
+    ranked = match_trials(profile, query, show=0).ranked
+    return [nct_id for nct_id, found in ranked if found.verdict in TOLD]
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def stop_token(saved: SavedSearch) -> str:
+    return signing.Signer(salt=STOP_SALT).sign(str(saved.pk))
+
+
+def _stop_link(saved: SavedSearch) -> str:
+    return absolute_url(reverse("trials:alert-stop", args=[stop_token(saved)]))
+
+
+def _stop_headers(saved: SavedSearch) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{_stop_link(saved)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def saved_search_create(
+    *, email: str, profile: Profile, query: Search, consent_text: str
+) -> SavedSearch:
+    """Keep the answers (unconfirmed) and e-mail the confirmation link. The trials that match
+    today count as already shown: alerts are about new ones."""
+    confirm = secrets.token_urlsafe(24)
+    saved = SavedSearch(
+        email=email.strip(),
+        profile=profile.as_json(),
+        filters=search_json(query),
+        consent_text=consent_text[:300],
+        confirm_token_hash=token_hash(confirm),
+        known=_told(profile, query),
+    )
+    with transaction.atomic():
+        saved.save()
+        send_email_after_commit(
+            subject="Please confirm: e-mails about new ALS trials",
+            body=(
+                "Someone (we hope you) asked Cellpath to keep their answers and to e-mail this "
+                "address when a new clinical trial may match them. Nothing is sent until you "
+                "confirm:\n\n"
+                f"{absolute_url(reverse('trials:alert-confirm', args=[confirm]))}\n\n"
+                f"This link works for {CONFIRM_DAYS} days. If it was not you, ignore this "
+                f"e-mail, or delete the answers now:\n{_stop_link(saved)}"
+            ),
+            to=[saved.email],
+            headers=_stop_headers(saved),
+        )
+    return saved
+
+
+def saved_search_by_confirm_token(token: str) -> SavedSearch | None:
+    """The saved search a confirmation link opens: confirmed ones always (clicking twice is
+    harmless), unconfirmed ones for CONFIRM_DAYS."""
+    if not token:
+        return None
+    saved = SavedSearch.objects.filter(confirm_token_hash=token_hash(token)).first()
+    if saved is None:
+        return None
+    expired = saved.created_at < timezone.now() - timedelta(days=CONFIRM_DAYS)
+    return None if saved.confirmed_at is None and expired else saved
+
+
+def saved_search_by_stop_token(token: str) -> SavedSearch | None:
+    try:
+        pk = signing.Signer(salt=STOP_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return SavedSearch.objects.filter(pk=pk).first()
+
+
+def saved_search_confirm(saved: SavedSearch) -> None:
+    if saved.confirmed_at is None:
+        saved.confirmed_at = timezone.now()
+        saved.save(update_fields=["confirmed_at"])
+
+
+def saved_search_delete(saved: SavedSearch) -> None:
+    """Stop the alerts and delete the answers: nothing of them is kept."""
+    saved.delete()
+
+
+@task()
+def notify_saved_searches(*, changed: Sequence[str]) -> int:
+    """After an import: tell each confirmed saved search about the trials among `changed` that
+    now match it and that it was not told about before. Returns the number of e-mails."""
+    changed_set = set(changed)
+    sent = 0
+    for saved in SavedSearch.objects.filter(confirmed_at__isnull=False):
+        profile = Profile.from_json(saved.profile)
+        ranked = match_trials(profile, search_from_json(saved.filters), show=0).ranked
+        new = [
+            (nct_id, found.verdict)
+            for nct_id, found in ranked
+            if found.verdict in TOLD and nct_id in changed_set and nct_id not in saved.known
+        ]
+        if not new:
+            continue
+        titles = dict(Trial.objects.filter(nct_id__in=[n for n, _ in new]).values_list(
+            "nct_id", "title"))  # fmt: skip
+        lines = [
+            "A trial in the ClinicalTrials.gov registry may match the answers you saved on "
+            "Cellpath:",
+            "",
+        ]
+        for nct_id, verdict in new:
+            lines += [
+                f"- {titles.get(nct_id, nct_id)} ({nct_id}): {verdict.label.lower()}",
+                f"  {absolute_url(reverse('trials:detail', args=[nct_id]))}",
+            ]
+        lines += [
+            "",
+            "A match is not a medical decision and a registry listing is not an endorsement. "
+            "Please talk to your neurologist and to the trial team.",
+            "",
+            "To stop these e-mails and delete your answers, in one click:",
+            _stop_link(saved),
+        ]
+        with transaction.atomic():
+            saved.known = [*saved.known, *(nct_id for nct_id, _ in new)]
+            saved.last_sent_at = timezone.now()
+            saved.save(update_fields=["known", "last_sent_at"])
+            send_email_after_commit(
+                subject=f"{len(new)} new ALS trial{'s' if len(new) > 1 else ''} may match you",
+                body="\n".join(lines),
+                to=[saved.email],
+                headers=_stop_headers(saved),
+            )
+        sent += 1
+    return sent

@@ -1,0 +1,303 @@
+"""Reads of the trial finder: search with filters and distance, one trial, and matching.
+
+Registry data is public: these reads need no signed-in user and are not audited. Matching a
+care patient's record goes through `care` (which audits the read) and arrives here as a plain
+`Profile`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, F, FloatField, Func, Min, Q, QuerySet, Value
+from django.http import Http404
+
+from cellpath.trials import finder_sql
+from cellpath.trials.geo import EARTH_KM, haversine_km
+from cellpath.trials.matching import (
+    Profile,
+    Screen,
+    TrialMatch,
+    Verdict,
+    match,
+    rank,
+    registry_criteria,
+    rule_of,
+    screen,
+)
+from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key, town_key
+
+PAGE = 20
+
+
+@dataclass(frozen=True)
+class Place:
+    latitude: float
+    longitude: float
+    label: str
+
+
+_COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def place_from(text: str) -> Place | None:
+    """Coordinates ("52.37, 4.89"), or a postcode or town where an imported trial has a site
+    (the registry's own site coordinates: no geocoding service, no network)."""
+    text = text.strip()
+    if not text:
+        return None
+    found = _COORDINATES.match(text)
+    if found:
+        lat, lon = float(found.group(1)), float(found.group(2))
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return Place(lat, lon, f"{lat:.3f}, {lon:.3f}")
+        return None
+    sites = TrialSite.objects.filter(latitude__isnull=False)
+    for condition in (Q(postcode=postcode_key(text)), Q(town=town_key(text))):
+        centre = sites.filter(condition).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+        if centre["lat"] is not None:
+            return Place(centre["lat"], centre["lon"], text)
+    return None
+
+
+def _box(place: Place, radius_km: float) -> Q:
+    """A latitude/longitude box holding the circle (an index narrows sites to it)."""
+    dlat = math.degrees(radius_km / EARTH_KM)
+    box = Q(latitude__gte=place.latitude - dlat, latitude__lte=place.latitude + dlat)
+    cos = math.cos(math.radians(place.latitude))
+    if cos > 0.01 and dlat / cos < 180:
+        dlon = dlat / cos
+        low, high = place.longitude - dlon, place.longitude + dlon
+        if low >= -180 and high <= 180:
+            box &= Q(longitude__gte=low, longitude__lte=high)
+        else:  # the box crosses the 180th meridian
+            box &= Q(longitude__gte=(low + 360) if low < -180 else low) | Q(
+                longitude__lte=(high - 360) if high > 180 else high
+            )
+    return box
+
+
+@dataclass
+class Search:
+    words: str = ""
+    statuses: Sequence[str] = OPEN_STATUSES
+    phases: Sequence[str] = ()
+    kinds: Sequence[str] = ()
+    als_only: bool = True
+    place: Place | None = None
+    radius_km: float | None = None
+
+    def trials(self) -> QuerySet[Trial]:
+        trials = Trial.objects.all()
+        if self.als_only:
+            trials = trials.filter(is_als=True)
+        if self.statuses:
+            trials = trials.filter(status__in=self.statuses)
+        if self.phases:
+            any_phase = Q()
+            for phase in self.phases:
+                any_phase |= Q(phases__contains=phase)
+            trials = trials.filter(any_phase)
+        if self.kinds:
+            any_kind = Q()
+            for kind in self.kinds:
+                any_kind |= Q(kinds__contains=kind)
+            trials = trials.filter(any_kind)
+        return finder_sql.matching(trials, self.words)
+
+
+def _km(place: Place) -> Func:
+    """SQL: the distance from `place` to a site (km), by `finder_sql`'s ``cellpath_km``."""
+    return Func(
+        Value(place.latitude),
+        Value(place.longitude),
+        F("latitude"),
+        F("longitude"),
+        function="cellpath_km",
+        output_field=FloatField(),
+    )
+
+
+def nearest(query: Search, place: Place, radius_km: float | None = None) -> QuerySet:
+    """The trials `query` finds that have a site near `place` — within `radius_km` when given —
+    as ``{"trial_id", "km"}`` rows, nearest first. The database does the work: the sites' own
+    copy of the trial's flags narrows them, a box around the circle uses the index, and the
+    nearest site of each trial is found by grouping."""
+    sites = TrialSite.objects.filter(latitude__isnull=False).order_by()
+    if query.als_only:
+        sites = sites.filter(is_als=True)
+    chosen = set(query.statuses)
+    if chosen and chosen <= set(OPEN_STATUSES):
+        sites = sites.filter(open_to_enrol=True)
+    elif chosen and not chosen & set(OPEN_STATUSES):
+        sites = sites.filter(open_to_enrol=False)
+    if query.words or query.phases or query.kinds or (chosen and chosen != set(OPEN_STATUSES)):
+        sites = sites.filter(trial_id__in=query.trials().values("pk"))
+    if radius_km is not None:
+        sites = sites.filter(_box(place, radius_km))
+    grouped = sites.values("trial_id").annotate(km=Min(_km(place)))
+    if radius_km is not None:
+        grouped = grouped.filter(km__lte=radius_km)
+    return grouped.order_by("km", "trial_id")
+
+
+def nearest_sites(trial_ids: Sequence[int], place: Place) -> dict[int, tuple[float, TrialSite]]:
+    """The nearest located site of each of a few trials (a page), and its distance."""
+    nearest_of: dict[int, tuple[float, int]] = {}
+    located = TrialSite.objects.filter(trial_id__in=trial_ids, latitude__isnull=False)
+    for trial_id, pk, lat, lon in located.values_list("trial_id", "pk", "latitude", "longitude"):
+        km = haversine_km(place.latitude, place.longitude, lat, lon)
+        if km < nearest_of.get(trial_id, (math.inf, 0))[0]:
+            nearest_of[trial_id] = (km, pk)
+    sites = TrialSite.objects.only("facility", "city", "country").in_bulk(
+        [pk for _, pk in nearest_of.values()]
+    )
+    return {trial_id: (km, sites[pk]) for trial_id, (km, pk) in nearest_of.items()}
+
+
+@dataclass
+class Found:
+    trial: Trial
+    distance_km: float | None = None
+    nearest_site: TrialSite | None = None
+
+
+@dataclass
+class SearchPage:
+    rows: list[Found]
+    total: int
+    page: int
+    pages: int
+
+
+LIST_FIELDS = (
+    "pk", "nct_id", "title", "acronym", "status", "phases", "kinds", "is_cell_therapy",
+    "conditions", "sponsor", "last_updated", "enrollment", "study_type",
+)  # fmt: skip
+
+
+def search(query: Search, *, page: int = 1) -> SearchPage:
+    """One page of the finder's results: nearest first within a radius, else latest update."""
+    trials = query.trials().only(*LIST_FIELDS)
+    if query.place and query.radius_km:
+        # every trial in the circle at once (one grouping, not one to count and one to page)
+        nearby = list(nearest(query, query.place, query.radius_km).values_list("trial_id"))
+        total = len(nearby)
+        pages = max(1, math.ceil(total / PAGE))
+        page = min(max(1, page), pages)
+        chosen = [trial_id for (trial_id,) in nearby[(page - 1) * PAGE : page * PAGE]]
+        by_pk = Trial.objects.only(*LIST_FIELDS).in_bulk(chosen)
+        rows_trials = [by_pk[pk] for pk in chosen]
+    else:
+        total = trials.count()
+        pages = max(1, math.ceil(total / PAGE))
+        page = min(max(1, page), pages)
+        rows_trials = list(trials[(page - 1) * PAGE : page * PAGE])
+    near = nearest_sites([t.pk for t in rows_trials], query.place) if query.place else {}
+    rows = [Found(trial, *near[trial.pk]) if trial.pk in near else Found(trial)
+            for trial in rows_trials]  # fmt: skip
+    return SearchPage(rows, total, page, pages)
+
+
+def trial_get(nct_id: str) -> Trial:
+    trial = Trial.objects.filter(nct_id=nct_id.upper()).first()
+    if trial is None:
+        raise Http404
+    return trial
+
+
+def trial_sites(trial: Trial, place: Place | None) -> list[Found]:
+    """The trial's sites, nearest first when a place is known (sites without coordinates last)."""
+    sites = list(trial.sites.all())
+    if place is None:
+        return [Found(trial, None, site) for site in sites]
+    found = [
+        Found(
+            trial,
+            haversine_km(place.latitude, place.longitude, site.latitude, site.longitude)
+            if site.latitude is not None and site.longitude is not None
+            else None,
+            site,
+        )
+        for site in sites
+    ]
+    return sorted(found, key=lambda f: (f.distance_km is None, f.distance_km or 0))
+
+
+@dataclass
+class Matched:
+    trial: Trial
+    match: TrialMatch
+    distance_km: float | None = None
+
+
+def trial_criteria(trial: Trial) -> list[dict[str, Any]]:
+    """What a trial is matched on: its structured criteria and the registry's limits."""
+    return [
+        *registry_criteria(
+            minimum_age=trial.minimum_age_years, maximum_age=trial.maximum_age_years, sex=trial.sex
+        ),
+        *trial.criteria,
+    ]
+
+
+MATCH_FIELDS = (*LIST_FIELDS, "criteria", "minimum_age_years", "maximum_age_years", "sex")
+SHOWN = 50
+
+
+@dataclass
+class MatchResults:
+    """Every trial a search found, ranked for a profile; the first `shown` with each
+    criterion's outcome, reason and sentence."""
+
+    shown: list[Matched]
+    ranked: list[tuple[str, Screen]]  # (NCT number, verdict without reasons), in rank order
+
+    @property
+    def counts(self) -> list[tuple[Verdict, int]]:
+        tally = Counter(screen.verdict for _, screen in self.ranked)
+        return [(verdict, tally[verdict]) for verdict in Verdict]
+
+    @property
+    def more(self) -> int:
+        return len(self.ranked) - len(self.shown)
+
+
+def match_trials(
+    profile: Profile, query: Search | None = None, *, show: int = SHOWN
+) -> MatchResults:
+    """Every trial the search finds (by default: open ALS trials), matched criterion by
+    criterion against `profile` and ranked (`matching.rank`). Ranking reads each trial's
+    compact rules; the reasons and sentences are built for the trials shown only."""
+    query = query or Search()
+    profile = profile.with_derived()
+    distances: dict[int, float] = {}
+    if query.place:
+        distances = dict(nearest(query, query.place, query.radius_km).values_list("trial_id", "km"))
+    rows = (
+        query.trials()
+        .order_by()
+        .values_list(
+            "pk", "nct_id", "rules", "minimum_age_years", "maximum_age_years", "sex", "last_updated"
+        )
+    )
+    screens, numbers, recency = [], {}, {}
+    for pk, nct_id, rules, minimum, maximum, sex, updated in rows:
+        if query.radius_km and pk not in distances:
+            continue
+        limits = registry_criteria(minimum_age=minimum, maximum_age=maximum, sex=sex)
+        screens.append(screen(pk, [*map(rule_of, limits), *rules], profile))
+        numbers[pk], recency[pk] = nct_id, updated
+    ranked = rank(screens, distance=distances, recency=recency)
+    top = [s.key for s in ranked[:show]]
+    trials = Trial.objects.only(*MATCH_FIELDS).in_bulk(top)
+    shown = [
+        Matched(trials[pk], match(pk, trial_criteria(trials[pk]), profile), distances.get(pk))
+        for pk in top
+    ]
+    return MatchResults(shown, [(numbers[s.key], s) for s in ranked])

@@ -1,0 +1,209 @@
+"""The trial finder: search, a trial's page, and matching a person to every open ALS trial.
+
+Public pages need no sign-in; a visitor's answers are used for the request and kept only if they
+ask to be told about new trials (with their consent). Staff match a care record, patients their
+own: care audits those reads and hands over plain facts (`care.queries.clinical_facts`).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cellpath.accounts.access import role_required
+from cellpath.accounts.roles import Role
+from cellpath.trials import alerts, queries
+from cellpath.trials.forms import AlertForm, MatchForm, SearchForm
+from cellpath.trials.matching import Profile
+from cellpath.trials.profiles import profile_from_application, profile_from_record
+
+RESULTS_SHOWN = 50
+
+
+@require_safe
+def finder(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.search() if form.is_bound else queries.Search()
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    results = queries.search(query, page=page)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "trials/finder.html",
+        {"form": form, "results": results, "query": query, "params": params.urlencode()},
+    )
+
+
+@require_safe
+def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
+    trial = queries.trial_get(nct_id)
+    near = request.GET.get("near", "")
+    place = queries.place_from(near) if near else None
+    return render(
+        request,
+        "trials/trial_detail.html",
+        {
+            "trial": trial,
+            "sites": queries.trial_sites(trial, place),
+            "place": place,
+            "near": near,
+            "criteria": queries.trial_criteria(trial),
+            "detail": trial.detail,
+        },
+    )
+
+
+def _results(
+    request: HttpRequest,
+    profile: Profile,
+    form: MatchForm | None,
+    *,
+    query: queries.Search | None = None,
+    alert_form: AlertForm | None = None,
+    alerts_offered: bool = True,
+    **extra: object,
+) -> HttpResponse:
+    if query is None:
+        query = form.search() if form is not None and form.is_bound else queries.Search()
+    results = queries.match_trials(profile, query, show=RESULTS_SHOWN)
+    return render(
+        request,
+        "trials/match.html",
+        {
+            "form": form,
+            "matched": results.shown,
+            "more": results.more,
+            "counts": results.counts,
+            "query": query,
+            "alert_form": (alert_form or AlertForm()) if alerts_offered else None,
+            "alert_search": alerts.sign_search(profile, query) if alerts_offered else "",
+            **extra,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def match(request: HttpRequest) -> HttpResponse:
+    """A visitor's answers (POST, so that health details stay out of addresses and logs)."""
+    if request.method == "GET":
+        return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
+    form = MatchForm(request.POST)
+    form.is_valid()  # a refused answer is shown beside its field; the others still match
+    return _results(request, form.profile(), form)
+
+
+@never_cache
+@role_required(Role.COORDINATOR, Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def match_patient(request: HttpRequest, pk: int) -> HttpResponse:
+    """A care patient's record against the trials (the care team of their site)."""
+    from cellpath.care.queries import patient_get
+    from cellpath.care.queries.clinical_facts import clinical_facts
+
+    patient = patient_get(user=request.user, pk=pk)
+    if patient is None:
+        raise Http404
+    facts = clinical_facts(user=request.user, patient=patient, today=timezone.localdate())
+    form = MatchForm(request.POST or None)
+    return _results(request, profile_from_record(facts), form, record=patient, alerts_offered=False)
+
+
+@never_cache
+@role_required(Role.PATIENT)
+@require_http_methods(["GET", "POST"])
+def match_mine(request: HttpRequest) -> HttpResponse:
+    """A patient's (or caregiver's) own record against the trials."""
+    from cellpath.care.queries.clinical_facts import clinical_facts
+    from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
+
+    patient = own_patient(user=request.user, chosen=request.session.get(PORTAL_PATIENT_KEY))
+    if patient is None:
+        return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
+    facts = clinical_facts(user=request.user, patient=patient, today=timezone.localdate())
+    form = MatchForm(request.POST or None)
+    return _results(request, profile_from_record(facts), form, record=patient)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def match_application(request: HttpRequest, token: str) -> HttpResponse:
+    """An applicant's answers (opened by their private link) against the trials."""
+    from cellpath.intake.questions import profile_from
+    from cellpath.intake.services import applications_by_token
+
+    applications = applications_by_token(token)
+    if not applications or applications[0].resume_expires_at < timezone.now():
+        return render(request, "intake/link_problem.html", {"reason": "unknown"}, status=404)
+    answers = applications[0].answers
+    profile = profile_from_application(profile_from(answers, today=timezone.localdate()), answers)
+    form = MatchForm(request.POST or None)
+    return _results(request, profile, form, application=applications[0], token=token)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def alert_create(request: HttpRequest) -> HttpResponse:
+    """Keep the answers of a match (signed into the results page) to tell their owner about
+    new matching trials, once the address confirms."""
+    if request.POST.get("website"):  # a bot: thank it, keep nothing
+        return render(request, "trials/alert_sent.html")
+    searched = alerts.unsign_search(request.POST.get("search", ""))
+    if searched is None:
+        return render(request, "trials/alert_link_problem.html", {"expired_form": True}, status=400)
+    profile, query = searched
+    alert_form = AlertForm(request.POST)
+    if alerts.LIMIT.exceeded(request, request.POST.get("email", "")):
+        return render(request, "trials/alert_too_many.html", status=429)
+    if not alert_form.is_valid():
+        return _results(request, profile, None, alert_form=alert_form, query=query)
+    alerts.saved_search_create(
+        email=alert_form.cleaned_data["email"],
+        profile=profile,
+        query=query,
+        consent_text=str(AlertForm.base_fields["consent"].label),
+    )
+    alerts.LIMIT.count(request, alert_form.cleaned_data["email"])
+    return redirect("trials:alert-sent")
+
+
+@require_safe
+def alert_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "trials/alert_sent.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail: GET shows a button (mail scanners open links), POST
+    confirms."""
+    search = alerts.saved_search_by_confirm_token(token)
+    if search is None:
+        return render(request, "trials/alert_link_problem.html", status=404)
+    if request.method == "POST":
+        alerts.saved_search_confirm(search)
+        return render(request, "trials/alert_confirm.html", {"done": True})
+    return render(request, "trials/alert_confirm.html", {"done": search.confirmed_at is not None})
+
+
+@csrf_exempt  # mail clients' one-click POST (RFC 8058) carries no CSRF token; it only deletes
+@never_cache
+@require_http_methods(["GET", "POST"])
+def alert_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """One click in any alert (RFC 8058 one-click POST too): stop, and delete the answers."""
+    search = alerts.saved_search_by_stop_token(token)
+    if request.method == "POST":
+        if search is not None:
+            alerts.saved_search_delete(search)
+        return render(request, "trials/alert_stop.html", {"done": True})
+    if search is None:
+        return render(request, "trials/alert_stop.html", {"done": True})
+    return render(request, "trials/alert_stop.html", {"done": False})
