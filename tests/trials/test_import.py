@@ -141,3 +141,15 @@ def test_the_criteria_command_prints_the_contract(tmp_path, capsys) -> None:
     assert rows[1]["section"] == "exclusion" and rows[1]["field"] == "bmi"
     status, _, err = _run(criteria_main, str(tmp_path / "missing.txt"))
     assert status == 2 and "no such file" in err
+
+
+def test_a_site_row_holds_the_sites_values_in_column_order() -> None:
+    from cellpath.trials.records import parse_study
+    from cellpath.trials.rows import SITE_COLUMNS, _site_row, site_values
+
+    record = parse_study(demo_record())
+    for site in record.sites:
+        expected = site_values(site)
+        row = dict(zip(SITE_COLUMNS[3:], _site_row(site), strict=True))
+        assert json.loads(row.pop("contacts")) == expected.pop("contacts")
+        assert row == expected

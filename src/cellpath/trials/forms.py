@@ -63,12 +63,6 @@ class SearchForm(forms.Form):
         "such as 52.37, 4.89.",
     )
     radius = forms.ChoiceField(label="Within", choices=RADII, required=False)
-    scope = forms.ChoiceField(
-        label="Condition",
-        choices=[("als", "ALS trials"), ("all", "All conditions")],
-        required=False,
-        initial="als",
-    )
 
     @property
     def more_chosen(self) -> bool:
@@ -95,7 +89,6 @@ class SearchForm(forms.Form):
             statuses=data.get("status") or OPEN_STATUSES,
             phases=data.get("phase") or (),
             kinds=data.get("kind") or (),
-            als_only=data.get("scope", "als") != "all",
             place=data.get("near"),
             radius_km=float(radius) if radius and data.get("near") else None,
         )

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,16 +33,18 @@ from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite
 from cellpath.trials.records import StudyRecord
 from cellpath.trials.rows import READER_VERSION, SITE_COLUMNS, TRIAL_FIELDS, Prepared, prepare
-from cellpath.trials.sources import Entry, read_entry
+from cellpath.trials.sources import Entry, open_source, read_entry
 
 if TYPE_CHECKING:
     from cellpath.trials.sources import Source
 
-BATCH = 500
+BATCH = 1000
 CHUNK = 250
 """Study files a worker process reads at a time."""
 PARALLEL_FROM = 2000
 """Sources with fewer study files are read in this process (no worth in starting workers)."""
+ANALYZE_FROM = 5000
+"""Studies written by one import past which the tables' statistics are refreshed."""
 
 
 @dataclass
@@ -106,38 +110,40 @@ class _Preparer:
         return prepare(entry.record, vendor=self.vendor, imported_at=self.imported_at)
 
 
-def _prepare_chunk(args: tuple[list[Entry | tuple[str, bytes]], str | None, str, datetime]):
-    """In a worker process: parse and prepare one chunk of study files."""
-    chunk, condition_filter, vendor, imported_at = args
+_WORKER_SOURCES: dict[str, Source] = {}
+"""A worker process's own opening of each source (its own file handle: a handle inherited from
+the parent would share its position with every other process)."""
+
+
+def _prepare_range(
+    args: tuple[str, int, int, str | None, str, datetime],
+) -> list[Outcome]:
+    """In a worker process: read, parse and prepare the study files `start`–`stop`."""
+    path, start, stop, condition_filter, vendor, imported_at = args
+    if path not in _WORKER_SOURCES:
+        _WORKER_SOURCES[path] = open_source(path)
     preparer = _Preparer(condition_filter, vendor, imported_at)
-    return [preparer(item if isinstance(item, Entry) else read_entry(*item)) for item in chunk]
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return [
+        preparer(blob if isinstance(blob, Entry) else read_entry(*blob))
+        for blob in _WORKER_SOURCES[path].blobs(start, stop)
+    ]
 
 
 def _in_workers(
     source: Source, condition_filter: str | None, vendor: str, imported_at: datetime, count: int
 ) -> Iterator[Outcome]:
-    """The source's study files prepared by `count` worker processes, in order, with at most
-    two chunks a worker in flight (the source is never read ahead further)."""
+    """The source's study files read, parsed and prepared by `count` worker processes, a
+    range of CHUNK files each time, returned in order, with at most four ranges a worker in
+    flight (so the source is never read far ahead)."""
     context = multiprocessing.get_context("fork")  # workers inherit the loaded code
     connection.close()  # never share a database connection with a child process
+    path = str(source.path)
     with context.Pool(count) as pool:
         pending: deque = deque()
-        for chunk in _chunks(source.blobs(), CHUNK):
-            pending.append(
-                pool.apply_async(_prepare_chunk, ((chunk, condition_filter, vendor, imported_at),))
-            )
-            while len(pending) >= 2 * count:
+        for start in range(0, len(source), CHUNK):
+            task = (path, start, start + CHUNK, condition_filter, vendor, imported_at)
+            pending.append(pool.apply_async(_prepare_range, (task,)))
+            while len(pending) >= 4 * count:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
@@ -166,38 +172,111 @@ def import_source(
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 2 or len(source) < PARALLEL_FROM or not hasattr(source, "blobs"):
         return import_entries(source, condition_filter=condition_filter, progress=progress)
-    outcomes = _in_workers(source, condition_filter, connection.vendor, timezone.now(), count)
-    return _import(outcomes, progress)
+    vendor = connection.vendor
+    outcomes = _in_workers(source, condition_filter, vendor, timezone.now(), count)
+    return _import(outcomes, progress, in_background=vendor == "postgresql")
 
 
-def _import(outcomes: Iterable[Outcome], progress: Callable[[int], None] | None) -> ImportSummary:
-    summary = ImportSummary()
+def _import(
+    outcomes: Iterable[Outcome],
+    progress: Callable[[int], None] | None,
+    *,
+    in_background: bool = False,
+) -> ImportSummary:
+    """Gather prepared studies into batches and write them: here, or — `in_background` — by a
+    writer thread with a connection of its own, so that reading goes on while the database
+    takes a batch (waiting on it releases the interpreter)."""
+    summary, written = ImportSummary(), ImportSummary()
+    writer = _BatchWriter(written) if in_background else None
     batch: dict[str, Prepared] = {}
-    for outcome in outcomes:
-        if outcome is None:
-            summary.filtered_out += 1
-        elif isinstance(outcome, Prepared):
-            earlier = batch.get(outcome.nct_id)
-            if earlier is not None:  # the same study twice in one source: the newer counts
-                summary.unchanged += 1
-                if earlier.last_updated >= outcome.last_updated:
-                    continue
-            batch[outcome.nct_id] = outcome
-            if len(batch) >= BATCH:
-                _write_batch(batch, summary)
-                batch = {}
-                if progress:
-                    progress(summary.read)
+
+    def flush() -> None:
+        if writer:
+            writer.put(batch)
         else:
-            summary.rejected.append(outcome)
-    if batch:
-        _write_batch(batch, summary)
+            _write_batch(batch, written)
+        if progress:
+            progress(summary.read + written.read)
+
+    try:
+        for outcome in outcomes:
+            if outcome is None:
+                summary.filtered_out += 1
+            elif isinstance(outcome, Prepared):
+                earlier = batch.get(outcome.nct_id)
+                if earlier is not None:  # the same study twice in one source: the newer counts
+                    summary.unchanged += 1
+                    if earlier.last_updated >= outcome.last_updated:
+                        continue
+                batch[outcome.nct_id] = outcome
+                if len(batch) >= BATCH:
+                    flush()
+                    batch = {}
+            else:
+                summary.rejected.append(outcome)
+        if batch:
+            flush()
+    finally:
+        if writer:
+            writer.close()
+    summary.added, summary.updated = written.added, written.updated
+    summary.unchanged += written.unchanged
+    summary.changed_open_als = written.changed_open_als
     if progress:
         progress(summary.read)
+    _refresh_statistics(summary)
     return summary
 
 
+class _BatchWriter:
+    """A thread writing batches in order, at most two waiting; its error is raised here."""
+
+    def __init__(self, summary: ImportSummary):
+        self.summary = summary
+        self.queue: queue.Queue[dict[str, Prepared] | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="trial-import-writer")
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.error is None:
+                    _write_batch(batch, self.summary)
+        except BaseException as error:  # handed to the importing thread
+            self.error = error
+            while self.queue.get() is not None:  # let the producer finish putting
+                pass
+        finally:
+            connection.close()  # this thread's own connection
+
+    def put(self, batch: dict[str, Prepared]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 # --- Writing ------------------------------------------------------------------------------------
+
+
+def _refresh_statistics(summary: ImportSummary) -> None:
+    """After a large import, tell the database what the tables now hold (the query planner
+    chooses by these statistics; autovacuum would catch up only later). Not inside a
+    transaction (VACUUM cannot run in one)."""
+    if summary.added + summary.updated < ANALYZE_FROM or connection.in_atomic_block:
+        return
+    # PostgreSQL's VACUUM also marks the pages all-visible, so that index-only scans (the
+    # distance search) need not visit the table, and merges the word index's pending entries.
+    command = "VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE"
+    with connection.cursor() as cursor:
+        for table in (Trial._meta.db_table, TrialSite._meta.db_table):
+            cursor.execute(f"{command} {table}")
 
 
 def _write_batch(batch: dict[str, Prepared], summary: ImportSummary) -> None:
@@ -220,6 +299,12 @@ def _write_batch(batch: dict[str, Prepared], summary: ImportSummary) -> None:
         return
     studies = [*new, *changed]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A batch need not wait for its commit to reach the disk: if the server crashed
+            # in between, importing the same source again would restore it (imports are
+            # idempotent), and nothing else is written in this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         if changed:  # replaced whole: the study and its sites
             Trial.objects.filter(pk__in=[stored[s.nct_id][0] for s in changed]).delete()
         pks = _new_trial_ids(len(studies))

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, F, FloatField, Func, Min, Q, QuerySet, Value
+import orjson
+from django.db.models import Avg, F, FloatField, Func, Min, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from cellpath.trials import finder_sql
@@ -46,8 +48,8 @@ _COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d
 
 
 def place_from(text: str) -> Place | None:
-    """Coordinates ("52.37, 4.89"), or a postcode or town where an imported trial has a site
-    (the registry's own site coordinates: no geocoding service, no network)."""
+    """Coordinates ("52.37, 4.89"), or a postcode or town where an imported ALS trial has a
+    site (the registry's own site coordinates: no geocoding service, no network)."""
     text = text.strip()
     if not text:
         return None
@@ -57,7 +59,7 @@ def place_from(text: str) -> Place | None:
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             return Place(lat, lon, f"{lat:.3f}, {lon:.3f}")
         return None
-    sites = TrialSite.objects.filter(latitude__isnull=False)
+    sites = TrialSite.objects.filter(is_als=True, latitude__isnull=False)  # the finder's scope
     for condition in (Q(postcode=postcode_key(text)), Q(town=town_key(text))):
         centre = sites.filter(condition).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
         if centre["lat"] is not None:
@@ -84,6 +86,9 @@ def _box(place: Place, radius_km: float) -> Q:
 
 @dataclass
 class Search:
+    """What the finder looks for. Words are searched in ALS studies only (`Trial.search_text`):
+    the finder's scope; `als_only=False` widens the other filters, not the words."""
+
     words: str = ""
     statuses: Sequence[str] = OPEN_STATUSES
     phases: Sequence[str] = ()
@@ -173,6 +178,12 @@ class SearchPage:
     total: int
     page: int
     pages: int
+    capped: bool = False  # more than COUNT_CAP found: the total says "more than"
+
+
+COUNT_CAP = 1000
+"""Results are counted up to this many: past it, "more than 1,000" says enough (and counting
+half the registry exactly would cost more than the page itself)."""
 
 
 LIST_FIELDS = (
@@ -194,14 +205,14 @@ def search(query: Search, *, page: int = 1) -> SearchPage:
         by_pk = Trial.objects.only(*LIST_FIELDS).in_bulk(chosen)
         rows_trials = [by_pk[pk] for pk in chosen]
     else:
-        total = trials.count()
-        pages = max(1, math.ceil(total / PAGE))
+        total = trials.order_by()[: COUNT_CAP + 1].count()
+        pages = max(1, math.ceil(min(total, COUNT_CAP) / PAGE))
         page = min(max(1, page), pages)
         rows_trials = list(trials[(page - 1) * PAGE : page * PAGE])
     near = nearest_sites([t.pk for t in rows_trials], query.place) if query.place else {}
     rows = [Found(trial, *near[trial.pk]) if trial.pk in near else Found(trial)
             for trial in rows_trials]  # fmt: skip
-    return SearchPage(rows, total, page, pages)
+    return SearchPage(rows, min(total, COUNT_CAP), page, pages, capped=total > COUNT_CAP)
 
 
 def trial_get(nct_id: str) -> Trial:
@@ -282,16 +293,18 @@ def match_trials(
     rows = (
         query.trials()
         .order_by()
+        .annotate(rules_text=Cast("rules", TextField()))  # decoded below, by the faster orjson
         .values_list(
-            "pk", "nct_id", "rules", "minimum_age_years", "maximum_age_years", "sex", "last_updated"
+            "pk", "nct_id", "rules_text", "minimum_age_years", "maximum_age_years", "sex",
+            "last_updated",
         )
-    )
+    )  # fmt: skip
     screens, numbers, recency = [], {}, {}
     for pk, nct_id, rules, minimum, maximum, sex, updated in rows:
         if query.radius_km and pk not in distances:
             continue
         limits = registry_criteria(minimum_age=minimum, maximum_age=maximum, sex=sex)
-        screens.append(screen(pk, [*map(rule_of, limits), *rules], profile))
+        screens.append(screen(pk, [*map(rule_of, limits), *orjson.loads(rules)], profile))
         numbers[pk], recency[pk] = nct_id, updated
     ranked = rank(screens, distance=distances, recency=recency)
     top = [s.key for s in ranked[:show]]

@@ -8,9 +8,10 @@ are what the models store: JSON as text, and on SQLite dates and times as Django
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any, NamedTuple
+
+import orjson
 
 from cellpath.trials.eligibility import read_criteria
 from cellpath.trials.matching import rule_of
@@ -46,8 +47,8 @@ def prepare(record: StudyRecord, *, vendor: str, imported_at: datetime) -> Prepa
     return Prepared(
         record.nct_id,
         record.last_updated,
-        record.is_als,
-        record.open_to_enrol,
+        trial["is_als"],
+        trial["open_to_enrol"],
         tuple(_stored(f.attname, trial[f.attname], vendor) for f in TRIAL_FIELDS),
         [_site_row(site) for site in record.sites],
     )
@@ -55,7 +56,7 @@ def prepare(record: StudyRecord, *, vendor: str, imported_at: datetime) -> Prepa
 
 def _stored(name: str, value: Any, vendor: str) -> Any:
     if name in _JSON:
-        return json.dumps(value, ensure_ascii=False)
+        return orjson.dumps(value).decode()
     if vendor == "sqlite":
         if isinstance(value, datetime):  # Django keeps naive UTC text on SQLite
             return value.replace(tzinfo=None).isoformat(" ")
@@ -71,16 +72,20 @@ SITE_COLUMNS = ["trial_id", "is_als", "open_to_enrol", *_SITE_ORDER]
 
 
 def _site_row(site: Site) -> tuple:
-    values = site_values(site)
-    values["contacts"] = json.dumps(values["contacts"], ensure_ascii=False)
-    return tuple(values[name] for name in _SITE_ORDER)
+    """`site_values` in `_SITE_ORDER`, contacts as JSON text (the hot loop: built directly)."""
+    people = [_contact(c) for c in site.contacts]
+    contacts = orjson.dumps(people).decode() if people else "[]"
+    return (site.facility[:300], site.city[:120], site.state[:120], site.zip[:20],
+            site.country[:80], site.status[:30], site.lat, site.lon, contacts,
+            postcode_key(site.zip), town_key(site.city))  # fmt: skip
 
 
 def trial_values(record: StudyRecord, imported_at: datetime) -> dict[str, Any]:
     """The stored values of a record's `Trial` row (criteria read for ALS studies)."""
+    als = record.is_als  # a property that reads the conditions: asked once
     criteria = (
         [criterion.as_dict() for criterion in read_criteria(record.eligibility_text)]
-        if record.is_als and record.eligibility_text
+        if als and record.eligibility_text
         else []
     )
     return {
@@ -93,7 +98,7 @@ def trial_values(record: StudyRecord, imported_at: datetime) -> dict[str, Any]:
         "study_type": record.study_type[:20],
         "phases": ",".join(record.phases)[:60],
         "kinds": ",".join(sorted(record.intervention_kinds))[:80],
-        "is_als": record.is_als,
+        "is_als": als,
         "is_cell_therapy": record.is_cell_therapy,
         "conditions": "; ".join(record.conditions),
         "sponsor": record.lead_sponsor[:300],
@@ -114,7 +119,7 @@ def trial_values(record: StudyRecord, imported_at: datetime) -> dict[str, Any]:
         "rules": [rule_of(criterion) for criterion in criteria],
         "criteria_reader": READER_VERSION if criteria else "",
         "detail": _detail(record),
-        "search_text": _search_text(record),
+        "search_text": _search_text(record) if als else "",  # the finder's scope
         "imported_at": imported_at,
     }
 

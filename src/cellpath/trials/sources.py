@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+import orjson
+
 from cellpath.trials.records import OVERALL_STATUSES, RecordError, StudyRecord, parse_study
 
 __all__ = [
@@ -91,7 +93,14 @@ class Source(Protocol):
 
 
 def read_entry(name: str, data: bytes | str) -> Entry:
-    """An `Entry` from the bytes (or text) of one study file."""
+    """An `Entry` from the bytes (or text) of one study file. Parsed by orjson (about three
+    times as fast as the standard library: the registry is 10 GB of JSON); a file it refuses
+    is read again by `json`, which says where the problem is, or accepts what orjson does
+    not (integers past 64 bits)."""
+    try:
+        return _entry(name, orjson.loads(data))
+    except orjson.JSONDecodeError:
+        pass
     try:
         obj = json.loads(data)
     except json.JSONDecodeError as error:
@@ -174,10 +183,10 @@ class ZipSource:
         for blob in self.blobs():
             yield blob if isinstance(blob, Entry) else read_entry(*blob)
 
-    def blobs(self) -> Iterator[tuple[str, bytes] | Entry]:
-        """Each study file's name and bytes, unparsed (parsing can then happen elsewhere), or
-        the rejected `Entry` of a file that could not be read out of the ZIP."""
-        for info in self._members:
+    def blobs(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, bytes] | Entry]:
+        """Each study file's name and bytes (of the `start`–`stop` ones), unparsed, or the
+        rejected `Entry` of a file that could not be read out of the ZIP."""
+        for info in self._members[start:stop]:
             name = info.filename
             if info.flag_bits & 0x1:
                 yield Entry(name, None, "the file is encrypted in the ZIP")
@@ -226,9 +235,10 @@ class FolderSource:
         for blob in self.blobs():
             yield blob if isinstance(blob, Entry) else read_entry(*blob)
 
-    def blobs(self) -> Iterator[tuple[str, bytes] | Entry]:
-        """Each file's name and bytes, unparsed, or the rejected `Entry` of an unreadable one."""
-        for name in self._names:
+    def blobs(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, bytes] | Entry]:
+        """Each file's name and bytes (of the `start`–`stop` ones), unparsed, or the rejected
+        `Entry` of an unreadable one."""
+        for name in self._names[start:stop]:
             try:
                 data = (self.path / name).read_bytes()
             except OSError as error:
