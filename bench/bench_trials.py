@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -58,7 +57,7 @@ def build_zips(studies: int, als_trials: int) -> tuple[Path, Path]:
 
         size = write_bulk_zip(partial, studies, seed=7, progress=shown)
         partial.rename(bulk)
-        _progress(f"  {size / 1e9:.2f} GB uncompressed in {time.perf_counter() - started:.0f} s")
+        _progress(f"  a ZIP of {size / 1e9:.2f} GB in {time.perf_counter() - started:.0f} s")
     als = OUT / f"ctg-als-open-{als_trials}.zip"
     if not als.exists():
         rng = random.Random(11)
@@ -71,19 +70,51 @@ def build_zips(studies: int, als_trials: int) -> tuple[Path, Path]:
     return bulk, als
 
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, now (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        tree.update(children)
+        frontier.extend(children)
+    total_kb = 0
+    for pid in tree:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
 def run_import(database: str, path: Path) -> tuple[float, float, str]:
-    """Seconds, peak memory (MB) of the import process, and its summary line."""
+    """Seconds, peak memory (MB: the importer and its worker processes together, sampled
+    every 0.2 s) and the summary line of `cellpath trials import`."""
     env = {**os.environ, "DATABASE_URL": database, "CELLPATH_TASKS": "immediate"}
-    command = [str(HERE.parent / ".venv/bin/cellpath"), "trials", "import", str(path)]
+    command = [str(HERE.parent / ".venv/bin/cellpath"), "trials", "import", str(path), "--quiet"]
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as process:  # fmt: skip
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_mb(process.pid))
+            time.sleep(0.2)
+        out, err = process.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"import failed:\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    summary = done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
-    return seconds, max(peak, before) / 1024, summary
+    if process.returncode != 0:
+        raise SystemExit(f"import failed:\n{err}")
+    summary = out.strip().splitlines()[0] if out.strip() else ""
+    return seconds, peak, summary
 
 
 def searches(rng: random.Random) -> list[dict]:
@@ -206,7 +237,10 @@ def main() -> int:
     _progress(f"[{label}] importing {args.studies:,} studies…")
     seconds, peak_mb, summary = run_import(database, bulk)
     rate = args.studies / seconds
-    _progress(f"  {summary}: {seconds:.1f} s, {rate:,.0f} studies/s, peak {peak_mb:,.0f} MB")
+    _progress(
+        f"  {summary}: {seconds:.1f} s, {rate:,.0f} studies/s, peak {peak_mb:,.0f} MB "
+        "(the importer and its workers together)"
+    )
     _progress(f"[{label}] importing the same ZIP again (nothing changed)…")
     again, _, summary = run_import(database, bulk)
     _progress(f"  {summary}: {again:.1f} s, {args.studies / again:,.0f} studies/s")

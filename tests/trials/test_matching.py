@@ -225,6 +225,14 @@ def test_screening_for_ranking_agrees_with_the_full_match(crits, profile) -> Non
     )
 
 
+def test_every_field_the_reader_structures_has_a_name_and_a_question() -> None:
+    from cellpath.trials.eligibility import FIELDS
+    from cellpath.trials.matching import NAMES, QUESTIONS
+
+    structured = set(FIELDS) - {"other"}
+    assert structured <= set(NAMES) and structured <= set(QUESTIONS)
+
+
 def test_a_profile_round_trips_through_json() -> None:
     profile = Profile(age_years=61, alsfrs_r_items={3: 2, 8: 3}, tracheostomy=False)
     assert Profile.from_json(profile.as_json()) == profile

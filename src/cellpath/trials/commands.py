@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 DEFAULT_API = "https://clinicaltrials.gov/api/v2"
 
@@ -54,17 +54,33 @@ def _setup() -> None:
     django.setup()
 
 
-def _report(summary, stream: TextIO) -> None:
+def _run(
+    start: Callable[[], Any],
+    progress: Progress,
+    out: TextIO,
+    err: TextIO,
+    *,
+    failed: str,
+    status: int,
+) -> int:
+    """Run an import (`start`), then report it and tell saved searches about new or changed
+    open ALS trials (a background task); a source that fails part-way is said in words (what
+    was imported before stays: each batch is a transaction)."""
+    from cellpath.trials.sources import SourceError
+
+    try:
+        summary = start()
+    except SourceError as error:
+        print(f"\n{failed}: {error}", file=err)
+        return status
+    progress(summary.read, final=True)
     for line in summary.lines():
-        print(line, file=stream)
-
-
-def _after_import(summary) -> None:
-    """Tell saved searches about new or changed open ALS trials (a background task)."""
+        print(line, file=out)
     if summary.changed_open_als:
         from cellpath.trials.alerts import notify_saved_searches
 
         notify_saved_searches.enqueue(changed=summary.changed_open_als)
+    return 0
 
 
 def import_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -93,15 +109,14 @@ def import_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
         print(f"cellpath trials import: {args.path}: {error}", file=err)
         return 2
     progress = Progress("studies read", len(source), err, enabled=not args.quiet)
-    try:
-        summary = import_source(source, condition_filter=args.condition_filter, progress=progress)
-    except SourceError as error:
-        print(f"\ncellpath trials import: {args.path}: {error}", file=err)
-        return 2
-    progress(summary.read, final=True)
-    _report(summary, out)
-    _after_import(summary)
-    return 0
+    return _run(
+        lambda: import_source(source, condition_filter=args.condition_filter, progress=progress),
+        progress,
+        out,
+        err,
+        failed=f"cellpath trials import: {args.path}",
+        status=2,
+    )
 
 
 def sync_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -130,14 +145,15 @@ def sync_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stder
     args = parser.parse_args(argv)
     _setup()
     from cellpath.trials.importer import import_entries
-    from cellpath.trials.sources import SourceError, fetch_studies
+    from cellpath.trials.sources import fetch_studies
 
     def on_page(number: int, total: int | None) -> None:
         progress.total = total
 
     progress = Progress("studies fetched", None, err, enabled=not args.quiet)
     options = {"statuses": args.status} if args.status else {}
-    try:
+
+    def start() -> Any:
         entries = fetch_studies(
             base_url=args.url.rstrip("/"),
             condition=args.condition,
@@ -145,14 +161,9 @@ def sync_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stder
             retries=max(0, args.retries),
             **options,
         )
-        summary = import_entries(entries, progress=progress)
-    except SourceError as error:
-        print(f"\ncellpath trials sync: {error}", file=err)
-        return 1
-    progress(summary.read, final=True)
-    _report(summary, out)
-    _after_import(summary)
-    return 0
+        return import_entries(entries, progress=progress)
+
+    return _run(start, progress, out, err, failed="cellpath trials sync", status=1)
 
 
 def criteria_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

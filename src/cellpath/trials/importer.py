@@ -21,6 +21,7 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,12 +29,13 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cellpath.trials import workers
 from cellpath.trials.eligibility import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite
 from cellpath.trials.records import StudyRecord
 from cellpath.trials.rows import READER_VERSION, SITE_COLUMNS, TRIAL_FIELDS, Prepared, prepare
-from cellpath.trials.sources import Entry, open_source, read_entry
+from cellpath.trials.sources import Entry
 
 if TYPE_CHECKING:
     from cellpath.trials.sources import Source
@@ -97,7 +99,9 @@ Outcome = Prepared | tuple[str, str] | None
 """A prepared study, a rejection (name, reason), or None: left out by the condition filter."""
 
 
-class _Preparer:
+class Preparer:
+    """An `Entry` made ready to write: a `Prepared` study, its rejection, or None."""
+
     def __init__(self, condition_filter: str | None, vendor: str, imported_at: datetime):
         self.keep = condition_matcher(condition_filter)
         self.vendor, self.imported_at = vendor, imported_at
@@ -110,43 +114,24 @@ class _Preparer:
         return prepare(entry.record, vendor=self.vendor, imported_at=self.imported_at)
 
 
-_WORKER_SOURCES: dict[str, Source] = {}
-"""A worker process's own opening of each source (its own file handle: a handle inherited from
-the parent would share its position with every other process)."""
-
-
-def _prepare_range(
-    args: tuple[str, int, int, str | None, str, datetime],
-) -> list[Outcome]:
-    """In a worker process: read, parse and prepare the study files `start`–`stop`."""
-    path, start, stop, condition_filter, vendor, imported_at = args
-    if path not in _WORKER_SOURCES:
-        _WORKER_SOURCES[path] = open_source(path)
-    preparer = _Preparer(condition_filter, vendor, imported_at)
-    return [
-        preparer(blob if isinstance(blob, Entry) else read_entry(*blob))
-        for blob in _WORKER_SOURCES[path].blobs(start, stop)
-    ]
-
-
 def _in_workers(
     source: Source, condition_filter: str | None, vendor: str, imported_at: datetime, count: int
 ) -> Iterator[Outcome]:
-    """The source's study files read, parsed and prepared by `count` worker processes, a
-    range of CHUNK files each time, returned in order, with at most four ranges a worker in
-    flight (so the source is never read far ahead)."""
-    context = multiprocessing.get_context("fork")  # workers inherit the loaded code
-    connection.close()  # never share a database connection with a child process
+    """The source's study files read, parsed and prepared by `count` worker processes
+    (`workers`), a range of CHUNK files each time, returned in order, with at most four ranges
+    a worker in flight (so the source is never read far ahead). A worker that dies stops the
+    import with an error (BrokenProcessPool), never a wait without end."""
     path = str(source.path)
-    with context.Pool(count) as pool:
-        pending: deque = deque()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(count, mp_context=context, initializer=workers.setup) as pool:
+        pending: deque[Future[list[Outcome]]] = deque()
         for start in range(0, len(source), CHUNK):
             task = (path, start, start + CHUNK, condition_filter, vendor, imported_at)
-            pending.append(pool.apply_async(_prepare_range, (task,)))
+            pending.append(pool.submit(workers.prepare_range, task))
             while len(pending) >= 4 * count:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
 
 
 def import_entries(
@@ -156,7 +141,7 @@ def import_entries(
     progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Import already-read entries (the live API, small sources) in this process."""
-    preparer = _Preparer(condition_filter, connection.vendor, timezone.now())
+    preparer = Preparer(condition_filter, connection.vendor, timezone.now())
     return _import((preparer(entry) for entry in entries), progress)
 
 

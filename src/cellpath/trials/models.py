@@ -14,6 +14,9 @@ be told by e-mail when a new matching trial appears (double opt-in, one-click un
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -104,7 +107,9 @@ class Trial(models.Model):
         help_text="The criteria as matching reads them: [section, field, op, value, item] each.",
     )
     criteria_reader = models.CharField(max_length=20, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    # Display-only JSON (the trial page reads it whole; nothing queries inside it) is kept as
+    # text: PostgreSQL parses a jsonb value on every insert, and an import writes a million.
+    detail = models.TextField(default="{}", blank=True, help_text="JSON: arms, treatments, …")
     search_text = models.TextField(
         blank=True,
         help_text="What the finder's words search: kept for ALS studies, the finder's scope "
@@ -122,6 +127,10 @@ class Trial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nct_id}: {self.title}"
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return json.loads(self.detail or "{}")
 
     @property
     def registry_url(self) -> str:
@@ -158,7 +167,7 @@ class TrialSite(models.Model):
     status = models.CharField(max_length=30, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    contacts = models.JSONField(default=list, blank=True)
+    contacts = models.TextField(default="[]", blank=True, help_text="JSON: the site's contacts")
     postcode = models.CharField(max_length=20, blank=True, help_text="zip, as compared")
     town = models.CharField(max_length=120, blank=True, help_text="city, as compared")
     # The trial's, copied (sites are rewritten with their trial): a distance search reads the
@@ -187,6 +196,10 @@ class TrialSite(models.Model):
 
     def __str__(self) -> str:
         return ", ".join(part for part in (self.facility, self.city, self.country) if part)
+
+    @property
+    def contact_list(self) -> list[dict[str, str]]:
+        return json.loads(self.contacts or "[]")
 
 
 class SavedSearch(models.Model):

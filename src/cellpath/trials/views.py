@@ -56,7 +56,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
             "place": place,
             "near": near,
             "criteria": queries.trial_criteria(trial),
-            "detail": trial.detail,
+            "detail": trial.details,
         },
     )
 
