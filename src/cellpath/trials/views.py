@@ -16,6 +16,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
+from cellpath.care.queries import patient_get
+from cellpath.care.queries.clinical_facts import clinical_facts
+from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
+from cellpath.intake.questions import profile_from
+from cellpath.intake.services import applications_by_token
 from cellpath.trials import alerts, queries
 from cellpath.trials.forms import AlertForm, MatchForm, SearchForm
 from cellpath.trials.matching import Profile
@@ -106,9 +111,6 @@ def match(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def match_patient(request: HttpRequest, pk: int) -> HttpResponse:
     """A care patient's record against the trials (the care team of their site)."""
-    from cellpath.care.queries import patient_get
-    from cellpath.care.queries.clinical_facts import clinical_facts
-
     patient = patient_get(user=request.user, pk=pk)
     if patient is None:
         raise Http404
@@ -122,9 +124,6 @@ def match_patient(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def match_mine(request: HttpRequest) -> HttpResponse:
     """A patient's (or caregiver's) own record against the trials."""
-    from cellpath.care.queries.clinical_facts import clinical_facts
-    from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
-
     patient = own_patient(user=request.user, chosen=request.session.get(PORTAL_PATIENT_KEY))
     if patient is None:
         return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
@@ -137,12 +136,11 @@ def match_mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def match_application(request: HttpRequest, token: str) -> HttpResponse:
     """An applicant's answers (opened by their private link) against the trials."""
-    from cellpath.intake.questions import profile_from
-    from cellpath.intake.services import applications_by_token
-
     applications = applications_by_token(token)
-    if not applications or applications[0].resume_expires_at < timezone.now():
+    if not applications:
         return render(request, "intake/link_problem.html", {"reason": "unknown"}, status=404)
+    if applications[0].resume_expires_at < timezone.now():
+        return render(request, "intake/link_problem.html", {"reason": "expired"}, status=410)
     answers = applications[0].answers
     profile = profile_from_application(profile_from(answers, today=timezone.localdate()), answers)
     form = MatchForm(request.POST or None)
@@ -200,10 +198,7 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def alert_stop(request: HttpRequest, token: str) -> HttpResponse:
     """One click in any alert (RFC 8058 one-click POST too): stop, and delete the answers."""
     search = alerts.saved_search_by_stop_token(token)
-    if request.method == "POST":
-        if search is not None:
-            alerts.saved_search_delete(search)
-        return render(request, "trials/alert_stop.html", {"done": True})
-    if search is None:
-        return render(request, "trials/alert_stop.html", {"done": True})
-    return render(request, "trials/alert_stop.html", {"done": False})
+    if request.method == "POST" and search is not None:
+        alerts.saved_search_delete(search)
+        search = None
+    return render(request, "trials/alert_stop.html", {"done": search is None})
