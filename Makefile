@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply bench-trials clean
+.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply bench-trials eval-trials clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -54,6 +54,9 @@ bench-care: install  ## time the progression page and dashboard with 10,000 pati
 
 bench-public: install  ## public pages under 50 concurrent visitors (SQLite, then PostgreSQL)
 	@$(PY) bench/bench_public.py
+
+eval-trials: install  ## criterion-level accuracy of the trial matcher on the held-out pairs
+	@DJANGO_SETTINGS_MODULE=cellpath.site.settings $(PY) -m tests.trials.heldout.score
 
 bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL), and the packet PDF
 	@$(PY) bench/bench_apply.py

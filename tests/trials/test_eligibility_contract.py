@@ -32,6 +32,7 @@ UNITS = {
     "bmi": "kg/m2",
 }
 PRESENCE = {
+    "riluzole_stable_days",  # present: taking riluzole
     "edaravone",
     "prior_stem_cell_therapy",
     "tracheostomy",

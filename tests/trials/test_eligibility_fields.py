@@ -365,11 +365,34 @@ def test_no_named_category_is_no_el_escorial_criterion(item):
             ">=",
             90,
         ),
-        ("Treated with riluzole for ≥ 1 year", ">=", 365),
+        ("Either riluzole-free or on riluzole 50 mg twice daily for ≥ 2 months", ">=", 60),
     ],
 )
 def test_riluzole_stable_days(item, op, days):
     assert read(item) == [("riluzole_stable_days", op, days, "days")]
+
+
+def test_an_item_that_requires_riluzole_also_asks_that_it_is_taken():
+    assert read("Treated with riluzole for ≥ 1 year") == [
+        ("riluzole_stable_days", ">=", 365, "days"),
+        ("riluzole_stable_days", "present", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "op"),
+    [
+        ("Currently taking riluzole", "Exclusion", "present"),
+        ("Exposure to riluzole in the 4 weeks before the first dose", "Exclusion", "present"),
+        ("Riluzole-naive", "Inclusion", "absent"),
+    ],
+)
+def test_taking_riluzole_at_all(item, section, op):
+    assert read(item, section) == [("riluzole_stable_days", op, None, None)]
+
+
+def test_an_allergy_to_riluzole_is_not_about_taking_it():
+    assert excl("Known hypersensitivity to riluzole") == OTHER
 
 
 def test_riluzole_started_recently_in_an_exclusion_keeps_its_comparison():
@@ -521,6 +544,17 @@ def test_invasive_or_non_invasive_ventilation_is_both_criteria():
     ]
 
 
+def test_with_or_without_permits_what_follows_it_only():
+    assert excl("Gastrostomy in place, with or without some eating by mouth") == [
+        ("gastrostomy", "present", None, None)
+    ]
+    assert read("With or without a gastrostomy") == OTHER
+
+
+def test_feeding_only_by_tube_is_more_than_having_a_tube():
+    assert excl("Requires feeding solely through a PEG") == [("other", "present", None, None)]
+
+
 def test_permitted_niv_is_no_criterion():
     assert read("Use of BiPAP at night is allowed") == OTHER
 
@@ -603,6 +637,60 @@ def test_comparisons_after_the_number_and_ranges(phrase, op, value):
 
 def test_a_number_without_a_comparison_is_not_a_threshold():
     assert read("ALSFRS-R score of 40 recorded at screening") == OTHER
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("ALSFRS-R total score under forty", [("alsfrs_r_total", "<", 40, "points")]),
+        ("FVC at least sixty percent of predicted",
+         [("vc_percent_predicted", ">=", 60, "%", "FVC")]),
+        ("At least two of the following conditions", OTHER),
+    ],
+)  # fmt: skip
+def test_a_number_word_after_a_comparison(item, expected):
+    assert read(item) == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Minimum ALSFRS-R total score of 30", [("alsfrs_r_total", ">=", 30, "points")]),
+        ("A minimum FVC of 60% predicted", [("vc_percent_predicted", ">=", 60, "%", "FVC")]),
+        ("Maximum ALSFRS-R slope of 1.2 points per month",
+         [("alsfrs_r_slope_per_month", "<=", 1.2, "points/month")]),
+    ],
+)  # fmt: skip
+def test_a_minimum_or_maximum_written_before_its_concept(item, expected):
+    assert read(item) == expected
+
+
+def test_a_score_of_two_consecutive_values_is_a_range():
+    assert read("A score of 3 or 4 on ALSFRS-R item 10 (dyspnea)") == [
+        ("alsfrs_r_item", "between", [3, 4], "points", 10)
+    ]
+    assert read("A score of 1 or 3 on ALSFRS-R item 10 (dyspnea)") == OTHER
+
+
+def test_the_items_of_a_domain():
+    item = "At least 2 on each of the ALSFRS-R bulbar items (1 speech, 2 salivation, 3 swallowing)"
+    assert read(item) == [("alsfrs_r_item", ">=", 2, "points", n) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "A decline in the ALSFRS-R of 2 to 6 points during the lead-in period",
+        "Decline on ALSFRS-R total score of 2 to 6 points over 3 months",
+    ],
+)
+def test_a_decline_in_the_alsfrs_r_is_a_decline_not_a_total(item):
+    assert read(item) == [("alsfrs_r_decline_points", "between", [2, 6], "points")]
+
+
+def test_a_lower_and_an_upper_bound_of_one_duration():
+    item = "No less than 3 months and not more than 3 years from first symptoms"
+    assert read(item) == [("months_since_symptom_onset", "between", [3, 36], "months")]
 
 
 # --- Sections, several criteria, other ---------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cellpath.trials.matching import (
@@ -116,11 +116,62 @@ def test_a_man_is_not_asked_about_pregnancy() -> None:
     )
 
 
-def test_not_taking_riluzole_leaves_a_stable_riluzole_rule_to_the_team() -> None:
+def test_a_stable_riluzole_rule_is_for_people_who_take_it() -> None:
     stable = c("riluzole_stable_days", ">=", 30)
-    assert evaluate(stable, Profile(riluzole=False)).outcome == Outcome.UNKNOWN
+    not_taking = evaluate(stable, Profile(riluzole=False))
+    assert not_taking.outcome == Outcome.MEETS
+    assert "you do not take riluzole" in not_taking.reason
+    assert evaluate(stable, Profile(riluzole=True)).outcome == Outcome.UNKNOWN
     on_it = Profile(riluzole=True, riluzole_stable_days=90)
     assert evaluate(stable, on_it).outcome == Outcome.MEETS
+    recently = c("riluzole_stable_days", "<=", 30, section="exclusion")
+    assert evaluate(recently, Profile(riluzole=False)).outcome == Outcome.MEETS
+
+
+def test_a_trial_that_requires_riluzole_fails_someone_who_does_not_take_it() -> None:
+    required = [c("riluzole_stable_days", ">=", 30), c("riluzole_stable_days", "present")]
+    assert match("T", required, Profile(riluzole=False)).verdict == Verdict.LIKELY_NOT_ELIGIBLE
+    taking = c("riluzole_stable_days", "present", section="exclusion")
+    assert evaluate(taking, Profile(riluzole_stable_days=40)).outcome == Outcome.DOES_NOT_MEET
+    assert describe(taking) == "Taking riluzole: yes"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "profile", "outcome"),
+    [
+        # symptoms start before the diagnosis: months since onset ≥ months since diagnosis
+        (c("months_since_symptom_onset", "<=", 24), Profile(months_since_diagnosis=30),
+         Outcome.DOES_NOT_MEET),
+        (c("months_since_symptom_onset", "<=", 24), Profile(months_since_diagnosis=12),
+         Outcome.UNKNOWN),
+        (c("months_since_symptom_onset", ">", 6), Profile(months_since_diagnosis=12),
+         Outcome.MEETS),
+        (c("months_since_diagnosis", "<=", 12), Profile(months_since_symptom_onset=10),
+         Outcome.MEETS),
+        (c("months_since_diagnosis", ">=", 12), Profile(months_since_symptom_onset=10),
+         Outcome.DOES_NOT_MEET),
+        (c("months_since_diagnosis", "between", [6, 18]), Profile(months_since_symptom_onset=10),
+         Outcome.UNKNOWN),
+        # each ALSFRS-R item lies within [total − 44, total] ∩ [0, 4]
+        (c("alsfrs_r_item", ">=", 3, item=3), Profile(alsfrs_r_total=48), Outcome.MEETS),
+        (c("alsfrs_r_item", ">=", 1, item=3), Profile(alsfrs_r_total=45), Outcome.MEETS),
+        (c("alsfrs_r_item", ">=", 3, item=3), Profile(alsfrs_r_total=2), Outcome.DOES_NOT_MEET),
+        (c("alsfrs_r_item", ">=", 3, item=3), Profile(alsfrs_r_total=40), Outcome.UNKNOWN),
+    ],
+)  # fmt: skip
+def test_what_other_answers_imply_decides_an_unanswered_criterion(
+    criterion, profile, outcome
+) -> None:
+    result = evaluate(criterion, profile)
+    assert result.outcome == outcome
+    if outcome != Outcome.UNKNOWN:
+        assert " so " in result.reason  # says what it was worked out from
+
+
+def test_the_alsfrs_r_total_is_summed_from_all_twelve_items() -> None:
+    items = dict.fromkeys(range(1, 13), 3)
+    assert Profile(alsfrs_r_items=items).with_derived().alsfrs_r_total == 36
+    assert Profile(alsfrs_r_items={1: 3, 2: 3}).with_derived().alsfrs_r_total is None
 
 
 def test_a_different_breathing_test_is_compared_and_said_so() -> None:
@@ -172,7 +223,7 @@ def test_ranking_eligible_then_questions_then_failures_then_distance_then_recenc
 
 
 FIELDS = ["age_years", "alsfrs_r_total", "vc_percent_predicted", "months_since_symptom_onset",
-          "niv_hours_per_day", "bmi"]  # fmt: skip
+          "months_since_diagnosis", "niv_hours_per_day", "bmi"]  # fmt: skip
 criteria = st.lists(
     st.builds(
         c,
@@ -201,16 +252,19 @@ def test_the_verdict_follows_from_the_outcomes(crits, profile) -> None:
 
 
 @given(criteria, profiles, st.sampled_from(FIELDS), st.integers(0, 100))
-def test_answering_a_question_decides_only_the_criteria_that_asked_it(
+def test_answering_a_question_decides_its_criteria_and_changes_no_decided_one(
     crits, profile, field, value
 ) -> None:
+    assume(getattr(profile, field) is None)
     before = match("T", crits, profile)
     answered = Profile(**{**profile.__dict__, field: value})
+    onset, diagnosis = answered.months_since_symptom_onset, answered.months_since_diagnosis
+    assume(onset is None or diagnosis is None or diagnosis <= onset)  # symptoms come first
     after = match("T", crits, answered)
     for old, new in zip(before.results, after.results, strict=True):
-        if old.criterion["field"] != field:
-            assert old.outcome == new.outcome
-        elif old.outcome == Outcome.UNKNOWN:
+        if old.outcome != Outcome.UNKNOWN:
+            assert old.outcome == new.outcome  # an answer can settle another field, never flip it
+        elif old.criterion["field"] == field:
             assert new.outcome in (Outcome.MEETS, Outcome.DOES_NOT_MEET)
 
 

@@ -63,6 +63,11 @@ Reading: conventions
   to one right after it linked by "since", "from", "of", "on"… ("less than 36 months since first
   symptom", "score ≥ 2 on the swallowing item"). Some concepts only hold a number so that it is
   not misread: an investigational drug "within 30 days", a decline "within 3 months".
+- A comparison may stand before the concept its number follows ("minimum ALSFRS-R total score
+  of 28"); a number word counts after a comparison when it ends the phrase ("below thirty"), not
+  as a count ("at least two of the following"); "a score of 3 or 4" (two consecutive values) is
+  ``between``. An unattached bound joined by "and" to the other bound of a concept is that
+  concept's ("at least six months and no more than 5 years since onset" → ``between [6, 60]``).
 - A number with no comparison is not a threshold ("ALSFRS-R score of 4" stays ``other``), except
   a decline ("a decline of 3 points" → ``>= 3``) and a stable treatment ("stable dose of riluzole
   for 3 months" → ``>= 90`` days). A value given as mean ± spread is not read.
@@ -74,17 +79,24 @@ Reading: conventions
   point of reference counts from symptom onset. The time between onset and diagnosis
   ("onset within 24 months of diagnosis") is neither field and stays ``other``.
 - ``riluzole_stable_days`` is in days: weeks × 7, months × 30, years × 365 ("riluzole-naive or
-  stable for ≥ 4 weeks" → ``>= 28``).
+  stable for ≥ 4 weeks" → ``>= 28``). A number of days is "if taking riluzole", as ALS trials
+  mean it; an inclusion that requires riluzole without a condition ("treated with riluzole for
+  ≥ 1 year") adds ``riluzole_stable_days present``, which means taking riluzole, as do "currently
+  taking riluzole" and "use of riluzole within 30 days" (a start or dose change "within 30 days"
+  stays a number of days). An allergy to a drug is not about taking it.
 - ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is × 30.4375/7,
   per year ÷ 12 (rounded to 0.01); a rate with no time unit (ΔFS, "progression rate ≥ 0.5", the
   "(48 − ALSFRS-R) / months since onset" formula) is per month; a negative slope ("≤ −0.5
   points/month") is read as a loss, its sign and comparison mirrored. A drop in points over a
-  period ("≥ 3-point decline") is ``alsfrs_r_decline_points``.
+  period ("≥ 3-point decline", "a decline in the ALSFRS-R of 1 to 4 points") is
+  ``alsfrs_r_decline_points``.
 - ALSFRS-R items are numbered as in Cedarbaum et al. 1999: 1 speech, 2 salivation,
   3 swallowing, 4 handwriting, 5 cutting food and handling utensils, 6 dressing and hygiene,
   7 turning in bed, 8 walking, 9 climbing stairs, 10 dyspnea, 11 orthopnea, 12 respiratory
   insufficiency. An item named without its number counts only in a text that says ALSFRS or
-  "item"/"question". A domain subscore ("bulbar subscore ≥ 9") is ``other``.
+  "item"/"question". "The respiratory items (10 …)" are all items of the domain (bulbar 1–3, fine
+  motor 4–6, gross motor 7–9, respiratory 10–12). A domain subscore ("bulbar subscore ≥ 9") is
+  ``other``.
 - Vital capacity: FVC / "forced" → ``FVC``; SVC / "slow" → ``SVC``; plain "vital capacity", or
   "SVC or FVC" (either allowed) → ``VC``. Only percentages (of predicted) are read; litres stay
   ``other``.
@@ -100,14 +112,16 @@ Reading: conventions
   "without", "never", "absence of", "free of", "negative", "non-", within six words and not
   across "but"/"except") or after it ("SOD1-negative", "edaravone-naive", "tracheostomy-free");
   "… are excluded" / "… not permitted" in an inclusion section is ``absent``. ``tracheostomy``
-  includes invasive ventilation; ``gastrostomy`` PEG, RIG, feeding tube; ``pregnancy``
+  includes invasive ventilation; ``gastrostomy`` PEG, RIG, feeding tube (but being fed only by the
+  tube is more than having one: ``other``); ``pregnancy``
   breastfeeding and lactation (a pregnancy test only when negative or positive);
   ``anticoagulants`` antiplatelet agents and named drugs incl. aspirin. A stem-cell mention is
   ``prior_stem_cell_therapy`` when worded as past ("prior", "received", "history of"…) or as a
   cell therapy in an exclusion section.
-- Not a presence criterion: a permission ("allowed", "may be included", "with or without",
-  "regardless"); for drugs also a condition ("if", "stable", "those taking …" in inclusion, a drug
-  to be stopped or withheld); contraception or avoiding pregnancy; genetic testing or status.
+- Not a presence criterion: a permission ("allowed", "may be included", "regardless"; "with or
+  without" for the words right after it only); for drugs also a condition ("if", "stable",
+  "those taking …" in inclusion, a drug to be stopped or withheld); contraception or avoiding
+  pregnancy; genetic testing or status.
 
 Sources: ClinicalTrials.gov data element definitions (Eligibility Criteria) and real ALS records,
 ``shared/design/trials-and-evidence.md`` §1.4; TrialGPT's criterion labels and the case for
@@ -804,6 +818,12 @@ _WORD_NUMBER = "|".join(
 # character before: "SOD1", "COVID-19", "1,000" and "2.5" hold no number start of their own.
 _DIGITS = re.compile(r"\d(?<![\w.^/,]\d)(?<![a-z]-\d)(?:(?<=0),\d{1,2}(?![\d,])|\d*(?:\.\d+)?)")
 _WORD_AT = re.compile(r"(?:" + _WORD_NUMBER + r")\b")
+# A number word after a comparison that ends the phrase or meets a score word: "below thirty",
+# "at least twenty-five points" — not a count ("at least two of the following").
+_WORD_AFTER_OP = re.compile(
+    r"\s+(?P<word>" + _WORD_NUMBER + r")\b"
+    r"(?=\s*(?:$|[.;,)%]|points?\b|percent\b|per\b|or\b|and\b|on\b|in\b))"
+)
 _UNIT_WORD = re.compile(r"(?:years?|months?|weeks?|days?|hours?|points?|consecutive)\b")
 _WORDS_BEFORE = re.compile(r"([a-z]+)(?:[\s-]+([a-z]+))?[\s-]+(?:\(\s*\d+\s*\)\s*)?$")
 _SPACES = re.compile(r"\s+")
@@ -828,6 +848,7 @@ _UNIT = re.compile(
 )
 _PCT_RATE = re.compile(r"\s*(?:/|per)\s*(?:months?|weeks?|years?|mo)\b")
 _RANGE_LINK = re.compile(r"\s*(?:-|to|and|through)\s*")
+_CONSECUTIVE_LINK = re.compile(r"\s*or\s+")
 _QUALIFIER = re.compile(
     r"\s*(?:(?P<age>of\s+age|[\s-]?olds?\b)|(?P<pred>\(?\s*(?:of\s+)?(?:the\s+)?"
     r"(?:predicted|pred\b)))"
@@ -872,13 +893,18 @@ class _Qty:
     implied: str = ""  # ">=" read from "decline of 3 points" ("decline") or "stable for" ("for")
 
 
-def _number_tokens(norm: str) -> list[tuple[int, int, float]]:
-    """(start, end, value) of every number: digits, and number words before a unit ("two
-    years", "six (6) months")."""
+def _number_tokens(norm: str, op_ends: list[int]) -> list[tuple[int, int, float]]:
+    """(start, end, value) of every number: digits, number words before a unit ("two years",
+    "six (6) months") and number words right after a comparison ("below thirty")."""
     tokens = [
         (m.start(), m.end(), float(m.group().replace(",", "."))) for m in _DIGITS.finditer(norm)
     ]
     words = []
+    for op_end in op_ends:
+        m = _WORD_AFTER_OP.match(norm, op_end)
+        if m is not None:
+            value = _WORD_VALUES[_SPACES.sub(" ", m.group("word"))]
+            words.append((m.start("word"), m.end(), float(value)))
     for unit in _UNIT_WORD.finditer(norm):
         before = norm[max(0, unit.start() - 12) : unit.start()].rstrip(" -")
         if (
@@ -902,7 +928,7 @@ def _number_tokens(norm: str) -> list[tuple[int, int, float]]:
             match = _WORD_AT.match(norm, start)
             end = match.end() if match else start + len(word)
             words.append((start, end, float(_WORD_VALUES[word])))
-    return sorted(tokens + words) if words else tokens
+    return sorted(set(tokens + words)) if words else tokens
 
 
 def _number_at(norm: str, pos: int) -> tuple[int, float] | None:
@@ -936,7 +962,7 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
     op_ends = [end for end, _ in ops]
     out: list[_Qty] = []
     pos = 0
-    for start, end, value in _number_tokens(norm):
+    for start, end, value in _number_tokens(norm, op_ends):
         if start < pos or _inside(start, skip):
             continue
         if end < len(norm) and norm[end].isalpha() and _UNIT.match(norm, end) is None:
@@ -958,7 +984,7 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
             qty.predicted = qualifier.group("pred") is not None
             qty.end = qualifier.end()
         if qty.op is None:
-            _prefix_op(norm, qty, ops, op_ends)
+            _prefix_op(norm, qty, ops, op_ends, skip)
         if qty.op is None:
             _postfix_op(norm, qty, concept_starts)
         pos = qty.end
@@ -968,8 +994,8 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
 
 
 def _range(norm: str, qty: _Qty) -> None:
-    """A range: "18-80", "18 to 80 years", "between 18 and 80"."""
-    link = _RANGE_LINK.match(norm, qty.end)
+    """A range: "18-80", "18 to 80 years", "between 18 and 80", "a score of 3 or 4"."""
+    link = _RANGE_LINK.match(norm, qty.end) or _CONSECUTIVE_LINK.match(norm, qty.end)
     if link is None:
         return
     second = _number_at(norm, link.end())
@@ -977,6 +1003,8 @@ def _range(norm: str, qty: _Qty) -> None:
         return
     if "and" in link.group() and not _RANGE_START.search(norm, max(0, qty.start - 30), qty.start):
         return
+    if link.re is _CONSECUTIVE_LINK and second[1] != qty.values[0] + 1:
+        return  # "3 or 4" is a range of scores; "1 or 3" is not a range
     unit, per, end = _read_unit(norm, second[0])
     qty.op, qty.values = "between", tuple(sorted((qty.values[0], second[1])))
     if unit:
@@ -985,15 +1013,19 @@ def _range(norm: str, qty: _Qty) -> None:
         qty.end = second[0]
 
 
-def _prefix_op(norm: str, qty: _Qty, ops: list[tuple[int, str]], ends: list[int]) -> None:
+def _prefix_op(
+    norm: str, qty: _Qty, ops: list[tuple[int, str]], ends: list[int], skip: list[tuple[int, int]]
+) -> None:
     """The comparison written just before the number ("at least 25", "≥ 18", "over the age
-    of 18")."""
+    of 18"), or before the concept the number follows ("minimum ALSFRS-R score of 28")."""
     i = bisect.bisect_right(ends, qty.start) - 1
     if i < 0 or qty.start - ends[i] > 40:
         return
     op_end, words = ops[i]
     gap = _OP_GAP.match(norm, op_end, qty.start)
-    if gap is None or gap.end() != qty.start:
+    if (gap is None or gap.end() != qty.start) and not (
+        _OP_BEFORE_CONCEPT.match(words) and _concept_then_number(norm, op_end, qty.start, skip)
+    ):
         return
     kind = _OP_KIND.fullmatch(words)
     qty.op = _OP_SYMBOL[kind.lastgroup] if kind and kind.lastgroup else None
@@ -1002,6 +1034,21 @@ def _prefix_op(norm: str, qty: _Qty, ops: list[tuple[int, str]], ends: list[int]
         and _LOOK_BACK.match(words) is not None
         and _AGE_OF.match(norm, op_end, qty.start) is None
     )
+
+
+_OP_BEFORE_CONCEPT = re.compile(r"(?:a\s+)?(?:minimum|maximum)|at\s+(?:least|most)")
+_CONCEPT_TO_NUMBER = re.compile(r"[\s(:-]*(?:(?:total|score|value|of|is|=|:)[\s(:-]*){0,3}")
+
+
+def _concept_then_number(norm: str, start: int, end: int, skip: list[tuple[int, int]]) -> bool:
+    """Whether norm[start:end] is a concept and a few small words: "… ALSFRS-R total score of"."""
+    for concept_start, concept_end in skip:
+        if concept_start >= start:
+            if norm[start:concept_start].strip() or concept_end > end:
+                return False
+            gap = _CONCEPT_TO_NUMBER.match(norm, concept_end, end)
+            return gap is not None and gap.end() == end
+    return False
 
 
 def _postfix_op(norm: str, qty: _Qty, concept_starts: set[int]) -> None:
@@ -1250,6 +1297,7 @@ _ONLY_TAG = re.compile(r"\([^()]{0,60}\bonly\)")
 
 
 _PART_OF_SCALE = frozenset({"item", "slope", "decline", "hold_score"})
+_OF_THE_SCALE = re.compile(r"\s+(?:in|on|of)\s+(?:the\s+)?")
 
 
 def _concepts(norm: str, original: str) -> list[_Concept]:
@@ -1275,6 +1323,13 @@ def _concepts(norm: str, original: str) -> list[_Concept]:
         ):
             second.start, second.text = first.start, norm[first.start : second.end]
             del found[i - 1]
+        elif (
+            first.kind in ("decline", "slope")
+            and second.kind == "total"
+            and _OF_THE_SCALE.fullmatch(norm, first.end, second.start)
+        ):  # "decline in the ALSFRS-R", "slope of ALSFRS-R": the decline, on that scale
+            first.end, first.text = second.end, norm[first.start : second.end]
+            del found[i]
     group = 0
     for i, concept in enumerate(found):
         if i and _GROUP_GAP.fullmatch(norm, found[i - 1].end, concept.start):
@@ -1411,8 +1466,18 @@ _ITEM_LIST_PART = re.compile(r"\d{1,2}|-|to")
 _ITEM_BRACKET = re.compile(r"\(\s*(?:item|q(?:uestion)?)?\s*#?\s*(\d{1,2})\s*\)")
 
 
+_DOMAIN_ITEMS = re.compile(r"(bulbar|fine[- ]motor|gross[- ]motor|respiratory)\s+items\b")
+# The four domains of the ALSFRS-R's twelve items (Cedarbaum et al. 1999; the subscores).
+_ITEMS_OF_DOMAIN = {"bulbar": (1, 2, 3), "fine": (4, 5, 6), "gross": (7, 8, 9),
+                    "respiratory": (10, 11, 12)}  # fmt: skip
+
+
 def _item_numbers(concept: _Concept) -> list[int]:
-    """The ALSFRS-R items a concept names: "item 3", "items 10-12", "Q3", "swallowing"."""
+    """The ALSFRS-R items a concept names: "item 3", "items 10-12", "Q3", "swallowing", "the
+    respiratory items"."""
+    domain = _DOMAIN_ITEMS.search(concept.text)
+    if domain:
+        return list(_ITEMS_OF_DOMAIN[domain.group(1).split()[0].split("-")[0]])
     numbered = _ITEM_LIST.search(concept.text)
     if numbered:
         parts = _ITEM_LIST_PART.findall(numbered.group(1))
@@ -1431,9 +1496,15 @@ def _item_numbers(concept: _Concept) -> list[int]:
 
 
 def _emit(
-    qty: _Qty, concept: _Concept, members: list[_Concept], section: str, quote: str
+    qty: _Qty,
+    concept: _Concept,
+    members: list[_Concept],
+    section: str,
+    quote: str,
+    started: bool = False,
 ) -> list[Criterion]:
-    """The criteria a number gives for the concept (and the concepts listed with it)."""
+    """The criteria a number gives for the concept (and the concepts listed with it).
+    `started`: the item says when a treatment started or changed."""
     op, kind, unit, values = qty.op or "", concept.kind, qty.unit, qty.values
     if any(v < 0 for v in values) and kind != "slope":
         return []
@@ -1466,6 +1537,8 @@ def _emit(
         field = "months_since_symptom_onset" if kind == "onset" else "months_since_diagnosis"
         return [make(field, tuple(_months(v, unit) for v in values), "months")]
     if kind == "riluzole" and unit in _DURATIONS:
+        if qty.within and not started:
+            return []  # "use of riluzole within 30 days": taking it (a presence), not the days
         return [make("riluzole_stable_days", tuple(_days(v, unit) for v in values), "days")]
     if kind == "niv" and all(v <= 24 for v in values):
         return [make("niv_hours_per_day", plain, "hours/day")]
@@ -1526,10 +1599,22 @@ _EXCLUDED_AFTER = re.compile(
     r"eligible)|prohibited|ineligible|forbidden)\b"
 )
 _PERMISSION = re.compile(
-    r"\b(?:regardless|optional|with\s+or\s+without|(?<!not\s)allowed|(?<!not\s)permitted|"
+    r"\b(?:regardless|optional|(?<!not\s)allowed|(?<!not\s)permitted|"
     r"permissible|acceptable|may\s+(?:be\s+)?(?:included|enrolled|eligible|allowed|permitted|"
     r"used|taken|continued?|remain|receive|use|take|participate)|can\s+(?:be\s+)?(?:included|"
     r"enrolled|continued?|used|taken))\b"
+)
+_NOT_USE = re.compile(r"\b(?:hypersensitiv\w*|allerg\w*|contraindicat\w*|intoleran\w*)")
+_DRUG_USE = re.compile(
+    r"\b(?:tak(?:e|es|ing|en)|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
+    r"naive|exposure|exposed)\b|-naive"
+)
+_RILUZOLE_EITHER = re.compile(r"\b(?:or|either|naive|if)\b|-naive")
+_STARTED = re.compile(r"\b(?:start\w*|initiat\w*|began|begun|commenc\w*|chang\w*|adjust\w*)")
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\s+(?:\S+\s+){0,2}$")
+_EXCLUSIVE_FEEDING = re.compile(
+    r"\b(?:exclusive(?:ly)?|solely|sole\s+source|nothing\s+by\s+mouth|nil\s+by\s+mouth|"
+    r"npo|only\s+(?:via|through|by))\b"
 )
 _DRUG_CONDITION = re.compile(
     r"\b(?:if|unless|whether|stable|stably|stabili[sz]ed|(?:stop|discontinu|withh[oe]ld|"
@@ -1559,6 +1644,7 @@ _PRESENCE_FIELD = {
     "c9": "c9orf72",
     "stemcell": "prior_stem_cell_therapy",
     "edaravone": "edaravone",
+    "riluzole": "riluzole_stable_days",  # present: taking riluzole (matching reads it so)
     "niv": "niv_hours_per_day",
 }
 
@@ -1578,13 +1664,19 @@ def _states_presence(concept: _Concept, before: str, after: str, section: str) -
     test, or a stem-cell mention that is not about past treatment."""
     kind = concept.kind
     near = f"{before[-40:]} {concept.text} {after[:40]}"
-    if _PERMISSION.search(near):
+    if _PERMISSION.search(near) or _WITH_OR_WITHOUT.search(before[-25:]):
+        return False  # "riluzole is allowed"; "with or without NIV" (not "…, with or without X")
+    if kind == "gastro" and _EXCLUSIVE_FEEDING.search(near):
+        return False  # fed only by the tube: more than having one
+    if kind in ("edaravone", "riluzole") and _NOT_USE.search(near):
+        return False  # "hypersensitivity to riluzole" is not about taking it
+    if kind == "riluzole" and not _DRUG_USE.search(near):
         return False
-    if kind in ("edaravone", "anticoag", "stemcell") and _DRUG_CONDITION.search(near):
+    if kind in ("edaravone", "anticoag", "stemcell", "riluzole") and _DRUG_CONDITION.search(near):
         return False
     if (
         section == INCLUSION
-        and kind in ("edaravone", "anticoag")
+        and kind in ("edaravone", "anticoag", "riluzole")
         and _TAKING.search(before)
         and not _EXCLUDED_AFTER.match(after)
     ):
@@ -1675,6 +1767,23 @@ def _el_escorial(norm: str, concepts: list[_Concept]) -> tuple[int, tuple[str, .
 # --- Reading: one item ------------------------------------------------------------------------
 
 
+_LOWER = frozenset({">=", ">"})
+_UPPER = frozenset({"<=", "<"})
+_BOUND_LINK = re.compile(r"[\s,]*(?:and|but)\s+[^;.\d]{0,30}")
+
+
+def _bounds_one_concept(norm: str, first: _Qty, second: _Qty) -> bool:
+    """Whether `first` is the other bound of `second`'s concept: "at least six months and no
+    more than 5 years since onset" (a lower and an upper bound, durations or not alike)."""
+    directions = {first.op in _LOWER, second.op in _LOWER}
+    if directions != {True, False} or not {first.op, second.op} <= _LOWER | _UPPER:
+        return False
+    if (first.unit in _DURATIONS) != (second.unit in _DURATIONS):
+        return False
+    link = _BOUND_LINK.match(norm, first.end, second.start)
+    return link is not None and link.end() == second.start
+
+
 def _read_item(text: CriterionText) -> list[Criterion]:
     """The criteria of one item, in text order; the item as ``other`` when none."""
     quote, section = text.text, text.section
@@ -1686,21 +1795,29 @@ def _read_item(text: CriterionText) -> list[Criterion]:
     bounds = [m.start() for m in _CLAUSE_END.finditer(norm)]
     found: list[tuple[int, Criterion]] = []
 
-    for qty in _quantities(norm, [(c.start, c.end) for c in concepts], set(starts)):
+    quantities = _quantities(norm, [(c.start, c.end) for c in concepts], set(starts))
+    assigned: list[tuple[_Concept | None, str]] = []
+    for qty in quantities:
         kind = _intrinsic(qty, concepts)
-        concept: _Concept | None = None
         if kind is not None:
-            concept, role = _Concept(kind, qty.start, qty.start, ""), "emit"
-        else:
-            concept, role = _assign(qty, concepts, starts, norm, bounds)
-            if concept is None and _looks_like_age(qty, norm):
-                concept, role = _Concept("age", qty.start, qty.start, ""), "emit"
+            assigned.append((_Concept(kind, qty.start, qty.start, ""), "emit"))
+            continue
+        concept, role = _assign(qty, concepts, starts, norm, bounds)
+        if concept is None and _looks_like_age(qty, norm):
+            concept, role = _Concept("age", qty.start, qty.start, ""), "emit"
+        assigned.append((concept, role))
+    for i in range(len(quantities) - 2, -1, -1):
+        if assigned[i][0] is None and _bounds_one_concept(norm, quantities[i], quantities[i + 1]):
+            assigned[i] = assigned[i + 1]  # "at least 6 months and at most 5 years since onset"
+
+    for qty, (concept, role) in zip(quantities, assigned, strict=True):
         if concept is None or role != "emit":
             continue
         if qty.implied and concept.kind not in _IMPLIED_KINDS[qty.implied]:
             continue
         members = [c for c in concepts if c.group == concept.group] if concept.text else []
-        for criterion in _emit(qty, concept, members or [concept], section, quote):
+        started = concept.kind == "riluzole" and _STARTED.search(norm) is not None
+        for criterion in _emit(qty, concept, members or [concept], section, quote, started):
             found.append((min(qty.start, concept.start), criterion))
 
     escorial = _el_escorial(norm, concepts)
@@ -1733,6 +1850,10 @@ def _presences(
         op = _presence_op(concept, norm, bounds, section)
         if op is None:
             continue
+        if field in numeric_fields and (
+            section == EXCLUSION or op != "present" or _RILUZOLE_EITHER.search(norm)
+        ):
+            continue  # days on riluzole are "if taking it" unless the item requires it
         seen.add(field)
         if field == "niv_hours_per_day":  # NIV at all: more than 0 hours a day, or none
             criterion = Criterion(

@@ -17,6 +17,10 @@ in that order (TrialGPT's linear aggregation also sinks any trial with a failed 
 criterion), fewer questions and fewer failures first, then nearer, then most recently updated.
 The registry's own age limits and sex are checked as criteria too.
 
+An unanswered field is still decided when other answers settle it: symptoms begin before the
+diagnosis, and an ALSFRS-R item lies within what the total leaves for it. A rule on days of a
+stable riluzole dose is for people who take riluzole (see `decide`).
+
 ΔFS — the progression rate many ALS trials cap or floor — is computed from the ALSFRS-R total and
 the months since onset when not given: (48 − total) / months (Kimura et al., Neurology
 2006;66:265–267), by `outcomes.progression.delta_fs`.
@@ -104,17 +108,19 @@ class Profile:
     bmi: float | None = None
 
     def with_derived(self) -> Profile:
-        """The profile with what follows from other answers: ΔFS from the total and the months
-        since onset; "not pregnant" for a man."""
+        """The profile with what follows from other answers: the ALSFRS-R total from all twelve
+        items; ΔFS from the total and the months since onset; "not pregnant" for a man."""
         derived = self
         if self.pregnancy is None and self.sex == "male":
             derived = replace(derived, pregnancy=False)
+        if derived.alsfrs_r_total is None and set(self.alsfrs_r_items) == set(ITEM_NAMES):
+            derived = replace(derived, alsfrs_r_total=sum(self.alsfrs_r_items.values()))
         if (
-            self.alsfrs_r_slope_per_month is None
-            and self.alsfrs_r_total is not None
-            and self.months_since_symptom_onset
+            derived.alsfrs_r_slope_per_month is None
+            and derived.alsfrs_r_total is not None
+            and derived.months_since_symptom_onset
         ):
-            rate = float(delta_fs(self.alsfrs_r_total, self.months_since_symptom_onset))
+            rate = float(delta_fs(derived.alsfrs_r_total, derived.months_since_symptom_onset))
             if math.isfinite(rate):
                 derived = replace(derived, alsfrs_r_slope_per_month=round(rate, 2))
         return derived
@@ -203,6 +209,8 @@ def _unit(criterion: Mapping[str, Any]) -> str:
 
 def field_name(criterion: Mapping[str, Any]) -> str:
     name = NAMES.get(criterion["field"], "Other")
+    if criterion["field"] == "riluzole_stable_days" and criterion["op"] in ("present", "absent"):
+        name = "Taking riluzole"
     if criterion["field"] == "alsfrs_r_item" and criterion.get("item"):
         item = criterion["item"]
         name = f"ALSFRS-R item {item} ({ITEM_NAMES.get(item, 'item')})"
@@ -273,24 +281,91 @@ class TrialMatch:
         return [r for r in self.results if r.outcome == Outcome.TO_DISCUSS]
 
 
+@dataclass(frozen=True)
+class Implied:
+    """A value that other answers imply, shown in words: "diagnosed 30 months ago"."""
+
+    text: str
+
+
+NOT_TAKING_RILUZOLE = Implied("you do not take riluzole, and this rule is for people who do")
+
+
 def _value(profile: Profile, field: str, item: int | None) -> Any:
     if field == "alsfrs_r_item":
         return profile.alsfrs_r_items.get(item or 0)
-    if field == "riluzole_stable_days" and profile.riluzole is False:
-        return None  # not on riluzole: the rule is usually "if taking it" — the team decides
     return getattr(profile, field, None)
+
+
+def _taking_riluzole(profile: Profile) -> bool | None:
+    if profile.riluzole is not None:
+        return profile.riluzole
+    return True if profile.riluzole_stable_days else None
+
+
+def _bounds(profile: Profile, field: str) -> tuple[float, float, Implied] | None:
+    """What other answers imply about an unanswered field, as [low, high]. Symptoms begin
+    before the diagnosis, so months since onset ≥ months since diagnosis; an ALSFRS-R item
+    lies within [total − 44, total] ∩ [0, 4], the other eleven scoring 0–4 each (Cedarbaum et
+    al., J Neurol Sci 1999;169:13–21)."""
+    onset, diagnosis = profile.months_since_symptom_onset, profile.months_since_diagnosis
+    if field == "months_since_symptom_onset" and diagnosis is not None:
+        text = f"diagnosed {_number(diagnosis)} months ago, so first symptoms at least as long ago"
+        return diagnosis, math.inf, Implied(text)
+    if field == "months_since_diagnosis" and onset is not None:
+        text = f"first symptoms {_number(onset)} months ago, so diagnosed at most as long ago"
+        return 0, onset, Implied(text)
+    if field == "alsfrs_r_item" and profile.alsfrs_r_total is not None:
+        total = profile.alsfrs_r_total
+        low, high = max(0, total - 44), min(4, total)
+        return low, high, Implied(f"ALSFRS-R total {total}, so each item {low} to {high}")
+    return None
+
+
+def _holds_within(low: float, high: float, op: str, target: Any) -> bool | None:
+    """Whether `value op target` holds for every value in [low, high] (True), for none
+    (False), or depends on where the value lies (None). Every op here admits an interval."""
+    if op not in (">=", ">", "<=", "<", "between"):
+        return None
+    if _holds(low, op, target) and _holds(high, op, target):
+        return True
+    try:
+        a, b = target if op == "between" else (target, target)
+        disjoint = {
+            ">=": high < a, ">": high <= a, "<=": low > b, "<": low >= b,
+            "between": high < a or low > b,
+        }[op]  # fmt: skip
+    except (TypeError, ValueError):
+        return None
+    return False if disjoint else None
 
 
 def decide(
     profile: Profile, section: str, field: str, op: str, value: Any, item: int | None = None
 ) -> tuple[Outcome, Any]:
-    """The outcome of one criterion for `profile`, and the profile's value it compared."""
+    """The outcome of one criterion for `profile`, and the profile's value it compared (an
+    `Implied` when other answers decided it).
+
+    A riluzole criterion with a presence op asks whether the person takes it; one with a number
+    of days is read as "if taking riluzole", as ALS trials mean it, and holds for a person who
+    does not (the reader adds a presence criterion when a trial requires riluzole)."""
     if field == "other":
         return Outcome.TO_DISCUSS, None
-    given = _value(profile, field, item)
+    given: Any = _value(profile, field, item)
+    if field == "riluzole_stable_days":
+        taking = _taking_riluzole(profile)
+        if op in ("present", "absent"):
+            given = taking
+        elif taking is False:
+            return Outcome.MEETS, NOT_TAKING_RILUZOLE
     if given is None:
-        return Outcome.UNKNOWN, None
-    holds = _holds(given, op, value)
+        bounds = _bounds(profile, field)
+        holds = None if bounds is None else _holds_within(bounds[0], bounds[1], op, value)
+        if holds is None:
+            return Outcome.UNKNOWN, None
+        given = bounds[2]
+    else:
+        holds = _holds(given, op, value)
     if holds is None:
         return Outcome.UNKNOWN, given
     if section == "exclusion":
@@ -351,7 +426,10 @@ def evaluate(criterion: Mapping[str, Any], profile: Profile) -> CriterionResult:
             else ("We could not compare your answer.")
         )
         return CriterionResult(criterion, outcome, reason)
-    yours = f"You told us: {_shown(given, criterion)}."
+    if isinstance(given, Implied):
+        yours = f"From what you told us: {given.text}."
+    else:
+        yours = f"You told us: {_shown(given, criterion)}."
     if (
         criterion["field"] == "vc_percent_predicted"
         and criterion.get("measure") in ("FVC", "SVC")
