@@ -56,7 +56,7 @@ bench-public: install  ## public pages under 50 concurrent visitors (SQLite, the
 	@$(PY) bench/bench_public.py
 
 eval-trials: install  ## criterion-level accuracy of the trial matcher on the held-out pairs
-	@DJANGO_SETTINGS_MODULE=cellpath.site.settings $(PY) -m tests.trials.heldout.score
+	@$(PY) -m tests.trials.heldout.score
 
 bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL), and the packet PDF
 	@$(PY) bench/bench_apply.py

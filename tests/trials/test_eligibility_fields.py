@@ -391,6 +391,21 @@ def test_taking_riluzole_at_all(item, section, op):
     assert read(item, section) == [("riluzole_stable_days", op, None, None)]
 
 
+def test_must_be_taking_riluzole_at_a_stable_dose_requires_it():
+    assert read("Must be on riluzole at a stable dose for 30 days") == [
+        ("riluzole_stable_days", ">=", 30, "days"),
+        ("riluzole_stable_days", "present", None, None),
+    ]
+    conditional = "Participants on riluzole must be on a stable dose for 30 days"
+    assert read(conditional) == [("riluzole_stable_days", ">=", 30, "days")]
+
+
+def test_a_dose_not_stable_for_n_days_is_fewer_days():
+    assert excl("Riluzole dose has not been stable for at least 4 weeks") == [
+        ("riluzole_stable_days", "<", 28, "days")
+    ]
+
+
 def test_an_allergy_to_riluzole_is_not_about_taking_it():
     assert excl("Known hypersensitivity to riluzole") == OTHER
 
@@ -686,6 +701,25 @@ def test_the_items_of_a_domain():
 )
 def test_a_decline_in_the_alsfrs_r_is_a_decline_not_a_total(item):
     assert read(item) == [("alsfrs_r_decline_points", "between", [2, 6], "points")]
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "expected"),
+    [
+        ("(48 minus the ALSFRS-R total) divided by months since onset of less than 1.0",
+         "Inclusion", [("alsfrs_r_slope_per_month", "<", 1, "points/month")]),
+        ("Decline of at least 0.8 ALSFRS-R points per month", "Inclusion",
+         [("alsfrs_r_slope_per_month", ">=", 0.8, "points/month")]),
+        ("Progression faster than 1.5 points per month", "Exclusion",
+         [("alsfrs_r_slope_per_month", ">", 1.5, "points/month")]),
+        ("ALSFRS-R total greater than 0.5", "Inclusion", OTHER),
+        ("Percent-predicted SVC of at least 65", "Inclusion",
+         [("vc_percent_predicted", ">=", 65, "%", "SVC")]),
+        ("History of tracheotomy", "Exclusion", [("tracheostomy", "present", None, None)]),
+    ],
+)  # fmt: skip
+def test_rates_in_words_and_other_spellings(item, section, expected):
+    assert read(item, section) == expected
 
 
 def test_a_lower_and_an_upper_bound_of_one_duration():

@@ -83,10 +83,14 @@ Reading: conventions
   mean it; an inclusion that requires riluzole without a condition ("treated with riluzole for
   ≥ 1 year") adds ``riluzole_stable_days present``, which means taking riluzole, as do "currently
   taking riluzole" and "use of riluzole within 30 days" (a start or dose change "within 30 days"
-  stays a number of days). An allergy to a drug is not about taking it.
+  stays a number of days), and so does "must be taking riluzole at a stable dose for ≥ 60 days".
+  "Dose not stable for at least 28 days" is ``< 28``. An allergy to a drug is not about taking
+  it.
 - ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is × 30.4375/7,
   per year ÷ 12 (rounded to 0.01); a rate with no time unit (ΔFS, "progression rate ≥ 0.5", the
-  "(48 − ALSFRS-R) / months since onset" formula) is per month; a negative slope ("≤ −0.5
+  "(48 − ALSFRS-R) / months since onset" formula, also in words: "48 minus … divided by …") is
+  per month; "steeper" or "faster than" is ``>``; a unit after the scale's name ("1.5 ALSFRS-R
+  points per month") is the number's; a negative slope ("≤ −0.5
   points/month") is read as a loss, its sign and comparison mirrored. A drop in points over a
   period ("≥ 3-point decline", "a decline in the ALSFRS-R of 1 to 4 points") is
   ``alsfrs_r_decline_points``.
@@ -745,6 +749,8 @@ _OP_WORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             r"more\s+than",
             r"higher\s+than",
             r"older\s+than",
+            r"steeper\s+than",
+            r"faster\s+than",
             r"longer\s+than",
             r"in\s+excess\s+of",
             r"exceed(?:ing|s)?",
@@ -849,6 +855,7 @@ _UNIT = re.compile(
 _PCT_RATE = re.compile(r"\s*(?:/|per)\s*(?:months?|weeks?|years?|mo)\b")
 _RANGE_LINK = re.compile(r"\s*(?:-|to|and|through)\s*")
 _CONSECUTIVE_LINK = re.compile(r"\s*or\s+")
+_SCALE_NAME = re.compile(r"\s+als-?frs(?:[\s-]?r\b)?")
 _QUALIFIER = re.compile(
     r"\s*(?:(?P<age>of\s+age|[\s-]?olds?\b)|(?P<pred>\(?\s*(?:of\s+)?(?:the\s+)?"
     r"(?:predicted|pred\b)))"
@@ -976,6 +983,10 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
         if paren and (norm[start].isalpha() or _UNIT.match(norm, paren.end())):
             end = paren.end()  # "six (6) months", "24 (twenty-four) months"
         unit, per, unit_end = _read_unit(norm, end)
+        if unit is None and (scale := _SCALE_NAME.match(norm, end)):
+            unit, per, unit_end = _read_unit(norm, scale.end())  # "1.5 ALSFRS-R points a month"
+            if unit not in ("points", "rate"):
+                unit, per, unit_end = None, "", end
         qty = _Qty(start, unit_end, None, (value,), unit, per)
         _range(norm, qty)
         qualifier = _QUALIFIER.match(norm, qty.end)
@@ -1131,6 +1142,7 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         r"(?:onset|diagnosis)",
     ),
     ("slope", r"\(?\s*48\s*-\s*[^/;\d]{1,60}?\)?\s*/\s*\(?[^<>=≥≤;\d]{0,80}"),
+    ("slope", r"\(?\s*48\s+minus\s+[^;\d]{1,60}?divided\s+by\s+[^<>=≥≤;\d]{0,80}"),
     (
         "item",
         r"(?:(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor|motor)\s+)?(?:items?|questions?|q)"
@@ -1166,7 +1178,7 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         "vc",
         r"(?:(?:slow|forced)\s+vital\s+capacity(?:\s*\(\s*[sf]?vc\s*\))?"
         r"|vital\s+capacity(?:\s*\(\s*[sf]?vc\s*\))?|[sf]?vc\b)" + _PERCENT_PREDICTED + r"?"
-        r"|percent(?:age)?\s+(?:of\s+)?predicted\s+(?:(?:slow|forced)\s+)?(?:vital\s+capacity"
+        r"|percent(?:age)?[\s-]+(?:of\s+)?predicted\s+(?:(?:slow|forced)\s+)?(?:vital\s+capacity"
         r"|[sf]?vc\b)",
     ),
     (
@@ -1197,7 +1209,7 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "trach",
-        r"tracheo(?:s|t)tom(?:y|ies|ized|ised)\b|tracheostoma\b"
+        r"tracheos?tom(?:y|ies|ized|ised)\b|tracheostoma\b"
         r"|(?<!non-)(?<!non\s)invasive(?=\s+(?:or\s+non-?\s?invasive\s+|/\s*non-?\s?"
         r"invasive\s+)?(?:mechanical\s+)?ventilat)",
     ),
@@ -1496,15 +1508,10 @@ def _item_numbers(concept: _Concept) -> list[int]:
 
 
 def _emit(
-    qty: _Qty,
-    concept: _Concept,
-    members: list[_Concept],
-    section: str,
-    quote: str,
-    started: bool = False,
+    qty: _Qty, concept: _Concept, members: list[_Concept], section: str, quote: str, norm: str
 ) -> list[Criterion]:
-    """The criteria a number gives for the concept (and the concepts listed with it).
-    `started`: the item says when a treatment started or changed."""
+    """The criteria a number gives for the concept (and the concepts listed with it); `norm`
+    is the normalised item."""
     op, kind, unit, values = qty.op or "", concept.kind, qty.unit, qty.values
     if any(v < 0 for v in values) and kind != "slope":
         return []
@@ -1516,9 +1523,10 @@ def _emit(
     plain = tuple(_num(v) for v in values)
     if kind == "age" and all(0 < v <= 120 for v in values):
         return [make("age_years", plain, "years")]
-    if kind == "total" and all(v <= 48 for v in values):
+    whole = all(float(v).is_integer() for v in values)  # "> 0.5" is a rate, not a score
+    if kind == "total" and whole and all(v <= 48 for v in values):
         return [make("alsfrs_r_total", plain, "points")]
-    if kind == "item" and all(v <= 4 for v in values):
+    if kind == "item" and whole and all(v <= 4 for v in values):
         numbers = [n for m in members if m.kind == "item" for n in _item_numbers(m)]
         return [make("alsfrs_r_item", plain, "points", item=n) for n in dict.fromkeys(numbers)]
     if kind == "slope" and all(abs(v) <= 20 for v in values):
@@ -1537,8 +1545,10 @@ def _emit(
         field = "months_since_symptom_onset" if kind == "onset" else "months_since_diagnosis"
         return [make(field, tuple(_months(v, unit) for v in values), "months")]
     if kind == "riluzole" and unit in _DURATIONS:
-        if qty.within and not started:
+        if qty.within and not _STARTED.search(norm):
             return []  # "use of riluzole within 30 days": taking it (a presence), not the days
+        if _NOT_STABLE.search(norm, 0, qty.start) and op in _NEGATED:
+            op = _NEGATED[op]  # "dose not stable for at least 28 days": fewer than 28
         return [make("riluzole_stable_days", tuple(_days(v, unit) for v in values), "days")]
     if kind == "niv" and all(v <= 24 for v in values):
         return [make("niv_hours_per_day", plain, "hours/day")]
@@ -1610,6 +1620,12 @@ _DRUG_USE = re.compile(
     r"naive|exposure|exposed)\b|-naive"
 )
 _RILUZOLE_EITHER = re.compile(r"\b(?:or|either|naive|if)\b|-naive")
+_NOT_STABLE = re.compile(r"\b(?:not|never)\s+(?:been\s+)?(?:on\s+a\s+)?stable|\bunstable\b")
+_NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+_MUST_TAKE = re.compile(
+    r"\b(?:must|should|required\s+to|need\s+to)\s+(?:be\s+|have\s+been\s+)?(?:currently\s+)?"
+    r"(?:taking|on|receiving|using|treated)\b"
+)
 _STARTED = re.compile(r"\b(?:start\w*|initiat\w*|began|begun|commenc\w*|chang\w*|adjust\w*)")
 _WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\s+(?:\S+\s+){0,2}$")
 _EXCLUSIVE_FEEDING = re.compile(
@@ -1816,8 +1832,7 @@ def _read_item(text: CriterionText) -> list[Criterion]:
         if qty.implied and concept.kind not in _IMPLIED_KINDS[qty.implied]:
             continue
         members = [c for c in concepts if c.group == concept.group] if concept.text else []
-        started = concept.kind == "riluzole" and _STARTED.search(norm) is not None
-        for criterion in _emit(qty, concept, members or [concept], section, quote, started):
+        for criterion in _emit(qty, concept, members or [concept], section, quote, norm):
             found.append((min(qty.start, concept.start), criterion))
 
     escorial = _el_escorial(norm, concepts)
@@ -1848,6 +1863,8 @@ def _presences(
         if field is None or field in seen or (tags and _inside(concept.start, tags)):
             continue  # "(SOD1 ALS only)" names whom an item is for, not a criterion
         op = _presence_op(concept, norm, bounds, section)
+        if op is None and field in numeric_fields and _requires_riluzole(norm, section):
+            op = "present"  # "must be taking riluzole at a stable dose for ≥ 60 days"
         if op is None:
             continue
         if field in numeric_fields and (
@@ -1863,6 +1880,16 @@ def _presences(
             criterion = Criterion(section, field, op, None, None, quote)
         out.append((concept.start, criterion))
     return out
+
+
+def _requires_riluzole(norm: str, section: str) -> bool:
+    """An inclusion that says riluzole must be taken, with no "if", "or" or "those on"."""
+    return (
+        section == INCLUSION
+        and _MUST_TAKE.search(norm) is not None
+        and not _TAKING.search(norm)
+        and not _RILUZOLE_EITHER.search(norm)
+    )
 
 
 def _merge_bounds(criteria: list[Criterion]) -> list[Criterion]:

@@ -10,8 +10,8 @@ figure issue 7 asks us to beat on ALS's structured criteria.
 
     .venv/bin/python -m tests.trials.heldout.score     (make eval-trials)
 
-prints accuracy per topic, the confusion of labels, every miss, and the baseline of the same
-run that answers "not enough information" to everything.
+prints, for each set, accuracy per topic, the confusion of labels, every miss, and the baseline
+of the same run that answers "not enough information" to everything.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from typing import Any
 from cellpath.trials.eligibility import read_criteria
 from cellpath.trials.matching import Outcome, Profile, evaluate
 
-PAIRS = Path(__file__).resolve().parent / "criterion_pairs.jsonl"
+HERE = Path(__file__).resolve().parent
+PAIRS = HERE / "criterion_pairs.jsonl"  # the first set, written blind, then used to fix the reader
+SETS = sorted(HERE.glob("criterion_pairs*.jsonl"))
 TRIALGPT_ACCURACY = 0.873
 NEI = "not enough information"
 LABELS = {
@@ -79,8 +81,9 @@ def accuracy(scored: list[Scored]) -> float:
     return sum(s.right for s in scored) / len(scored)
 
 
-def main() -> None:
-    scored = score(load())
+def report(path: Path) -> None:
+    scored = score(load(path))
+    print(f"== {path.name} ==")
     by_topic: dict[str, list[Scored]] = defaultdict(list)
     for s in scored:
         by_topic[s.topic].append(s)
@@ -99,10 +102,15 @@ def main() -> None:
             print(f"  {s.pair['id']:<10} want {want!r}, gave {s.label!r}: {text}")
     always_nei = sum(s.pair["label"] == NEI for s in scored) / len(scored)
     print(
-        f"\nheldout: pairs={len(scored)} accuracy={accuracy(scored):.3f} "
+        f"\nheldout: set={path.stem} pairs={len(scored)} accuracy={accuracy(scored):.3f} "
         f"always_nei_baseline={always_nei:.3f} trialgpt={TRIALGPT_ACCURACY:.3f} "
-        f"vs_trialgpt={accuracy(scored) / TRIALGPT_ACCURACY:.2f}"
+        f"vs_trialgpt={accuracy(scored) / TRIALGPT_ACCURACY:.2f}\n"
     )
+
+
+def main() -> None:
+    for path in SETS:
+        report(path)
 
 
 if __name__ == "__main__":
