@@ -805,3 +805,103 @@ def test_a_negation_in_a_lead_in_reaches_its_sub_items():
         ("tracheostomy", "absent"),
         ("gastrostomy", "absent"),
     ]
+
+
+# --- Found by the third held-out set (tests/trials/heldout/criterion_pairs_3.jsonl) -------------
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Participants older than sixty-five", [("age_years", ">", 65, "years")]),
+        ("Younger than 18 or older than 80", [
+            ("age_years", "<", 18, "years"), ("age_years", ">", 80, "years")]),
+        ("Symptom onset not older than 3 years", [
+            ("months_since_symptom_onset", "<=", 36, "months")]),
+        ("More than 3 years since ALS was diagnosed", [
+            ("months_since_diagnosis", ">", 36, "months")]),
+        ("A total ALSFRS-R score of thirty-two or more", [
+            ("alsfrs_r_total", ">=", 32, "points")]),
+        ("Two or more of the following: ALSFRS-R below 30", [
+            ("alsfrs_r_total", "<", 30, "points")]),
+        ("Decrease of the ALSFRS-R by 6 or more points per year", [
+            ("alsfrs_r_slope_per_month", ">=", 0.5, "points/month")]),
+        ("ALSFRS-R respiratory items each scored 4 at screening", [
+            ("alsfrs_r_item", "==", 4, "points", n) for n in (10, 11, 12)]),
+        ("The bulbar items scored at least 3", [
+            ("alsfrs_r_item", ">=", 3, "points", n) for n in (1, 2, 3)]),
+        ("ALSFRS-R bulbar items ≥ 9", OTHER),  # a sum, not each item
+    ],
+)  # fmt: skip
+def test_numbers_found_by_the_third_set(item, expected):
+    assert read(item) == expected
+
+
+def test_not_meeting_the_el_escorial_categories_is_every_other_category():
+    assert excl("Not meeting El Escorial criteria for clinically probable or definite ALS") == [
+        ("el_escorial", "in", ["probable_laboratory_supported", "possible", "suspected"], None)
+    ]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Clinically probable or definite ALS (laboratory-supported probable is not sufficient)",
+        "Probable or definite ALS by El Escorial, excluding laboratory-supported probable",
+    ],
+)
+def test_a_category_the_item_refuses_is_left_out(item):
+    assert read(item) == [("el_escorial", "in", ["definite", "probable"], None)]
+
+
+def test_whether_this_or_that_is_no_condition():
+    assert excl("Has received stem cell therapy, whether autologous or allogeneic") == [
+        ("prior_stem_cell_therapy", "present", None, None)
+    ]
+
+
+def test_a_negation_reaches_the_examples_in_brackets():
+    assert read("Without any form of ventilatory support (e.g., BiPAP, NIV, tracheostomy)") == [
+        ("niv_hours_per_day", "==", 0, "hours/day"),
+        ("tracheostomy", "absent", None, None),
+    ]
+    assert read("Anticoagulants (e.g., warfarin, heparin) are not allowed") == [
+        ("anticoagulants", "absent", None, None)
+    ]
+
+
+def test_a_negation_after_a_list_reaches_every_member():
+    assert read("SOD1 and C9orf72 mutation negative") == [
+        ("sod1_mutation", "absent", None, None),
+        ("c9orf72", "absent", None, None),
+    ]
+
+
+def test_either_of_two_in_an_inclusion_is_not_both():
+    """An inclusion list joined by "or" asks for one of them: the contract has no "or", so the
+    item is `other` rather than a demand for all; an exclusion excludes each one."""
+    assert read("Carrier of a SOD1 or C9orf72 mutation") == OTHER
+    assert read("Tracheostomy, NIV or gastrostomy") == OTHER
+    assert excl("Carrier of a SOD1 or C9orf72 mutation") == [
+        ("sod1_mutation", "present", None, None),
+        ("c9orf72", "present", None, None),
+    ]
+
+
+def test_a_gene_with_no_field_of_its_own_keeps_the_item_open():
+    assert excl("Known mutation in SOD1, C9orf72, FUS or TARDBP") == [
+        ("sod1_mutation", "present", None, None),
+        ("c9orf72", "present", None, None),
+        *OTHER,
+    ]
+    assert excl("Prior exposure to tofersen or another SOD1-targeted antisense drug") == OTHER
+
+
+def test_a_required_edaravone_regimen():
+    assert read("Must be on a stable regimen of edaravone") == [
+        ("edaravone", "present", None, None)
+    ]
+    assert read("Patients receiving edaravone must have completed 2 cycles") == OTHER
+    assert read("Must be taking riluzole; edaravone is allowed") == [
+        ("riluzole_stable_days", "present", None, None)
+    ]

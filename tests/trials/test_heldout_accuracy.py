@@ -20,8 +20,8 @@ def pairs(request):
     return load(request.param)
 
 
-def test_there_are_two_sets() -> None:
-    assert len(SETS) == 2
+def test_there_are_three_sets() -> None:
+    assert len(SETS) == 3
 
 
 def test_every_pair_is_well_formed(pairs) -> None:

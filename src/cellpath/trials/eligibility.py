@@ -69,8 +69,11 @@ Reading: conventions
   ``between``. An unattached bound joined by "and" to the other bound of a concept is that
   concept's ("at least six months and no more than 5 years since onset" → ``between [6, 60]``).
 - A number with no comparison is not a threshold ("ALSFRS-R score of 4" stays ``other``), except
-  a decline ("a decline of 3 points" → ``>= 3``) and a stable treatment ("stable dose of riluzole
-  for 3 months" → ``>= 90`` days). A value given as mean ± spread is not read.
+  a decline ("a decline of 3 points" → ``>= 3``), a stable treatment ("stable dose of riluzole
+  for 3 months" → ``>= 90`` days) and "scored" ("items 10–12 each scored 4" → ``== 4``). "Or
+  more" may stand before the unit ("6 or more points per year") and after a number word that
+  follows "score of" ("a score of thirty-two or more"). A bare number "older" or "younger than"
+  is an age. A value given as mean ± spread is not read.
 - "Age ≥ 18 and ≤ 85" (an at-least and an at-most of one concept in one item) is ``between
   [18, 85]``; strict bounds stay two criteria, as ``between`` is inclusive. Years with no
   concept that look like an age ("adults 18 to 80 years") are an age.
@@ -107,15 +110,22 @@ Reading: conventions
 - El Escorial (revised, Brooks et al. 2000): the categories the item names, low to high suspected
   < possible < probable laboratory-supported < probable < definite; "possible or better" / "at
   least possible" → possible and every category above it. Categories named under the Awaji
-  criteria have the same names and are read too. The Gold Coast criteria have no categories: an
-  item naming only them, or El Escorial without a category, stays ``other``.
+  criteria have the same names and are read too. A category the item refuses ("laboratory-
+  supported probable is not sufficient", "excluding …") is left out; "not meeting the criteria
+  for probable or definite ALS" is every other category. The Gold Coast criteria have no
+  categories: an item naming only them, or El Escorial without a category, stays ``other``.
 - Non-invasive ventilation: hours a day as written ("> 22 hours per day"; hours after NIV with no
   "per day" are per day). NIV at all ("dependent on non-invasive ventilation") is
   ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``.
 - Presence fields are ``present``, or ``absent`` when negated before the concept ("no", "not",
   "without", "never", "absence of", "free of", "negative", "non-", within six words and not
-  across "but"/"except") or after it ("SOD1-negative", "edaravone-naive", "tracheostomy-free");
-  "… are excluded" / "… not permitted" in an inclusion section is ``absent``. ``tracheostomy``
+  across "but"/"except") or after it ("SOD1-negative", "edaravone-naive", "tracheostomy-free",
+  also after a list: "SOD1 and C9orf72 negative"); a negation before examples reaches them
+  ("without ventilatory support (e.g., BiPAP, tracheostomy)"); "… are excluded" / "… not
+  permitted" in an inclusion section is ``absent``. An inclusion list joined by "or" of
+  different presence fields ("a SOD1 or C9orf72 mutation") asks for either one, which the
+  contract cannot say: the item is ``other``. An ALS gene with no field (FUS, TARDBP, TBK1…)
+  adds ``other``; "SOD1-targeted" names a drug, not a mutation. ``tracheostomy``
   includes invasive ventilation; ``gastrostomy`` PEG, RIG, feeding tube (but being fed only by the
   tube is more than having one: ``other``); ``pregnancy``
   breastfeeding and lactation (a pregnancy test only when negative or positive);
@@ -124,7 +134,8 @@ Reading: conventions
   cell therapy in an exclusion section.
 - Not a presence criterion: a permission ("allowed", "may be included", "regardless"; "with or
   without" for the words right after it only); for drugs also a condition ("if", "stable",
-  "those taking …" in inclusion, a drug to be stopped or withheld); contraception or avoiding
+  "those taking …" in inclusion, a drug to be stopped or withheld; but "whether A or B" lists
+  kinds, and "must be on a stable regimen of edaravone" requires it); contraception or avoiding
   pregnancy; genetic testing or status.
 
 Sources: ClinicalTrials.gov data element definitions (Eligibility Criteria) and real ALS records,
@@ -138,6 +149,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -830,6 +842,7 @@ _WORD_AFTER_OP = re.compile(
     r"\s+(?P<word>" + _WORD_NUMBER + r")\b"
     r"(?=\s*(?:$|[.;,)%]|points?\b|percent\b|per\b|or\b|and\b|on\b|in\b))"
 )
+_SCORE_OF = re.compile(r"\b(?:score|total|value)\s+of")  # "a score of thirty-two or more"
 _UNIT_WORD = re.compile(r"(?:years?|months?|weeks?|days?|hours?|points?|consecutive)\b")
 _WORDS_BEFORE = re.compile(r"([a-z]+)(?:[\s-]+([a-z]+))?[\s-]+(?:\(\s*\d+\s*\)\s*)?$")
 _SPACES = re.compile(r"\s+")
@@ -881,6 +894,7 @@ _IMPLIED_FOR = re.compile(
     r"of\s+)?$"
 )
 _DURATIONS = frozenset({"years", "months", "weeks", "days"})
+_SCORED = re.compile(r"\bscored\s+(?:an?\s+)?$")
 
 
 @dataclass
@@ -907,7 +921,8 @@ def _number_tokens(norm: str, op_ends: list[int]) -> list[tuple[int, int, float]
         (m.start(), m.end(), float(m.group().replace(",", "."))) for m in _DIGITS.finditer(norm)
     ]
     words = []
-    for op_end in op_ends:
+    after_score = [m.end() for m in _SCORE_OF.finditer(norm)] if "of" in norm else []
+    for op_end in [*op_ends, *after_score]:
         m = _WORD_AFTER_OP.match(norm, op_end)
         if m is not None:
             value = _WORD_VALUES[_SPACES.sub(" ", m.group("word"))]
@@ -983,11 +998,18 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
         if paren and (norm[start].isalpha() or _UNIT.match(norm, paren.end())):
             end = paren.end()  # "six (6) months", "24 (twenty-four) months"
         unit, per, unit_end = _read_unit(norm, end)
+        post = _POSTFIX.match(norm, end) if unit is None else None
+        if post and _UNIT.match(norm, post.end()):  # "by 6 or more points per year"
+            unit, per, unit_end = _read_unit(norm, post.end())
+        else:
+            post = None
         if unit is None and (scale := _SCALE_NAME.match(norm, end)):
             unit, per, unit_end = _read_unit(norm, scale.end())  # "1.5 ALSFRS-R points a month"
             if unit not in ("points", "rate"):
                 unit, per, unit_end = None, "", end
         qty = _Qty(start, unit_end, None, (value,), unit, per)
+        if post:
+            qty.op = ">=" if post.group("w") in _POSTFIX_GE else "<="
         _range(norm, qty)
         qualifier = _QUALIFIER.match(norm, qty.end)
         if qualifier and qualifier.group():
@@ -1045,8 +1067,11 @@ def _prefix_op(
         and _LOOK_BACK.match(words) is not None
         and _AGE_OF.match(norm, op_end, qty.start) is None
     )
+    if qty.unit is None and _AGE_WORD.search(words):
+        qty.age = True  # "older than 65", "not younger than eighteen"
 
 
+_AGE_WORD = re.compile(r"older|younger")
 _OP_BEFORE_CONCEPT = re.compile(r"(?:a\s+)?(?:minimum|maximum)|at\s+(?:least|most)")
 _CONCEPT_TO_NUMBER = re.compile(r"[\s(:-]*(?:(?:total|score|value|of|is|=|:)[\s(:-]*){0,3}")
 
@@ -1083,6 +1108,8 @@ def _postfix_op(norm: str, qty: _Qty, concept_starts: set[int]) -> None:
         qty.op, qty.implied = ">=", "decline"
     elif qty.unit in _DURATIONS and _IMPLIED_FOR.search(norm, before, qty.start):
         qty.op, qty.implied = ">=", "for"
+    elif qty.unit in ("points", None) and _SCORED.search(norm, before, qty.start):
+        qty.op = "=="  # "items 10–12 each scored 4"
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -1154,6 +1181,7 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         r"(?:" + _ITEM_NAME + r")\b(?:\s*\(\s*(?:item|q(?:uestion)?)?\s*#?\s*\d{1,2}\s*\))?"
         r"(?:\s+(?:items?|questions?|sub-?scores?|scores?))?",
     ),
+    ("item", r"(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor)\s+items\b"),  # each item
     (
         "hold_score",
         r"(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor|limb|motor)\s+(?:sub-?scores?|"
@@ -1237,6 +1265,10 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         r"c9\s*-?\s*orf\s*-?\s*72\b|c9-?als\b|c9\b(?=[\s-]*(?:als|ftd|repeat|expansion|"
         r"mutation|positive|carrier))",
     ),
+    (  # ALS genes with no field of their own: an item that names them is partly ``other``
+        "gene",
+        r"(?:fus|tardbp|tdp-?43|tbk1|optn|vcp|ubqln2|sqstm1|nek1|kif5a|atxn2|ataxin-?2)\b",
+    ),
     ("bmi", r"bmi\b|body\s+mass\s+index\b"),
     ("age", r"age[sd]?\b"),
     (
@@ -1297,7 +1329,7 @@ class _Concept:
 _GROUP_GAP = re.compile(r"[\s,/]*(?:and/or|or|and|&|nor)?[\s,]*(?:the\s+)?")
 _FOLLOW_GAP = re.compile(
     r"[\s,(-]*(?:(?:since|from|after|following|of|on|in|at|for|the|an?|each|first|initial|"
-    r"total|its|their|score|scores|als-?frs\S*)\b[\s,(-]*){0,4}"
+    r"total|its|their|score|scores|als-?frs\S*|als|was|were|been)\b[\s,(-]*){0,4}"
 )
 _STRONG_FOLLOW = re.compile(r"[\s,(-]*(?:since|from|after|following|of|on)\b")
 _SINCE = re.compile(r"[\s,(-]*since\b")
@@ -1600,12 +1632,15 @@ _NEG_STOP = re.compile(
     r"aside\s+from)\b",
     re.DOTALL,
 )
+_EXAMPLES = re.compile(
+    r"\(?\s*\b(?:e\.g\.|i\.e\.|eg\b|such\s+as|including|for\s+(?:example|instance))[^()]*$"
+)
 _LAST_WORDS = re.compile(r"(?:\S+\s+){0,6}\S*$")
 _NEG_AFTER = re.compile(
     r"[\s-]*(?:(?:mutation|gene|variant|status|test)\s+)?(?:negative|naive|free)\b"
 )
 _EXCLUDED_AFTER = re.compile(
-    r"[^;.]{0,40}?\b(?:(?:is|are|will\s+be)\s+)?(?:excluded|not\s+(?:allowed|permitted|"
+    r"(?:\s*\([^()]{0,80}\))?[^;.]{0,40}?\b(?:(?:is|are|will\s+be)\s+)?(?:excluded|not\s+(?:allowed|permitted|"
     r"eligible)|prohibited|ineligible|forbidden)\b"
 )
 _PERMISSION = re.compile(
@@ -1633,7 +1668,7 @@ _EXCLUSIVE_FEEDING = re.compile(
     r"npo|only\s+(?:via|through|by))\b"
 )
 _DRUG_CONDITION = re.compile(
-    r"\b(?:if|unless|whether|stable|stably|stabili[sz]ed|(?:stop|discontinu|withh[oe]ld|"
+    r"\b(?:if|unless|whether(?!\s+(?:[\w-]+\s+){1,2}or\b)|stable|stably|stabili[sz]ed|(?:stop|discontinu|withh[oe]ld|"
     r"interrupt|cease|hold|suspend|wash(?:-|\s)?out|taper)\w*)\b"
 )
 _TAKING = re.compile(
@@ -1644,7 +1679,10 @@ _PREG_NOT = re.compile(r"\b(?:avoid\w*|prevent\w*|contracept\w*|become|becoming|
 _PREG_TEST = re.compile(r"\s+tests?\b")
 _TEST_RESULT = re.compile(r"\b(?:negative|positive)\b")
 _POSITIVE = re.compile(r"\bpositive\b")
-_GENE_NOT = re.compile(r"\b(?:test(?:ing|ed)?\s+for|screen(?:ing|ed)?\s+for|status|results?)\b")
+_GENE_NOT = re.compile(
+    r"\b(?:test(?:ing|ed)?\s+for|screen(?:ing|ed)?\s+for|status|results?)\b"
+    r"|^-?\s*(?:targeted|targeting|directed|lowering)\b"  # "SOD1-targeted antisense": a drug
+)
 _PAST = re.compile(
     r"\b(?:prior|previous(?:ly)?|history|received|receipt|treated|undergone|underwent|had|ever|"
     r"before|past|earlier)\b|\bany\s+(?:form|kind|type)"
@@ -1662,6 +1700,7 @@ _PRESENCE_FIELD = {
     "edaravone": "edaravone",
     "riluzole": "riluzole_stable_days",  # present: taking riluzole (matching reads it so)
     "niv": "niv_hours_per_day",
+    "gene": "other",
 }
 
 
@@ -1702,7 +1741,7 @@ def _states_presence(concept: _Concept, before: str, after: str, section: str) -
         or (_PREG_TEST.match(after) and not _TEST_RESULT.search(before[-30:]))
     ):
         return False
-    if kind in ("sod1", "c9") and (
+    if kind in ("sod1", "c9", "gene") and (
         _GENE_NOT.search(before[-30:]) or _GENE_NOT.match(after.strip())
     ):
         return False
@@ -1712,16 +1751,30 @@ def _states_presence(concept: _Concept, before: str, after: str, section: str) -
     )
 
 
-def _presence_op(concept: _Concept, norm: str, bounds: list[int], section: str) -> str | None:
+def _negation_scope(before: str) -> str:
+    """The last words before a concept that a negation can reach from, not across "but"."""
+    stop = _NEG_STOP.match(before)
+    scope = before[stop.end() :] if stop else before
+    return scope[_LAST_WORDS.search(scope).start() :]  # type: ignore[union-attr]
+
+
+def _presence_op(
+    concept: _Concept, norm: str, bounds: list[int], section: str, list_end: int
+) -> str | None:
     """The presence op ("present" / "absent"), or None when the text does not state the concept
-    as a criterion."""
+    as a criterion; `list_end` is the end of the list the concept is in ("SOD1 and C9orf72
+    negative")."""
     before, after = _window(norm, bounds, concept, 70)
     if not _states_presence(concept, before, after, section):
         return None
-    stop = _NEG_STOP.match(before)
-    scope = before[stop.end() :] if stop else before
-    scope = scope[_LAST_WORDS.search(scope).start() :]  # type: ignore[union-attr]
-    negated = bool(_NEG_BEFORE.search(scope) or _NEG_AFTER.match(after))
+    scope = _negation_scope(before)
+    examples = _EXAMPLES.search(before)
+    negated = bool(
+        _NEG_BEFORE.search(scope)
+        or (examples and _NEG_BEFORE.search(_negation_scope(before[: examples.start()])))
+        or _NEG_AFTER.match(after)
+        or _NEG_AFTER.match(norm, list_end)
+    )  # "no support (e.g., NIV)" reaches NIV; so does "no NIV", "NIV-free", "A and B negative"
     if concept.kind == "preg" and _POSITIVE.search(scope):
         negated = False  # "positive pregnancy test"
     if not negated and _EXCLUDED_AFTER.match(after):
@@ -1751,6 +1804,14 @@ _ALS_CATEGORY_CONTEXT = re.compile(
     r"\b(?:definite|probable|possible)\b[^.;]{0,60}?\b(?:als|amyotrophic)\b"
     r"|\b(?:als|amyotrophic\s+lateral\s+sclerosis)\b[^.;]{0,30}?\b(?:definite|probable)\b"
 )
+_CATEGORY_REFUSED_AFTER = re.compile(
+    r"\s*(?:als\s+)?(?:is|are)\s+(?:not\s+(?:sufficient|enough|eligible|accepted|acceptable|"
+    r"allowed|permitted)|excluded|insufficient|ineligible)\b"
+)
+_CATEGORY_REFUSED_BEFORE = re.compile(r"\b(?:excluding|except|but\s+not|other\s+than)\s+$")
+_NOT_MEETING = re.compile(
+    r"\b(?:not|fail\w*\s+to|never)\s+(?:meet\w*|fulfil\w*|satisf\w*)|\bunmet\b"
+)
 _ESCORIAL_ORDER = ("suspected", "possible", "probable_laboratory_supported", "probable", "definite")
 
 
@@ -1762,6 +1823,7 @@ def _el_escorial(norm: str, concepts: list[_Concept]) -> tuple[int, tuple[str, .
         if not _ALS_CATEGORY_CONTEXT.search(norm):
             return None
     chosen: set[str] = set()
+    refused: set[str] = set()
     first = -1
     for m in _ESCORIAL_CATEGORY.finditer(norm):
         if m.lastgroup == "possible" and _NOT_A_CATEGORY.search(
@@ -1770,13 +1832,21 @@ def _el_escorial(norm: str, concepts: list[_Concept]) -> tuple[int, tuple[str, .
             continue  # "as soon as possible"
         name = "probable_laboratory_supported" if m.lastgroup == "lab" else str(m.lastgroup)
         first = m.start() if first < 0 else first
+        if _CATEGORY_REFUSED_AFTER.match(norm, m.end()) or _CATEGORY_REFUSED_BEFORE.search(
+            norm, max(0, m.start() - 15), m.start()
+        ):
+            refused.add(name)  # "laboratory-supported probable is not sufficient"
+            continue
         chosen.add(name)
         if _ESCORIAL_UP_AFTER.match(norm, m.end()) or _ESCORIAL_UP_BEFORE.search(
             norm, max(0, m.start() - 20), m.start()
         ):
             chosen.update(_ESCORIAL_ORDER[_ESCORIAL_ORDER.index(name) :])
+    chosen -= refused
     if not chosen:
         return None
+    if _NOT_MEETING.search(norm, 0, first):  # "not meeting the criteria for probable ALS"
+        chosen = set(EL_ESCORIAL) - chosen
     return first, tuple(c for c in EL_ESCORIAL if c in chosen)
 
 
@@ -1856,15 +1926,20 @@ def _presences(
     numeric_fields: set[str],
 ) -> list[tuple[int, Criterion]]:
     out: list[tuple[int, Criterion]] = []
+    present: dict[int, set[str]] = {}  # the fields each group of concepts states as present
+    list_ends = {concept.group: concept.end for concept in concepts}  # the last one's end
+    stated: set[int] = set()  # starts of the concepts stated as present
     seen: set[str] = set(numeric_fields & {"niv_hours_per_day"})
     tags = [(m.start(), m.end()) for m in _ONLY_TAG.finditer(norm)] if "only)" in norm else []
     for concept in concepts:
         field = _PRESENCE_FIELD.get(concept.kind)
         if field is None or field in seen or (tags and _inside(concept.start, tags)):
             continue  # "(SOD1 ALS only)" names whom an item is for, not a criterion
-        op = _presence_op(concept, norm, bounds, section)
+        op = _presence_op(concept, norm, bounds, section, list_ends[concept.group])
         if op is None and field in numeric_fields and _requires_riluzole(norm, section):
             op = "present"  # "must be taking riluzole at a stable dose for ≥ 60 days"
+        elif op is None and concept.kind == "edaravone" and _requires_edaravone(concept, norm):
+            op = "present" if section == INCLUSION else None  # "must be on stable edaravone"
         if op is None:
             continue
         if field in numeric_fields and (
@@ -1872,14 +1947,49 @@ def _presences(
         ):
             continue  # days on riluzole are "if taking it" unless the item requires it
         seen.add(field)
-        if field == "niv_hours_per_day":  # NIV at all: more than 0 hours a day, or none
+        if field == "other":
+            criterion = _other(section, quote)
+        elif field == "niv_hours_per_day":  # NIV at all: more than 0 hours a day, or none
             criterion = Criterion(
                 section, field, ">" if op == "present" else "==", 0, "hours/day", quote
             )
         else:
             criterion = Criterion(section, field, op, None, None, quote)
         out.append((concept.start, criterion))
+        present.setdefault(concept.group, set()).add(field if op == "present" else "")
+        if op == "present":
+            stated.add(concept.start)
+    either = {
+        group
+        for group, fields in present.items()
+        if len(fields - {""}) > 1 and _listed_with_or(norm, concepts, group)
+    }
+    if section == INCLUSION and either:  # "a SOD1 or FUS mutation": either one, not both
+        starts = {c.start for c in concepts if c.group in either} & stated
+        out = [pair for pair in out if pair[0] not in starts]
+        out.append((min(starts), _other(section, quote)))
     return out
+
+
+def _listed_with_or(norm: str, concepts: list[_Concept], group: int) -> bool:
+    """Whether a group of concepts is a list joined by "or" ("SOD1, FUS or TARDBP")."""
+    members = [c for c in concepts if c.group == group]
+    gaps = [norm[a.end : b.start] for a, b in itertools.pairwise(members)]
+    return any(_OR.search(gap) for gap in gaps)
+
+
+_OR = re.compile(r"\bor\b")
+
+
+def _requires_edaravone(concept: _Concept, norm: str) -> bool:
+    """ "Must be on a stable regimen of edaravone": required, the word "stable" notwithstanding."""
+    before = norm[max(0, concept.start - 50) : concept.start]
+    return (
+        _MUST_TAKE.search(before) is not None
+        and not _TAKING.search(norm)
+        and not _RILUZOLE_EITHER.search(norm)
+        and not _PERMISSION.search(norm)
+    )
 
 
 def _requires_riluzole(norm: str, section: str) -> bool:
