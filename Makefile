@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply bench-trials eval-trials clean
+.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-public bench-apply bench-trials eval-trials clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -24,7 +24,15 @@ $(STAMP): pyproject.toml package.json
 demo: install  ## migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
 	@PORT=$(PORT) $(VENV)/bin/cellpath demo --port $(PORT)
 
-test: install  ## the whole suite on SQLite, then on PostgreSQL when one answers
+chromium:  ## Debian's chromium for the browser tests, installed with apt-get (as root) if missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; fi; \
+	fi
+
+test: install chromium  ## the whole suite on SQLite, then on PostgreSQL when one answers
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
