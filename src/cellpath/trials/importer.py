@@ -33,8 +33,14 @@ from cellpath.trials import workers
 from cellpath.trials.eligibility import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.records import StudyRecord
-from cellpath.trials.rows import READER_VERSION, SITE_COLUMNS, TRIAL_FIELDS, Prepared, prepare
+from cellpath.trials.rows import (
+    READER_VERSION,
+    SITE_COLUMNS,
+    TRIAL_FIELDS,
+    Outcome,
+    Prepared,
+    Preparer,
+)
 from cellpath.trials.sources import Entry
 
 if TYPE_CHECKING:
@@ -76,42 +82,6 @@ class ImportSummary:
         if len(self.rejected) > limit:
             lines.append(f"  … and {len(self.rejected) - limit} more rejected")
         return lines
-
-
-def condition_matcher(condition_filter: str | None) -> Callable[[StudyRecord], bool]:
-    """`--condition-filter`: "als" keeps ALS studies (MeSH D000690 or the condition's name);
-    other words keep studies whose conditions or MeSH terms contain them."""
-    if not condition_filter:
-        return lambda record: True
-    if condition_filter.strip().lower() == "als":
-        return lambda record: record.is_als
-    needle = condition_filter.strip().lower()
-
-    def matches(record: StudyRecord) -> bool:
-        return any(needle in text.lower() for text in (*record.conditions, *record.mesh_terms))
-
-    return matches
-
-
-# --- From entries to prepared studies -----------------------------------------------------------
-
-Outcome = Prepared | tuple[str, str] | None
-"""A prepared study, a rejection (name, reason), or None: left out by the condition filter."""
-
-
-class Preparer:
-    """An `Entry` made ready to write: a `Prepared` study, its rejection, or None."""
-
-    def __init__(self, condition_filter: str | None, vendor: str, imported_at: datetime):
-        self.keep = condition_matcher(condition_filter)
-        self.vendor, self.imported_at = vendor, imported_at
-
-    def __call__(self, entry: Entry) -> Outcome:
-        if entry.record is None:
-            return (entry.name, entry.reason)
-        if not self.keep(entry.record):
-            return None
-        return prepare(entry.record, vendor=self.vendor, imported_at=self.imported_at)
 
 
 def _in_workers(

@@ -4,10 +4,12 @@ as tuples ready for a bulk write (PostgreSQL's COPY, SQLite's executemany).
 Built without model instances — an import writes about 13 rows a study — and without the
 database: the importer's worker processes prepare rows while the main process writes. Values
 are what the models store: JSON as text, and on SQLite dates and times as Django writes them.
+`Preparer` turns an entry of a source into those rows, in a worker process or the importer's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -17,6 +19,7 @@ from cellpath.trials.eligibility import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite, postcode_key, town_key
 from cellpath.trials.records import Contact, Site, StudyRecord
+from cellpath.trials.sources import Entry
 
 READER_VERSION = "1"
 """Moves when the eligibility reader reads differently: `cellpath trials reread` then updates
@@ -188,3 +191,40 @@ def _search_text(record: StudyRecord) -> str:
         record.brief_summary[:SUMMARY_CHARS],
     ]
     return " ".join(part for part in parts if part)
+
+
+# --- From entries to prepared studies -----------------------------------------------------------
+
+
+def condition_matcher(condition_filter: str | None) -> Callable[[StudyRecord], bool]:
+    """`--condition-filter`: "als" keeps ALS studies (MeSH D000690 or the condition's name);
+    other words keep studies whose conditions or MeSH terms contain them."""
+    if not condition_filter:
+        return lambda record: True
+    if condition_filter.strip().lower() == "als":
+        return lambda record: record.is_als
+    needle = condition_filter.strip().lower()
+
+    def matches(record: StudyRecord) -> bool:
+        return any(needle in text.lower() for text in (*record.conditions, *record.mesh_terms))
+
+    return matches
+
+
+Outcome = Prepared | tuple[str, str] | None
+"""A prepared study, a rejection (name, reason), or None: left out by the condition filter."""
+
+
+class Preparer:
+    """An `Entry` made ready to write: a `Prepared` study, its rejection, or None."""
+
+    def __init__(self, condition_filter: str | None, vendor: str, imported_at: datetime):
+        self.keep = condition_matcher(condition_filter)
+        self.vendor, self.imported_at = vendor, imported_at
+
+    def __call__(self, entry: Entry) -> Outcome:
+        if entry.record is None:
+            return (entry.name, entry.reason)
+        if not self.keep(entry.record):
+            return None
+        return prepare(entry.record, vendor=self.vendor, imported_at=self.imported_at)
