@@ -547,10 +547,10 @@ def _quantities(norm: str, skip: list[tuple[int, int]], concept_starts: set[int]
             end = paren.end()  # "six (6) months", "24 (twenty-four) months"
         unit, per, unit_end = _read_unit(norm, end)
         post = _POSTFIX.match(norm, end) if unit is None else None
-        if post and _UNIT.match(norm, post.end()):  # "by 6 or more points per year"
+        if post:  # "by 6 or more points per year": the unit after "or more"
             unit, per, unit_end = _read_unit(norm, post.end())
-        else:
-            post = None
+            if unit is None:
+                post, unit_end = None, end
         if unit is None and (scale := _SCALE_NAME.match(norm, end)):
             unit, per, unit_end = _read_unit(norm, scale.end())  # "1.5 ALSFRS-R points a month"
             if unit not in ("points", "rate"):
@@ -1474,9 +1474,8 @@ def _presences(
     numeric_fields: set[str],
 ) -> list[tuple[int, Criterion]]:
     out: list[tuple[int, Criterion]] = []
-    present: dict[int, set[str]] = {}  # the fields each group of concepts states as present
     list_ends = {concept.group: concept.end for concept in concepts}  # the last one's end
-    stated: set[int] = set()  # starts of the concepts stated as present
+    stated: list[tuple[_Concept, str]] = []  # the concepts stated as present, with their field
     seen: set[str] = set(numeric_fields & {"niv_hours_per_day"})
     tags = [(m.start(), m.end()) for m in _ONLY_TAG.finditer(norm)] if "only)" in norm else []
     for concept in concepts:
@@ -1484,10 +1483,12 @@ def _presences(
         if field is None or field in seen or (tags and _inside(concept.start, tags)):
             continue  # "(SOD1 ALS only)" names whom an item is for, not a criterion
         op = _presence_op(concept, norm, bounds, section, list_ends[concept.group])
-        if op is None and field in numeric_fields and _requires_riluzole(norm, section):
+        if op is None and field in numeric_fields and _requires_drug(norm, section, norm):
             op = "present"  # "must be taking riluzole at a stable dose for ≥ 60 days"
-        elif op is None and concept.kind == "edaravone" and _requires_edaravone(concept, norm):
-            op = "present" if section == INCLUSION else None  # "must be on stable edaravone"
+        elif op is None and concept.kind == "edaravone":
+            before = _window(norm, bounds, concept, 50)[0]
+            if _requires_drug(norm, section, before):
+                op = "present"  # "must be on a stable regimen of edaravone"
         if op is None:
             continue
         if field in numeric_fields and (
@@ -1504,19 +1505,35 @@ def _presences(
         else:
             criterion = Criterion(section, field, op, None, None, quote)
         out.append((concept.start, criterion))
-        present.setdefault(concept.group, set()).add(field if op == "present" else "")
         if op == "present":
-            stated.add(concept.start)
+            stated.append((concept, field))
+    if section == INCLUSION and len(stated) > 1:
+        out = _either_one(out, stated, concepts, norm, quote)
+    return out
+
+
+def _either_one(
+    out: list[tuple[int, Criterion]],
+    stated: list[tuple[_Concept, str]],
+    concepts: list[_Concept],
+    norm: str,
+    quote: str,
+) -> list[tuple[int, Criterion]]:
+    """An inclusion list of different presences joined by "or" ("a SOD1 or FUS mutation") asks
+    for either one, not all: the contract cannot say so, so the list becomes ``other``."""
+    fields: dict[int, set[str]] = {}
+    for concept, field in stated:
+        fields.setdefault(concept.group, set()).add(field)
     either = {
         group
-        for group, fields in present.items()
-        if len(fields - {""}) > 1 and _listed_with_or(norm, concepts, group)
+        for group, names in fields.items()
+        if len(names) > 1 and _listed_with_or(norm, concepts, group)
     }
-    if section == INCLUSION and either:  # "a SOD1 or FUS mutation": either one, not both
-        starts = {c.start for c in concepts if c.group in either} & stated
-        out = [pair for pair in out if pair[0] not in starts]
-        out.append((min(starts), _other(section, quote)))
-    return out
+    if not either:
+        return out
+    starts = {concept.start for concept, _ in stated if concept.group in either}
+    kept = [pair for pair in out if pair[0] not in starts]
+    return [*kept, (min(starts), _other(INCLUSION, quote))]
 
 
 def _listed_with_or(norm: str, concepts: list[_Concept], group: int) -> bool:
@@ -1529,22 +1546,13 @@ def _listed_with_or(norm: str, concepts: list[_Concept], group: int) -> bool:
 _OR = re.compile(r"\bor\b")
 
 
-def _requires_edaravone(concept: _Concept, norm: str) -> bool:
-    """ "Must be on a stable regimen of edaravone": required, the word "stable" notwithstanding."""
-    before = norm[max(0, concept.start - 50) : concept.start]
-    return (
-        _MUST_TAKE.search(before) is not None
-        and not _TAKING.search(norm)
-        and not _RILUZOLE_EITHER.search(norm)
-        and not _PERMISSION.search(norm)
-    )
-
-
-def _requires_riluzole(norm: str, section: str) -> bool:
-    """An inclusion that says riluzole must be taken, with no "if", "or" or "those on"."""
+def _requires_drug(norm: str, section: str, said_in: str) -> bool:
+    """An inclusion that says (in `said_in`, part of `norm`) a drug must be taken, with no "if",
+    "or" or "those on": "must be taking riluzole at a stable dose", "must be on a stable
+    regimen of edaravone" (required, the word "stable" notwithstanding)."""
     return (
         section == INCLUSION
-        and _MUST_TAKE.search(norm) is not None
+        and _MUST_TAKE.search(said_in) is not None
         and not _TAKING.search(norm)
         and not _RILUZOLE_EITHER.search(norm)
     )
