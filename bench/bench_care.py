@@ -45,8 +45,8 @@ def _load(n_patients: int, *, start_index: int, sites: list, plan, today: date) 
     """Bulk-load patients [start_index, n_patients) with courses, visits and ALSFRS-R."""
     from cellpath.accounts.audit import audited_bulk_import
     from cellpath.care.models import AlsfrsR, Patient, PatientIdentity, TreatmentCourse, Visit
-    from cellpath.care.models.assessments import ITEM_NAMES
     from cellpath.outcomes.synthetic import synthetic_cohort
+    from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
     count = n_patients - start_index
     if count <= 0:
@@ -119,7 +119,7 @@ def _load(n_patients: int, *, start_index: int, sites: list, plan, today: date) 
                 r = min(r0 + k, len(visits["patient_id"]) - 1)
                 if int(visits["patient_id"][r]) != i + 1:
                     r = r0
-                items = {n: int(visits[n][r]) for n in ITEM_NAMES}
+                items = {n: int(visits[n][r]) for n in ALSFRS_R_KEYS}
                 assessment_rows.append(
                     AlsfrsR(
                         patient=patient,

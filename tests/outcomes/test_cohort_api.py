@@ -188,7 +188,7 @@ def test_it_reports_every_invalid_row():
     problems = cohort.patient_problems(patients)
     messages = [(p.row, p.message) for p in problems]
     assert (1, "onset_date: required") in messages
-    assert (1, "sex: 'X' is not one of M|F") in messages
+    assert (1, "sex: 'X' is not one of F|M") in messages
     assert (1, "fvc_percent: -1 is outside (0, 250]") in messages
     assert (2, "duplicate patient_id 'a'") in messages
     assert (3, "patient_id: required") in messages

@@ -8,13 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cellpath.outcomes.progression import (
-    DAYS_PER_MONTH,
     delta_fs,
     months_between,
     ols_slope,
     segment_ols_slope,
     two_point_slope,
 )
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 
 
 def test_a_month_is_365_25_over_12_days():

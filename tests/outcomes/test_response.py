@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from cellpath.outcomes.progression import DAYS_PER_MONTH
 from cellpath.outcomes.response import (
     NUROWN_PHASE2_THRESHOLD,
     nurown_responder,
@@ -12,6 +11,7 @@ from cellpath.outcomes.response import (
     percent_improvement,
     petrou_responder,
 )
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 
 
 def test_nurown_worked_example():

@@ -24,7 +24,8 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.models.assessments import ITEM_NAMES, Respondent
+from cellpath.care.models.assessments import Respondent
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 CELLS_HELP = (
     'Write the number of cells in digits ("100000000" or "100,000,000"), in scientific '
@@ -340,7 +341,7 @@ class AlsfrsRForm(forms.Form):
         return data
 
     def items(self) -> dict[str, int | None]:
-        return {name: self.cleaned_data.get(name) for name in ITEM_NAMES}
+        return {name: self.cleaned_data.get(name) for name in ALSFRS_R_KEYS}
 
     def question_fields(self) -> list[tuple[Question, forms.BoundField]]:
         return [(q, self[q.item]) for q in self.questions]

@@ -2,7 +2,8 @@
 6 months to 5 years (the schedule in issue 4; programmes add their own plans in the admin).
 Windows widen as visits get further apart."""
 
-MONTH = 30.4375  # days per month, 365.25 / 12 (als-measures.md §0)
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH as MONTH
+
 STANDARD_NAME = "Standard follow-up"
 STANDARD_TIMEPOINTS: list[tuple[str, int, int]] = [
     ("Baseline", 0, 7),

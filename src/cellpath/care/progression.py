@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from cellpath.care.models import Patient, Spirometry
-from cellpath.care.models.assessments import ITEM_NAMES
 from cellpath.care.queries.progression import ProgressionRecords
 from cellpath.outcomes import (
     InvalidAlsfrsError,
@@ -37,7 +36,7 @@ from cellpath.outcomes import (
 )
 from cellpath.outcomes.cohort import POST_TARGET_DAYS, POST_WINDOW_DAYS, PRE_MIN_MONTHS
 from cellpath.outcomes.patient import PatientOutcomes
-from cellpath.outcomes.progression import DAYS_PER_MONTH, DAYS_PER_YEAR
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DAYS_PER_MONTH, DAYS_PER_YEAR
 
 __all__ = [
     "AlsfrsPoint",
@@ -282,7 +281,7 @@ def _fvc_points(patient: Patient, rows: list[Any]) -> list[FvcPoint]:
 
 
 def _items(row: Any) -> dict[str, int | None]:
-    return {name: getattr(row, name) for name in ITEM_NAMES}
+    return {name: getattr(row, name) for name in ALSFRS_R_KEYS}
 
 
 def _score_each(rows: list[Any], onset: date | None) -> list[AlsfrsPoint]:
@@ -467,11 +466,7 @@ def _encals_inputs(
     inputs.append(
         EncalsInput(
             "Bulbar onset",
-            (
-                "Yes"
-                if site == Patient.OnsetSite.BULBAR
-                else f"No ({patient.get_onset_site_display().lower()})"
-            )
+            ("Yes" if site == "bulbar" else f"No ({patient.get_onset_site_display().lower()})")
             if site
             else None,
             "site of onset" if site else "",
@@ -482,11 +477,7 @@ def _encals_inputs(
     inputs.append(
         EncalsInput(
             "El Escorial: definite ALS",
-            (
-                "Yes"
-                if eec == Patient.ElEscorial.DEFINITE
-                else f"No ({patient.get_el_escorial_display().lower()})"
-            )
+            ("Yes" if eec == "definite" else f"No ({patient.get_el_escorial_display().lower()})")
             if eec
             else None,
             "revised El Escorial category" if eec else "",

@@ -34,10 +34,9 @@ from numbers import Integral
 import numpy as np
 import numpy.typing as npt
 
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DOMAINS
+
 __all__ = [
-    "DOMAINS",
-    "ITEM_KEYS",
-    "ITEM_NAMES",
     "AlsfrsRScore",
     "Instrument",
     "InvalidAlsfrsError",
@@ -49,47 +48,6 @@ __all__ = [
     "recognise_instrument",
     "score_alsfrs_r",
 ]
-
-#: Keys of one ALSFRS-R record as used in Cellpath (q10-q12 are R1-R3), Cedarbaum 1999.
-ITEM_KEYS: tuple[str, ...] = (
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "q5a",
-    "q5b",
-    "q6",
-    "q7",
-    "q8",
-    "q9",
-    "q10",
-    "q11",
-    "q12",
-)
-
-#: Item names in merged order i1…i12 (Cedarbaum 1999; PRO-ACT column names in brackets).
-ITEM_NAMES: tuple[str, ...] = (
-    "speech",  # Q1_Speech
-    "salivation",  # Q2_Salivation
-    "swallowing",  # Q3_Swallowing
-    "handwriting",  # Q4_Handwriting
-    "cutting food and handling utensils",  # Q5a / Q5b
-    "dressing and hygiene",  # Q6
-    "turning in bed",  # Q7
-    "walking",  # Q8
-    "climbing stairs",  # Q9
-    "dyspnea (R1)",  # R_1_Dyspnea
-    "orthopnea (R2)",  # R_2_Orthopnea
-    "respiratory insufficiency (R3)",  # R_3_Respiratory_Insufficiency
-)
-
-#: Domain → 0-based item positions (Bakker 2017 four-factor structure).
-DOMAINS: dict[str, tuple[int, int, int]] = {
-    "bulbar": (0, 1, 2),
-    "fine_motor": (3, 4, 5),
-    "gross_motor": (6, 7, 8),
-    "respiratory": (9, 10, 11),
-}
 
 _ORIGINAL_ONLY_KEYS = ("q10_respiratory", "Q10_Respiratory")
 _REVISED_ONLY_KEYS = (
@@ -169,7 +127,7 @@ def alsfrs_r_problems(record: Mapping[str, object]) -> list[str]:
             "this is an original ALSFRS record (10 items, total 0-40); it is not rescaled to "
             "ALSFRS-R (0-48)"
         ]
-    for key in ITEM_KEYS:
+    for key in ALSFRS_R_KEYS:
         value = record.get(key)
         if key in ("q5a", "q5b"):
             if not _is_blank(value) and _item_value(value) is None:

@@ -43,8 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from cellpath.outcomes.alsfrs import ITEM_KEYS
-from cellpath.outcomes.progression import DAYS_PER_MONTH, DAYS_PER_YEAR, segment_ols_slope
+from cellpath.outcomes.progression import segment_ols_slope
 from cellpath.outcomes.response import (
     NUROWN_PHASE3_THRESHOLD,
     PETROU_THRESHOLD,
@@ -52,10 +51,17 @@ from cellpath.outcomes.response import (
 )
 from cellpath.outcomes.staging import KINGS_DEATH, MITOS_DEATH, kings_stage_code, mitos_stage
 from cellpath.outcomes.survival import encals_linear_predictor, encals_median_survival
+from cellpath.outcomes.vocabulary import (
+    ALSFRS_R_KEYS,
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    EL_ESCORIAL,
+    ONSET_SITES,
+    SEXES,
+    values,
+)
 
 __all__ = [
-    "EL_ESCORIAL_CATEGORIES",
-    "ONSET_SITES",
     "PATIENT_OUTPUT_COLUMNS",
     "POST_TARGET_DAYS",
     "POST_WINDOW_DAYS",
@@ -69,16 +75,6 @@ __all__ = [
     "visit_item_problems",
     "visit_problems",
 ]
-
-ONSET_SITES: tuple[str, ...] = ("bulbar", "limb", "respiratory", "other")
-EL_ESCORIAL_CATEGORIES: tuple[str, ...] = (
-    "definite",
-    "probable",
-    "probable_laboratory_supported",
-    "possible",
-    "suspected",
-)
-SEXES: tuple[str, ...] = ("M", "F")
 
 #: Post-treatment visit target: baseline + 6 months (spec), window ± 45 days.
 POST_TARGET_DAYS = 182.625
@@ -362,9 +358,9 @@ def patient_problems(patients: Table) -> list[Problem]:
     order_check(treat, death, "treatment_date", "death_date", "treatment_date")
 
     for key, allowed in (
-        ("sex", SEXES),
-        ("onset_site", ONSET_SITES),
-        ("el_escorial", EL_ESCORIAL_CATEGORIES),
+        ("sex", values(SEXES)),
+        ("onset_site", values(ONSET_SITES)),
+        ("el_escorial", values(EL_ESCORIAL)),
     ):
         col = _text_column(patients, key, n)
         bad = ~np.isin(col, (*allowed, ""))
@@ -394,7 +390,7 @@ def visit_item_problems(visits: Table) -> list[Problem]:
     problems: list[Problem] = []
     scored: dict[str, np.ndarray] = {}
     not_integer: dict[str, np.ndarray] = {}
-    for key in ITEM_KEYS:
+    for key in ALSFRS_R_KEYS:
         vals, non_int = _item_column(visits, key, n)
         scored[key], not_integer[key] = vals >= 0, non_int
         for r in np.flatnonzero(non_int).tolist():

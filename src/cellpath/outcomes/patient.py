@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cellpath.outcomes.alsfrs import AlsfrsRScore, alsfrs_r_problems, score_alsfrs_r
-from cellpath.outcomes.cohort import (
-    EL_ESCORIAL_CATEGORIES,
-    ONSET_SITES,
-    POST_TARGET_DAYS,
-    POST_WINDOW_DAYS,
-    PRE_MIN_MONTHS,
-)
-from cellpath.outcomes.progression import DAYS_PER_MONTH, DAYS_PER_YEAR, ols_slope
+from cellpath.outcomes.cohort import POST_TARGET_DAYS, POST_WINDOW_DAYS, PRE_MIN_MONTHS
+from cellpath.outcomes.progression import ols_slope
 from cellpath.outcomes.response import nurown_responder, petrou_responder
 from cellpath.outcomes.staging import kings_stage, mitos_stage
 from cellpath.outcomes.survival import encals_linear_predictor, encals_median_survival
+from cellpath.outcomes.vocabulary import (
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    EL_ESCORIAL_VALUES,
+    ONSET_SITES,
+    values,
+)
 
 __all__ = ["InvalidPatientError", "PatientOutcomes", "VisitOutcome", "patient_outcomes"]
 
@@ -210,8 +211,8 @@ def patient_outcomes(
         "diagnostic_delay": _months(onset, diagnosis) if diagnosis else None,
         "age_at_onset": (onset - birth).days / DAYS_PER_YEAR if birth else None,
         "fvc_percent": _float(patient.get("fvc_percent")),
-        "bulbar_onset": float(site == "bulbar") if site in ONSET_SITES else None,
-        "definite": float(eec == "definite") if eec in EL_ESCORIAL_CATEGORIES else None,
+        "bulbar_onset": float(site == "bulbar") if site in values(ONSET_SITES) else None,
+        "definite": float(eec == "definite") if eec in EL_ESCORIAL_VALUES else None,
         "ftd": _binary(patient.get("ftd")),
         "c9orf72": _binary(patient.get("c9orf72")),
     }

@@ -20,9 +20,9 @@ import datetime as _dt
 import numpy as np
 import numpy.typing as npt
 
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
+
 __all__ = [
-    "DAYS_PER_MONTH",
-    "DAYS_PER_YEAR",
     "delta_fs",
     "months_between",
     "ols_slope",
@@ -30,9 +30,6 @@ __all__ = [
     "two_point_slope",
 ]
 
-DAYS_PER_YEAR = 365.25
-#: 365.25/12 days (als-measures.md §2.4).
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 
 DateLike = _dt.date | np.datetime64 | str
 

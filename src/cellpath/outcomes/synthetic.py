@@ -27,17 +27,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from cellpath.outcomes.cohort import EL_ESCORIAL_CATEGORIES, ONSET_SITES
-from cellpath.outcomes.progression import DAYS_PER_MONTH, DAYS_PER_YEAR
 from cellpath.outcomes.survival import (
     encals_linear_predictor,
     encals_survival,
     encals_survival_quantile,
 )
+from cellpath.outcomes.vocabulary import (
+    ALSFRS_R_NUMBERS,
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    DOMAINS,
+    EL_ESCORIAL_VALUES,
+    ONSET_SITES,
+    values,
+)
 
 __all__ = ["synthetic_cohort"]
 
-_DOMAIN_OF_ITEM = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3])  # bulbar, fine, gross, resp
+_DOMAIN_OF_ITEM = np.array(  # bulbar, fine, gross, resp
+    [list(DOMAINS).index(ALSFRS_R_NUMBERS[n].domain) for n in range(1, 13)]
+)
 _WITHIN_RESP = np.array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0, 2.0, 4.0])  # R1 before R2 before R3
 _MAX_VISITS = 80
 
@@ -205,8 +214,8 @@ def synthetic_cohort(
         "birth_date": dates(birth, blank(m)),
         "onset_date": onset.astype("datetime64[D]"),
         "diagnosis_date": dates(diag, blank(m)),
-        "onset_site": np.where(blank(m), "", np.asarray(ONSET_SITES)[site]),
-        "el_escorial": np.where(blank(m), "", np.asarray(EL_ESCORIAL_CATEGORIES)[eec]),
+        "onset_site": np.where(blank(m), "", np.asarray(values(ONSET_SITES))[site]),
+        "el_escorial": np.where(blank(m), "", np.asarray(EL_ESCORIAL_VALUES)[eec]),
         "ftd": np.where(blank(m), np.nan, ftd),
         "c9orf72": np.where(blank(min(1.0, 5 * m)), np.nan, c9),
         "fvc_percent": np.where(blank(m), np.nan, fvc),

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from cellpath.outcomes import cohort
-from cellpath.outcomes.alsfrs import ITEM_KEYS
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 from cellpath.registry.csvio import CsvTable, read_csv
 
 __all__ = [
@@ -44,7 +44,7 @@ PATIENT_COLUMNS: tuple[str, ...] = (
     "death_date",
 )
 PATIENT_REQUIRED: tuple[str, ...] = ("patient_id", "onset_date")
-ITEM_COLUMNS: tuple[str, ...] = ITEM_KEYS
+ITEM_COLUMNS: tuple[str, ...] = ALSFRS_R_KEYS
 VISIT_COLUMNS: tuple[str, ...] = ("patient_id", "visit_date", *ITEM_COLUMNS)
 _DATE_COLUMNS = ("birth_date", "onset_date", "diagnosis_date", "treatment_date", "death_date")
 _NAT = np.iinfo(np.int64).min

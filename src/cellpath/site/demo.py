@@ -21,6 +21,7 @@ from cellpath.care.models import Patient
 from cellpath.care.services import patient_create, patient_portal_link
 from cellpath.evidence.library import load_library
 from cellpath.intake.demo import load_demo_applications
+from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 from cellpath.programmes.demo import load_demo_programmes
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
@@ -114,7 +115,7 @@ PATIENTS_PER_SITE = {"riv": 24, "nfd": 16}
 def _dates(rng: random.Random, today: date) -> dict[str, object]:
     """Plausible dates without a history: onset at 45–70 years, diagnosis 8–16 months later."""
     onset = today - timedelta(days=rng.randint(300, 1400))
-    birth = onset - timedelta(days=int(365.25 * rng.uniform(45, 70)))
+    birth = onset - timedelta(days=int(DAYS_PER_YEAR * rng.uniform(45, 70)))
     diagnosis = min(onset + timedelta(days=rng.randint(240, 480)), today)
     return {
         "sex": rng.choice(["F", "M"]),

@@ -18,8 +18,8 @@ import numpy as np
 from cellpath.accounts.audit import Actor
 from cellpath.care import services
 from cellpath.care.models import Patient
-from cellpath.care.models.assessments import ITEM_NAMES
 from cellpath.outcomes.synthetic import synthetic_cohort
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticP
         rows = np.flatnonzero(visits["patient_id"] == patients["patient_id"][i])
         history = []
         for r in rows:
-            items = {name: int(visits[name][r]) for name in ITEM_NAMES}
+            items = {name: int(visits[name][r]) for name in ALSFRS_R_KEYS}
             items = {k: (None if v < 0 else v) for k, v in items.items()}
             history.append((_day(visits["visit_date"][r]), items))
         gastrostomy = next((d for d, items in history if items["q5b"] is not None), None)

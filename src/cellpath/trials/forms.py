@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from cellpath.care.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
-from cellpath.outcomes.progression import DAYS_PER_MONTH
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 from cellpath.trials.matching import EL_ESCORIAL_LABELS, Profile
 from cellpath.trials.models import KINDS, OPEN_STATUSES, PHASES, Status
 from cellpath.trials.profiles import months_since

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from cellpath.outcomes.progression import DAYS_PER_MONTH
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 from cellpath.trials.matching import Profile
 
 

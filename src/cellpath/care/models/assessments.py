@@ -14,10 +14,19 @@ from django.utils import timezone
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
-from cellpath.outcomes.alsfrs import ITEM_KEYS
+from cellpath.outcomes.vocabulary import ALSFRS_R_ITEMS, ALSFRS_R_KEYS
 
 ITEM = [MinValueValidator(0), MaxValueValidator(4)]
-ITEM_NAMES = ITEM_KEYS  # q1 … q12 with q5a/q5b (Cedarbaum 1999)
+
+
+def _item(key: str, *, item5: bool = False) -> models.PositiveSmallIntegerField:
+    """An ALSFRS-R item field named as printed on the scale (the clinical vocabulary); 5a and
+    5b may each be blank, since only one is answered."""
+    item = next(i for i in ALSFRS_R_ITEMS if i.key == key)
+    optional = {"null": True, "blank": True} if item5 else {}
+    return models.PositiveSmallIntegerField(
+        f"{item.number}. {item.title}", validators=ITEM, **optional
+    )
 
 
 class Respondent(models.TextChoices):
@@ -68,26 +77,19 @@ class AlsfrsR(PatientAssessment):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alsfrs")
     assessed_on = models.DateField("assessed on")
     respondent = models.CharField("answered", max_length=10, choices=Respondent.choices)
-    q1 = models.PositiveSmallIntegerField("1. Speech", validators=ITEM)
-    q2 = models.PositiveSmallIntegerField("2. Salivation", validators=ITEM)
-    q3 = models.PositiveSmallIntegerField("3. Swallowing", validators=ITEM)
-    q4 = models.PositiveSmallIntegerField("4. Handwriting", validators=ITEM)
-    q5a = models.PositiveSmallIntegerField(
-        "5a. Cutting food and handling utensils", null=True, blank=True, validators=ITEM
-    )
-    q5b = models.PositiveSmallIntegerField(
-        "5b. Cutting food and handling utensils (with gastrostomy)",
-        null=True,
-        blank=True,
-        validators=ITEM,
-    )
-    q6 = models.PositiveSmallIntegerField("6. Dressing and hygiene", validators=ITEM)
-    q7 = models.PositiveSmallIntegerField("7. Turning in bed", validators=ITEM)
-    q8 = models.PositiveSmallIntegerField("8. Walking", validators=ITEM)
-    q9 = models.PositiveSmallIntegerField("9. Climbing stairs", validators=ITEM)
-    q10 = models.PositiveSmallIntegerField("10. Dyspnoea (R1)", validators=ITEM)
-    q11 = models.PositiveSmallIntegerField("11. Orthopnoea (R2)", validators=ITEM)
-    q12 = models.PositiveSmallIntegerField("12. Respiratory insufficiency (R3)", validators=ITEM)
+    q1 = _item("q1")
+    q2 = _item("q2")
+    q3 = _item("q3")
+    q4 = _item("q4")
+    q5a = _item("q5a", item5=True)
+    q5b = _item("q5b", item5=True)
+    q6 = _item("q6")
+    q7 = _item("q7")
+    q8 = _item("q8")
+    q9 = _item("q9")
+    q10 = _item("q10")
+    q11 = _item("q11")
+    q12 = _item("q12")
 
     class Meta:
         ordering = ["assessed_on"]
@@ -110,7 +112,7 @@ class AlsfrsR(PatientAssessment):
         return f"ALSFRS-R {self.assessed_on}"
 
     def items(self) -> dict[str, int | None]:
-        return {name: getattr(self, name) for name in ITEM_NAMES}
+        return {name: getattr(self, name) for name in ALSFRS_R_KEYS}
 
     def clean(self) -> None:
         errors = self._visit_errors("assessed_on")

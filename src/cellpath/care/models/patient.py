@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import Site, User
+from cellpath.outcomes.vocabulary import EL_ESCORIAL, ONSET_SITES, SEXES, choices
 
 
 def _not_future(errors: dict[str, str], instance: models.Model, *names: str) -> None:
@@ -26,25 +27,6 @@ class Patient(AuditedModel):
     clinicians and reports work on this table only.
     """
 
-    class Sex(models.TextChoices):
-        FEMALE = "F", "Female"
-        MALE = "M", "Male"
-
-    class OnsetSite(models.TextChoices):
-        BULBAR = "bulbar", "Bulbar"
-        LIMB = "limb", "Limb"
-        RESPIRATORY = "respiratory", "Respiratory"
-        OTHER = "other", "Other"
-
-    class ElEscorial(models.TextChoices):
-        """Revised El Escorial categories (Brooks et al., ALS 2000)."""
-
-        DEFINITE = "definite", "Definite"
-        PROBABLE = "probable", "Probable"
-        PROBABLE_LAB = "probable_laboratory_supported", "Probable, laboratory-supported"
-        POSSIBLE = "possible", "Possible"
-        SUSPECTED = "suspected", "Suspected"
-
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patients")
     study_id = models.CharField("study ID", max_length=20, unique=True, editable=False)
     user = models.OneToOneField(
@@ -55,15 +37,15 @@ class Patient(AuditedModel):
         related_name="patient_record",
         help_text="The patient's own sign-in, if they use the patient portal.",
     )
-    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    sex = models.CharField(max_length=1, choices=choices(SEXES), blank=True)
     date_of_birth = models.DateField("date of birth", null=True, blank=True)
     onset_date = models.DateField("symptom onset", null=True, blank=True)
     onset_site = models.CharField(
-        "site of onset", max_length=12, choices=OnsetSite.choices, blank=True
+        "site of onset", max_length=12, choices=choices(ONSET_SITES), blank=True
     )
     diagnosis_date = models.DateField("diagnosis", null=True, blank=True)
     el_escorial = models.CharField(
-        "El Escorial category", max_length=32, choices=ElEscorial.choices, blank=True
+        "El Escorial category", max_length=32, choices=choices(EL_ESCORIAL), blank=True
     )
     ftd = models.BooleanField("frontotemporal dementia", null=True, blank=True)
     c9orf72 = models.BooleanField("C9orf72 repeat expansion", null=True, blank=True)

@@ -21,19 +21,11 @@ from cellpath.accounts.audit import record_view
 from cellpath.accounts.models import User
 from cellpath.care.models import AlsfrsR, Medication, Patient, Spirometry, TreatmentCourse, Weight
 from cellpath.care.queries.entry import age_years, fvc_percent_predicted
-from cellpath.outcomes.progression import DAYS_PER_MONTH
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items, sex_word
 
 
 def _months(start: date | None, today: date) -> float | None:
     return round((today - start).days / DAYS_PER_MONTH, 1) if start else None
-
-
-def _items(assessment: AlsfrsR) -> dict[int, int]:
-    scores = {n: getattr(assessment, f"q{n}") for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)}
-    fifth = assessment.q5b if assessment.q5b is not None else assessment.q5a
-    if fifth is not None:
-        scores[5] = fifth
-    return {n: int(v) for n, v in scores.items() if v is not None}
 
 
 def clinical_facts(*, user: User, patient: Patient, today: date) -> dict[str, Any]:
@@ -41,7 +33,7 @@ def clinical_facts(*, user: User, patient: Patient, today: date) -> dict[str, An
     record_view(user, patient)
     facts: dict[str, Any] = {
         "age_years": age_years(patient, today),
-        "sex": {"F": "female", "M": "male"}.get(patient.sex),
+        "sex": sex_word(patient.sex),
         "months_since_onset": _months(patient.onset_date, today),
         "months_since_diagnosis": _months(patient.diagnosis_date, today),
         "el_escorial": patient.el_escorial or None,
@@ -54,7 +46,7 @@ def clinical_facts(*, user: User, patient: Patient, today: date) -> dict[str, An
     }
     latest = AlsfrsR.objects.filter(patient=patient).order_by("-assessed_on").first()
     if latest is not None:
-        items = _items(latest)
+        items = merged_items(latest.items())
         facts["alsfrs_r_items"] = items
         facts["alsfrs_r_total"] = sum(items.values()) if len(items) == 12 else None
         facts["alsfrs_r_on"] = latest.assessed_on

@@ -36,8 +36,8 @@ from cellpath.outcomes.spirometry import (
     gli2012_fvc_percent_predicted,
     nhanes3_fvc_percent_predicted,
 )
+from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 
-DAYS_PER_YEAR = 365.25
 TEAM = (Role.COORDINATOR, Role.CLINICIAN)
 
 

@@ -26,8 +26,8 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.models.assessments import ITEM_NAMES
 from cellpath.care.queries.records import patients_visible_to
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def progression_records(*, user: User, pk: int) -> ProgressionRecords | None:
     alsfrs = list(
         AlsfrsR.objects.filter(patient=patient)
         .order_by("assessed_on")
-        .values_list("assessed_on", "respondent", *ITEM_NAMES, named=True)
+        .values_list("assessed_on", "respondent", *ALSFRS_R_KEYS, named=True)
     )
     spirometry = list(
         Spirometry.objects.filter(patient=patient)

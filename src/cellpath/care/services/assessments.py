@@ -22,7 +22,7 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.models.assessments import ITEM_NAMES, Respondent
+from cellpath.care.models.assessments import Respondent
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import (
     STAFF,
@@ -31,6 +31,7 @@ from cellpath.care.services.permissions import (
     require_staff_or_self,
 )
 from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 
 @transaction.atomic
@@ -48,7 +49,7 @@ def alsfrs_r_record(
     require_staff_or_self(actor, patient)
     if actor_user(actor) is not None and patient.user_id == actor.pk:
         respondent = Respondent.SELF
-    unknown = set(items) - set(ITEM_NAMES)
+    unknown = set(items) - set(ALSFRS_R_KEYS)
     if unknown:
         raise ValueError(f"Unknown ALSFRS-R items: {', '.join(sorted(unknown))}")
     assessment = AlsfrsR(
@@ -56,7 +57,7 @@ def alsfrs_r_record(
         assessed_on=assessed_on,
         respondent=respondent,
         entered_by=actor_user(actor),
-        **{name: items.get(name) for name in ITEM_NAMES},
+        **{name: items.get(name) for name in ALSFRS_R_KEYS},
     )
     assessment.full_clean()  # refuse before a visit is marked as seen
     assessment.visit = visit_attend(actor=actor, patient=patient, day=assessed_on, visit=visit)
