@@ -42,9 +42,9 @@ PROGRAMME = "riverside-msc-trial"
 ANSWERS = {
     "diagnosis": {"date_of_birth": "1968-04-02", "onset_date": "2026-02-01",
                   "el_escorial": "probable"},
-    "breathing": {"fvc_percent_predicted": "84", "tracheostomy": "no"},
+    "breathing": {"vc_percent_predicted": "84", "tracheostomy": "no"},
     "daily-life": {f"q{n}": "3" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)} | {"q5a": "3"},
-    "health": {"prior_stem_cell_therapy": "no", "pregnant_or_breastfeeding": "no",
+    "health": {"prior_stem_cell_therapy": "no", "pregnancy": "no",
                "active_cancer": "no", "clotting_disorder": "no", "platelets": "180"},
 }  # fmt: skip
 

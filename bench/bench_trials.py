@@ -177,7 +177,7 @@ def time_searches(database: str) -> dict[str, float]:
 
 def time_matching(database: str) -> dict[str, float]:
     _as_served(database)
-    from cellpath.trials.matching import Profile
+    from cellpath.screening import Profile
     from cellpath.trials.models import OPEN_STATUSES, Trial
     from cellpath.trials.queries import Search, match_trials
 

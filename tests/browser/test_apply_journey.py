@@ -37,14 +37,14 @@ def test_an_applicant_resumes_and_a_coordinator_converts(site: str, browser) -> 
     page.get_by_role("button", name="Save and continue").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Breathing and feeding"
-    page.locator("input[name=fvc_percent_predicted]").fill("84")
+    page.locator("input[name=vc_percent_predicted]").fill("84")
     page.locator("input[name=tracheostomy][value=no]").check()
     page.get_by_role("button", name="Save and continue").click()
 
     assert "ALSFRS-R" in page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("button", name="Save and continue").click()  # skipped for now
 
-    for name in ("prior_stem_cell_therapy", "pregnant_or_breastfeeding", "active_cancer",
+    for name in ("prior_stem_cell_therapy", "pregnancy", "active_cancer",
                  "clotting_disorder"):  # fmt: skip
         page.locator(f"input[name={name}][value=no]").check()
     page.get_by_role("button", name="Save and continue").click()

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from cellpath.accounts.roles import Role
 from cellpath.care import services
-from cellpath.care.alsfrs_questions import questions_for
 from cellpath.care.models import AlsfrsR, FollowUpPlan, PlanTimepoint
+from cellpath.outcomes.alsfrs_questions import questions_for
 from tests.factories import PASSWORD, PatientFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -48,6 +48,7 @@ INTAKE_ROUTES: list[Route] = [
           note="an application already sent redirects to its result"),
     Route("intake:review", EVERYONE, _token),
     Route("intake:result", EVERYONE, _token),
+    Route("intake:trials", EVERYONE, _token),
     Route("intake:documents", EVERYONE, _token),
     Route("intake:document", COORDINATORS_A,
           lambda w: {**_reference(w), "pk": _application(w)[2].pk}),

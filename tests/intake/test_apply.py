@@ -72,7 +72,7 @@ def test_missing_answers_ask_for_more_information_and_the_link_resumes(trial, cl
 def test_a_failing_criterion_is_named_and_other_options_offered(trial, client) -> None:
     token = _token(start(client, trial))
     answers = dict(ELIGIBLE)
-    answers["breathing"] = {"fvc_percent_predicted": "82", "tracheostomy": "yes"}
+    answers["breathing"] = {"vc_percent_predicted": "82", "tracheostomy": "yes"}
     _walk(client, token, answers)
     csrf_post(client, reverse("intake:review", args=[token]), {})
     page = client.get(reverse("intake:result", args=[token])).content.decode()
@@ -86,7 +86,7 @@ def test_only_the_questions_the_criteria_need_are_asked(world, client) -> None:
     from tests.programmes.kit import clinic_data, make_programme
 
     clinic = make_programme(world.site_a, clinic_data())
-    criteria_for(clinic, [{"field": "active_cancer", "op": "is_true", "kind": "exclusion",
+    criteria_for(clinic, [{"field": "active_cancer", "op": "present", "kind": "exclusion",
                            "explanation": "x"}])  # fmt: skip
     response = start(client, clinic)
     assert response["Location"].endswith("/health/")
@@ -97,7 +97,7 @@ def test_only_the_questions_the_criteria_need_are_asked(world, client) -> None:
 def test_a_bad_answer_is_refused_beside_the_field_and_kept(trial, client) -> None:
     token = _token(start(client, trial))
     url = reverse("intake:step", args=[token, "breathing"])
-    response = csrf_post(client, url, {"fvc_percent_predicted": "800", "tracheostomy": "no"})
+    response = csrf_post(client, url, {"vc_percent_predicted": "800", "tracheostomy": "no"})
     assert response.status_code == 200
     assert 'value="800"' in response.content.decode()
     assert "error" in response.content.decode()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cellpath.accounts.models import AuditEvent
 from cellpath.intake.models import ScreeningCriterion
-from cellpath.intake.screening import screen
+from cellpath.screening import Profile, evaluate
 
 
 def post(client, url: str, data: dict):
@@ -42,7 +42,8 @@ def test_a_coordinator_adds_a_criterion_that_screens(programme, client_for) -> N
     assert response.status_code == 302
     criterion = ScreeningCriterion.objects.get()
     assert criterion.value == [18, 75]
-    assert screen([criterion.as_criterion()], {"age_years": 80}).verdict == "likely_not_eligible"
+    screening = evaluate([criterion.as_criterion()], Profile(age_years=80))
+    assert screening.verdict == "likely_not_eligible"
     assert AuditEvent.objects.filter(object_type="intake.screeningcriterion").exists()
 
 
@@ -51,7 +52,7 @@ def test_a_coordinator_adds_a_criterion_that_screens(programme, client_for) -> N
     [
         ({**AGE, "value_text": "18"}, "between"),
         ({**AGE, "value_text": "eighteen, 75"}, "number"),
-        ({**AGE, "field": "tracheostomy", "op": "is_true", "value_text": "yes"},
+        ({**AGE, "field": "tracheostomy", "op": "present", "value_text": "yes"},
          "Leave the value empty"),
         ({**AGE, "field": "el_escorial", "op": "in", "value_text": "certain"}, "certain"),
     ],

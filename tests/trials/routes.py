@@ -20,15 +20,9 @@ def _trial(world: World) -> dict[str, Any]:
     return {"nct_id": world.trial.nct_id}  # type: ignore[attr-defined]
 
 
-def _application_token(world: World) -> dict[str, Any]:
-    from tests.intake.routes import _token
-
-    return _token(world)
-
-
 def _confirm_token(world: World) -> dict[str, Any]:
+    from cellpath.screening import Profile
     from cellpath.trials.alerts import saved_search_create
-    from cellpath.trials.matching import Profile
     from cellpath.trials.queries import Search
 
     if not hasattr(world, "alert_token"):
@@ -49,7 +43,6 @@ TRIAL_ROUTES: list[Route] = [
     Route("trials:finder", EVERYONE),
     Route("trials:detail", EVERYONE, _trial),
     Route("trials:match", EVERYONE),
-    Route("trials:match-application", EVERYONE, _application_token),
     Route("trials:match-mine", only({"patient_a": 200, "patient_b": 200})),
     Route(
         "trials:match-patient",

@@ -3,7 +3,7 @@
 
 import pytest
 
-from cellpath.trials.matching import Profile
+from cellpath.screening import Profile
 from tests.trials.heldout.score import NEI, SETS, TRIALGPT_ACCURACY, accuracy, load, score
 
 LABELS = {

@@ -116,6 +116,6 @@ def test_an_applicant_matches_their_answers_from_the_private_link(demo_trials, w
         programme, {"onset_date": (date.today() - timedelta(days=300)).isoformat(),
                     "tracheostomy": False}
     )  # fmt: skip
-    page = Client().get(reverse("trials:match-application", args=[token])).content.decode()
+    page = Client().get(reverse("intake:trials", args=[token])).content.decode()
     assert application.reference in page and "NCT99000001" in page
-    assert Client().get(reverse("trials:match-application", args=["nope"])).status_code == 404
+    assert Client().get(reverse("intake:trials", args=["nope"])).status_code == 404

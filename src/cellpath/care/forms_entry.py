@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cellpath.care.alsfrs_questions import BY_ITEM, Question, questions_for
 from cellpath.care.forms import DATE, date_widgets
 from cellpath.care.models import (
     Administration,
@@ -25,6 +24,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.models.assessments import Respondent
+from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question, questions_for
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 CELLS_HELP = (

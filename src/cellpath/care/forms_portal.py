@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
-from cellpath.care.alsfrs_questions import Question
+from cellpath.outcomes.alsfrs_questions import Question
 
 
 class AlsfrsAnswerForm(forms.Form):

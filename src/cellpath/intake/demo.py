@@ -14,29 +14,30 @@ from django.utils import timezone
 from cellpath.accounts.audit import Actor, audited_save
 from cellpath.intake.models import Application, ContactMessage, ScreeningCriterion, Subscriber
 from cellpath.intake.services import applications_start, applications_submit
+from cellpath.outcomes.vocabulary import DAYS_PER_YEAR, EL_ESCORIAL_VALUES
 from cellpath.programmes.models import Programme
 
 TRIAL_CRITERIA: list[dict[str, Any]] = [
     {"field": "age_years", "op": "between", "value": [18, 75],
      "explanation": "The trial was approved for adults up to this age."},
-    {"field": "months_since_onset", "op": "<=", "value": 24,
+    {"field": "months_since_symptom_onset", "op": "<=", "value": 24,
      "explanation": "Most ALS trials take people early in the disease."},
     {"field": "alsfrs_r_total", "op": ">=", "value": 25,
      "explanation": "Below this score, changes are hard to measure."},
-    {"field": "fvc_percent_predicted", "op": ">=", "value": 65,
+    {"field": "vc_percent_predicted", "op": ">=", "value": 65,
      "explanation": "The procedure needs enough breathing strength."},
     {"field": "el_escorial", "op": "in",
-     "value": ["definite", "probable", "probable_laboratory_supported", "possible"],
+     "value": [v for v in EL_ESCORIAL_VALUES if v != "suspected"],
      "explanation": "The diagnosis must be confirmed by a neurologist."},
-    {"field": "tracheostomy", "op": "is_true", "kind": "exclusion",
+    {"field": "tracheostomy", "op": "present", "kind": "exclusion",
      "explanation": "The trial cannot include people with a tracheostomy."},
-    {"field": "prior_stem_cell_therapy", "op": "is_true", "kind": "exclusion",
+    {"field": "prior_stem_cell_therapy", "op": "present", "kind": "exclusion",
      "explanation": "Earlier cell treatments would blur the result."},
-    {"field": "pregnant_or_breastfeeding", "op": "is_true", "kind": "exclusion",
+    {"field": "pregnancy", "op": "present", "kind": "exclusion",
      "explanation": "The effects on an unborn or breastfed baby are unknown."},
-    {"field": "active_cancer", "op": "is_true", "kind": "exclusion",
+    {"field": "active_cancer", "op": "present", "kind": "exclusion",
      "explanation": "Cell treatments might affect a cancer."},
-    {"field": "clotting_disorder", "op": "is_true", "kind": "exclusion",
+    {"field": "clotting_disorder", "op": "present", "kind": "exclusion",
      "explanation": "Bone-marrow harvest and injections carry a bleeding risk."},
     {"field": "platelets", "op": ">=", "value": 100, "when_known": True,
      "explanation": "Low platelets raise the bleeding risk of the procedures."},
@@ -44,9 +45,9 @@ TRIAL_CRITERIA: list[dict[str, Any]] = [
 CLINIC_CRITERIA: list[dict[str, Any]] = [
     {"field": "age_years", "op": "between", "value": [18, 85],
      "explanation": "The clinic treats adults."},
-    {"field": "active_severe_infection", "op": "is_true", "kind": "exclusion",
+    {"field": "active_severe_infection", "op": "present", "kind": "exclusion",
      "explanation": "An active infection must be treated first."},
-    {"field": "bone_marrow_disorder", "op": "is_true", "kind": "exclusion",
+    {"field": "bone_marrow_disorder", "op": "present", "kind": "exclusion",
      "explanation": "The clinic harvests bone marrow."},
 ]  # fmt: skip
 CRITERIA_BY_PROGRAMME = {
@@ -84,14 +85,16 @@ PATH = {
 def _answers(rng: random.Random, today: date) -> dict[str, Any]:
     onset = today - timedelta(days=rng.randint(120, 1100))
     answers: dict[str, Any] = {
-        "date_of_birth": (onset - timedelta(days=int(365.25 * rng.uniform(35, 78)))).isoformat(),
+        "date_of_birth": (
+            onset - timedelta(days=int(DAYS_PER_YEAR * rng.uniform(35, 78)))
+        ).isoformat(),
         "onset_date": onset.isoformat(),
         "diagnosis_date": (onset + timedelta(days=rng.randint(90, 400))).isoformat(),
         "el_escorial": rng.choice(["definite", "probable", "possible", None]),
-        "fvc_percent_predicted": rng.choice([None, 58.0, 72.0, 81.0, 95.0]),
+        "vc_percent_predicted": rng.choice([None, 58.0, 72.0, 81.0, 95.0]),
         "tracheostomy": rng.random() < 0.1,
         "prior_stem_cell_therapy": rng.random() < 0.15,
-        "pregnant_or_breastfeeding": False,
+        "pregnancy": False,
         "active_cancer": rng.random() < 0.05,
         "clotting_disorder": rng.choice([False, False, None]),
         "active_severe_infection": False,

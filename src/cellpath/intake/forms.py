@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cellpath.care.alsfrs_questions import BY_ITEM
 from cellpath.intake.models import Application, ScreeningCriterion
 from cellpath.intake.questions import DATE_QUESTIONS, TEXT_QUESTIONS
-from cellpath.intake.screening import PROFILE_FIELDS, parse_answer
+from cellpath.outcomes.alsfrs_questions import BY_ITEM
 from cellpath.programmes.models import Programme
+from cellpath.screening import FIELDS, parse_answer
 
 YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
 HONEYPOT = "website"
@@ -122,7 +122,7 @@ def _answer_field(key: str, *, needed: bool) -> forms.Field:
             required=False,
             widget=forms.RadioSelect,
         )
-    field = PROFILE_FIELDS[key]
+    field = FIELDS[key]
     if field.kind == "yes_no":
         return forms.ChoiceField(
             label=field.question, choices=YES_NO, required=False, widget=forms.RadioSelect,
@@ -162,7 +162,7 @@ class AnswersForm(forms.Form):
                 if value > today:
                     self.add_error(key, "This date is in the future.")
                 cleaned[key] = value.isoformat()
-            elif key in PROFILE_FIELDS:
+            elif key in FIELDS:
                 try:
                     cleaned[key] = parse_answer(key, value)
                 except ValueError as error:

@@ -8,24 +8,24 @@ from typing import Any
 from django import forms
 
 from cellpath.intake.models import ScreeningCriterion
-from cellpath.intake.screening import PROFILE_FIELDS, Criterion, parse_answer
+from cellpath.screening import FIELDS, Criterion, parse_answer
 
 
 def value_from_text(field: str, op: str, text: str) -> object:
     """The criterion's value from what staff typed; ValueError with a plain reason."""
     text = text.strip()
-    if op in ("is_true", "is_false"):
+    if op in ("present", "absent"):
         if text:
-            raise ValueError("Leave the value empty for a yes/no question.")
+            raise ValueError("Leave the value empty for “yes” or “no”.")
         return None
     if not text:
         raise ValueError("Type a value.")
     if op in ("between", "in", "not_in"):
         parts = [part.strip() for part in text.split(",") if part.strip()]
-        if PROFILE_FIELDS.get(field) and PROFILE_FIELDS[field].kind == "number":
+        if FIELDS.get(field) and FIELDS[field].kind == "number":
             return [parse_answer(field, part) for part in parts]
         return parts
-    if PROFILE_FIELDS.get(field) and PROFILE_FIELDS[field].kind == "number":
+    if FIELDS.get(field) and FIELDS[field].kind == "number":
         return parse_answer(field, text)
     return text
 
@@ -65,7 +65,7 @@ class CriterionForm(forms.ModelForm):
             self.add_error("value_text", str(error))
             return cleaned
         problems = Criterion(
-            field=cleaned["field"], op=cleaned["op"], value=value, kind=cleaned["kind"]
+            field=cleaned["field"], op=cleaned["op"], value=value, section=cleaned["kind"]
         ).problems()
         if problems:
             self.add_error("value_text", " ".join(problems))

@@ -17,8 +17,19 @@ from django.utils import timezone
 
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import Site
-from cellpath.intake.screening import OPERATORS, PROFILE_FIELDS, Criterion
+from cellpath.intake.questions import ASKED_FIELDS
 from cellpath.programmes.models import Programme
+from cellpath.screening import FIELDS, OPERATORS, Criterion
+
+
+def criterion_of(
+    field: str, op: str, value: object, kind: str, explanation: str, when_known: bool
+) -> Criterion:
+    """A stored criterion for the screening engine. The form asks for the FVC, so a
+    vital-capacity rule is about the FVC."""
+    measure = "FVC" if field == "vc_percent_predicted" else None
+    return Criterion(field=field, op=op, value=value, section=kind, measure=measure,
+                     explanation=explanation, when_known=when_known)  # fmt: skip
 
 
 class ScreeningCriterion(AuditedModel):
@@ -32,7 +43,7 @@ class ScreeningCriterion(AuditedModel):
         Programme, on_delete=models.PROTECT, related_name="screening_criteria"
     )
     field = models.CharField(
-        max_length=40, choices=[(key, f.label) for key, f in PROFILE_FIELDS.items()]
+        max_length=40, choices=[(key, FIELDS[key].label) for key in ASKED_FIELDS]
     )
     op = models.CharField("comparison", max_length=10, choices=list(OPERATORS.items()))
     value = models.JSONField(
@@ -62,13 +73,8 @@ class ScreeningCriterion(AuditedModel):
         return self.as_criterion().describe()
 
     def as_criterion(self) -> Criterion:
-        return Criterion(
-            field=self.field,
-            op=self.op,
-            value=self.value,
-            kind=self.kind,
-            explanation=self.explanation,
-            when_known=self.when_known,
+        return criterion_of(
+            self.field, self.op, self.value, self.kind, self.explanation, self.when_known
         )
 
     def clean(self) -> None:

@@ -9,13 +9,14 @@ read is computed from them on the day of screening.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from cellpath.care.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
-from cellpath.care.alsfrs_questions import questions_for
-from cellpath.intake.screening import PROFILE_FIELDS, parse_answer
 from cellpath.outcomes.alsfrs import alsfrs_r_total
+from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
+from cellpath.outcomes.alsfrs_questions import questions_for
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items
+from cellpath.screening import Profile
 
 DATE_QUESTIONS = {
     "date_of_birth": "What is your date of birth?",
@@ -28,11 +29,12 @@ TEXT_QUESTIONS = {
     "(optional)",
 }
 """Free answers the coordinator reads; no criterion uses them, so they are never required."""
+ALSFRS_KEYS = tuple(q.item for q in ALSFRS_QUESTIONS)
 DERIVED_FROM = {
     "age_years": ("date_of_birth",),
-    "months_since_onset": ("onset_date",),
+    "months_since_symptom_onset": ("onset_date",),
     "months_since_diagnosis": ("diagnosis_date",),
-    "alsfrs_r_total": tuple(q.item for q in ALSFRS_QUESTIONS),
+    "alsfrs_r_total": ALSFRS_KEYS,
 }
 """Profile fields computed from other answers, and the answers they come from."""
 
@@ -58,7 +60,7 @@ STEPS = (
         "Breathing and feeding",
         "Your most recent breathing test result is in letters from your clinic.",
         (
-            "fvc_percent_predicted",
+            "vc_percent_predicted",
             "niv_hours_per_day",
             "invasive_ventilation",
             "tracheostomy",
@@ -70,7 +72,7 @@ STEPS = (
         "Daily life (the ALSFRS-R questions)",
         "These are the questions of the ALS Functional Rating Scale. Answering them is "
         "optional; choose the answer closest to the last two weeks.",
-        tuple(q.item for q in ALSFRS_QUESTIONS),
+        ALSFRS_KEYS,
     ),
     Step(
         "health",
@@ -81,7 +83,7 @@ STEPS = (
             "edaravone",
             "anticoagulants",
             "prior_stem_cell_therapy",
-            "pregnant_or_breastfeeding",
+            "pregnancy",
             "active_cancer",
             "bone_marrow_disorder",
             "clotting_disorder",
@@ -92,6 +94,12 @@ STEPS = (
     ),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
+ASKED_FIELDS: tuple[str, ...] = tuple(
+    key
+    for key in (*DERIVED_FROM, *(k for step in STEPS for k in step.keys))
+    if key not in DATE_QUESTIONS and key not in ALSFRS_KEYS
+)
+"""The profile fields a programme's criteria can use: those the form asks, or works out."""
 
 
 def needed_keys(criteria_fields: Iterable[str]) -> set[str]:
@@ -119,7 +127,7 @@ def step_keys(step: Step, criteria_fields: Iterable[str], *, gastrostomy: bool) 
 
 
 def _months_between(start: date, end: date) -> float:
-    return round((end - start).days / 30.4375, 1)
+    return round((end - start).days / DAYS_PER_MONTH, 1)
 
 
 def _date(value: object) -> date | None:
@@ -138,26 +146,26 @@ def alsfrs_total_from(answers: Mapping[str, object]) -> int | None:
     return int(alsfrs_r_total([int(v) for v in values]))  # type: ignore[arg-type]
 
 
-def profile_from(answers: Mapping[str, object], *, today: date) -> dict[str, object]:
+def profile_from(answers: Mapping[str, object], *, today: date) -> Profile:
     """The screening profile: the applicant's direct answers plus the fields computed from
-    dates and the ALSFRS-R items (as of `today`)."""
-    profile: dict[str, object] = {}
-    for key in PROFILE_FIELDS:
-        if key in answers and key not in DERIVED_FROM:
-            try:
-                profile[key] = parse_answer(key, answers[key])
-            except ValueError:
-                profile[key] = None
+    dates and the ALSFRS-R items (as of `today`). The breathing test asked is the FVC."""
+    direct = {k: v for k, v in answers.items() if k in ASKED_FIELDS and k not in DERIVED_FROM}
+    known: dict[str, object] = {}
     born = _date(answers.get("date_of_birth"))
     if born:
-        profile["age_years"] = int(_months_between(born, today) // 12)
+        known["age_years"] = int(_months_between(born, today) // 12)
     onset = _date(answers.get("onset_date"))
     if onset:
-        profile["months_since_onset"] = _months_between(onset, today)
+        known["months_since_symptom_onset"] = _months_between(onset, today)
     diagnosed = _date(answers.get("diagnosis_date"))
     if diagnosed:
-        profile["months_since_diagnosis"] = _months_between(diagnosed, today)
+        known["months_since_diagnosis"] = _months_between(diagnosed, today)
     total = alsfrs_total_from(answers)
     if total is not None:
-        profile["alsfrs_r_total"] = total
+        known["alsfrs_r_total"] = total
+    items = {key: answers.get(key) for key in ALSFRS_KEYS}
+    known["alsfrs_r_items"] = merged_items(items)
+    profile = Profile.from_answers(direct, **known)
+    if profile.vc_percent_predicted is not None:
+        profile = replace(profile, vc_measure="FVC")
     return profile

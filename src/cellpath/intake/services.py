@@ -28,13 +28,14 @@ from cellpath.intake.models import (
     ApplicationNote,
     ContactMessage,
     ScreeningCriterion,
+    criterion_of,
 )
 from cellpath.intake.questions import profile_from
-from cellpath.intake.screening import Criterion, Screening, screen
 from cellpath.intake.services_newsletter import newsletter_from_application
 from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
+from cellpath.screening import Criterion, Screening, evaluate
 
 RESUME_DAYS = 30
 OPEN_FOR_ANSWERS = (
@@ -196,7 +197,7 @@ def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:
             {
                 "field": result.criterion.field,
                 "criterion": result.criterion.describe(),
-                "kind": result.criterion.kind,
+                "kind": result.criterion.section,
                 "explanation": result.criterion.explanation,
                 "outcome": str(result.outcome),
                 "reason": result.reason,
@@ -210,7 +211,7 @@ def _snapshot(screening: Screening, *, today: date) -> dict[str, Any]:
 def application_screen(application: Application, *, today: date | None = None) -> Screening:
     """The pre-screen of the application's answers against its programme's criteria now."""
     today = today or timezone.localdate()
-    return screen(
+    return evaluate(
         programme_criteria(application.programme_id),
         profile_from(application.answers, today=today),
     )
@@ -221,10 +222,7 @@ def programme_criteria(programme_id: int) -> list[Criterion]:
     rows = ScreeningCriterion.objects.filter(programme_id=programme_id).values_list(
         "field", "op", "value", "kind", "explanation", "when_known"
     )
-    return [
-        Criterion(field=f, op=o, value=v, kind=k, explanation=e, when_known=w)
-        for f, o, v, k, e, w in rows
-    ]
+    return [criterion_of(*row) for row in rows]
 
 
 def applications_submit(

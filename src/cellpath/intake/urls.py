@@ -10,6 +10,7 @@ urlpatterns = [
     path("apply/<str:token>/review/", views.review, name="review"),
     path("apply/<str:token>/documents/", views.documents, name="documents"),
     path("apply/<str:token>/result/", views.result, name="result"),
+    path("apply/<str:token>/trials/", views.trials, name="trials"),
     path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
     path("applications/", views_triage.queue, name="queue"),
     path("applications/messages/", views_triage.inbox, name="inbox"),

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from cellpath.care.alsfrs_questions import BY_ITEM
 from cellpath.intake import limits, services
 from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms import AboutForm, AnswersForm
@@ -25,12 +24,16 @@ from cellpath.intake.questions import (
     STEP_BY_SLUG,
     TEXT_QUESTIONS,
     needed_keys,
+    profile_from,
     step_keys,
     steps_for,
 )
-from cellpath.intake.screening import PROFILE_FIELDS, Verdict
 from cellpath.intake.services import programme_criteria
+from cellpath.outcomes.alsfrs_questions import BY_ITEM
 from cellpath.programmes.models import Programme
+from cellpath.screening import FIELDS, Verdict
+from cellpath.trials.forms import MatchForm
+from cellpath.trials.views import results_page
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -229,9 +232,23 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def trials(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant's answers (opened by their private link) against every open ALS trial:
+    intake makes the profile, the trial finder matches it and shows the results."""
+    linked, problem = _linked(request, token)
+    if problem:
+        return problem
+    application = linked.applications[0]
+    profile = profile_from(application.answers, today=timezone.localdate())
+    form = MatchForm(request.POST or None)
+    return results_page(request, profile, form, application=application, token=token)
+
+
 def _label(key: str) -> str:
-    if key in PROFILE_FIELDS:
-        return PROFILE_FIELDS[key].label
+    if key in FIELDS:
+        return FIELDS[key].label
     if key in BY_ITEM:
         return f"ALSFRS-R {BY_ITEM[key].number}. {BY_ITEM[key].title}"
     if key in TEXT_QUESTIONS:

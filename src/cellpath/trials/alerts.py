@@ -25,7 +25,7 @@ from django_tasks import task
 from cellpath.intake.limits import FormLimit
 from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
-from cellpath.trials.matching import Profile, Verdict
+from cellpath.screening import Profile, Verdict
 from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
 from cellpath.trials.queries import Place, Search, match_trials
 

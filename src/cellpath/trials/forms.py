@@ -8,11 +8,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cellpath.care.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
-from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
-from cellpath.trials.matching import EL_ESCORIAL_LABELS, Profile
+from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, EL_ESCORIAL, choices
+from cellpath.screening import Profile
 from cellpath.trials.models import KINDS, OPEN_STATUSES, PHASES, Status
-from cellpath.trials.profiles import months_since
 from cellpath.trials.queries import Place, Search, place_from
 
 RADII = [("", "Any distance"), ("50", "50 km"), ("100", "100 km"), ("250", "250 km"),
@@ -94,6 +93,15 @@ class SearchForm(forms.Form):
         )
 
 
+def months_since(month: str | None, today: date) -> float | None:
+    """Months from a "YYYY-MM" (the middle of that month) to today."""
+    if not month:
+        return None
+    year, number = (int(part) for part in month.split("-")[:2])
+    middle = date(year, number, 15)
+    return round(max(0.0, (today - middle).days / DAYS_PER_MONTH), 1)
+
+
 def _valid_part(form: forms.Form) -> dict[str, Any]:
     """The fields that validated (the others are shown with their message)."""
     return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
@@ -148,7 +156,7 @@ class MatchForm(SearchForm):
     el_escorial = forms.ChoiceField(
         label="El Escorial category of your diagnosis",
         required=False,
-        choices=[("", "Not sure"), *EL_ESCORIAL_LABELS.items()],
+        choices=[("", "Not sure"), *choices(EL_ESCORIAL)],
     )
     tracheostomy = _yes_no_field("Do you have a tracheostomy?")
     niv_hours = forms.DecimalField(

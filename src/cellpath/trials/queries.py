@@ -19,19 +19,10 @@ from django.db.models import Avg, F, FloatField, Func, Min, Q, QuerySet, TextFie
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from cellpath.screening import Profile, Screen, Screening, Verdict, screen
 from cellpath.trials import finder_sql
 from cellpath.trials.geo import EARTH_KM, haversine_km
-from cellpath.trials.matching import (
-    Profile,
-    Screen,
-    TrialMatch,
-    Verdict,
-    match,
-    rank,
-    registry_criteria,
-    rule_of,
-    screen,
-)
+from cellpath.trials.matching import RANK_ORDER, match, rank, registry_criteria, rule_of
 from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key, town_key
 
 PAGE = 20
@@ -243,7 +234,7 @@ def trial_sites(trial: Trial, place: Place | None) -> list[Found]:
 @dataclass
 class Matched:
     trial: Trial
-    match: TrialMatch
+    match: Screening
     distance_km: float | None = None
 
 
@@ -272,7 +263,7 @@ class MatchResults:
     @property
     def counts(self) -> list[tuple[Verdict, int]]:
         tally = Counter(screen.verdict for _, screen in self.ranked)
-        return [(verdict, tally[verdict]) for verdict in Verdict]
+        return [(verdict, tally[verdict]) for verdict in RANK_ORDER]
 
     @property
     def more(self) -> int:

@@ -8,7 +8,6 @@ urlpatterns = [
     path("match/", views.match, name="match"),
     path("match/mine/", views.match_mine, name="match-mine"),
     path("match/patient/<int:pk>/", views.match_patient, name="match-patient"),
-    path("match/application/<str:token>/", views.match_application, name="match-application"),
     path("alerts/", views.alert_create, name="alert-create"),
     path("alerts/sent/", views.alert_sent, name="alert-sent"),
     path("alerts/confirm/<str:token>/", views.alert_confirm, name="alert-confirm"),

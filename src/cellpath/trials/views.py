@@ -2,7 +2,8 @@
 
 Public pages need no sign-in; a visitor's answers are used for the request and kept only if they
 ask to be told about new trials (with their consent). Staff match a care record, patients their
-own: care audits those reads and hands over plain facts (`care.queries.clinical_facts`).
+own: care audits those reads and hands over a screening profile (`care.queries.profile`). An
+application is matched by intake, which shows the same results page (`results_page`).
 """
 
 from __future__ import annotations
@@ -17,14 +18,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
 from cellpath.care.queries import patient_get
-from cellpath.care.queries.clinical_facts import clinical_facts
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
-from cellpath.intake.questions import profile_from
-from cellpath.intake.services import applications_by_token
+from cellpath.care.queries.profile import record_profile
+from cellpath.screening import Profile
 from cellpath.trials import alerts, queries
 from cellpath.trials.forms import AlertForm, MatchForm, SearchForm
-from cellpath.trials.matching import Profile
-from cellpath.trials.profiles import profile_from_application, profile_from_record
 
 RESULTS_SHOWN = 50
 
@@ -66,7 +64,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     )
 
 
-def _results(
+def results_page(
     request: HttpRequest,
     profile: Profile,
     form: MatchForm | None,
@@ -76,6 +74,7 @@ def _results(
     alerts_offered: bool = True,
     **extra: object,
 ) -> HttpResponse:
+    """Every open ALS trial matched against `profile`, ranked, with the answers form again."""
     if query is None:
         query = form.search() if form is not None and form.is_bound else queries.Search()
     results = queries.match_trials(profile, query, show=RESULTS_SHOWN)
@@ -103,7 +102,7 @@ def match(request: HttpRequest) -> HttpResponse:
         return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
     form = MatchForm(request.POST)
     form.is_valid()  # a refused answer is shown beside its field; the others still match
-    return _results(request, form.profile(), form)
+    return results_page(request, form.profile(), form)
 
 
 @never_cache
@@ -114,9 +113,9 @@ def match_patient(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_get(user=request.user, pk=pk)
     if patient is None:
         raise Http404
-    facts = clinical_facts(user=request.user, patient=patient, today=timezone.localdate())
+    profile = record_profile(user=request.user, patient=patient, today=timezone.localdate())
     form = MatchForm(request.POST or None)
-    return _results(request, profile_from_record(facts), form, record=patient, alerts_offered=False)
+    return results_page(request, profile, form, record=patient, alerts_offered=False)
 
 
 @never_cache
@@ -127,24 +126,9 @@ def match_mine(request: HttpRequest) -> HttpResponse:
     patient = own_patient(user=request.user, chosen=request.session.get(PORTAL_PATIENT_KEY))
     if patient is None:
         return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
-    facts = clinical_facts(user=request.user, patient=patient, today=timezone.localdate())
+    profile = record_profile(user=request.user, patient=patient, today=timezone.localdate())
     form = MatchForm(request.POST or None)
-    return _results(request, profile_from_record(facts), form, record=patient)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def match_application(request: HttpRequest, token: str) -> HttpResponse:
-    """An applicant's answers (opened by their private link) against the trials."""
-    applications = applications_by_token(token)
-    if not applications:
-        return render(request, "intake/link_problem.html", {"reason": "unknown"}, status=404)
-    if applications[0].resume_expires_at < timezone.now():
-        return render(request, "intake/link_problem.html", {"reason": "expired"}, status=410)
-    answers = applications[0].answers
-    profile = profile_from_application(profile_from(answers, today=timezone.localdate()), answers)
-    form = MatchForm(request.POST or None)
-    return _results(request, profile, form, application=applications[0], token=token)
+    return results_page(request, profile, form, record=patient)
 
 
 @never_cache
@@ -162,7 +146,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
     if alerts.LIMIT.exceeded(request, request.POST.get("email", "")):
         return render(request, "trials/alert_too_many.html", status=429)
     if not alert_form.is_valid():
-        return _results(request, profile, None, alert_form=alert_form, query=query)
+        return results_page(request, profile, None, alert_form=alert_form, query=query)
     alerts.saved_search_create(
         email=alert_form.cleaned_data["email"],
         profile=profile,

@@ -2,8 +2,8 @@
 
 Each pair is one criterion sentence, its section and a partial profile. The sentence is read by
 `eligibility.read_criteria` as the one item of its section, every criterion it yields is checked
-by `matching.evaluate`, and the outcomes become TrialGPT's label for the sentence (Jin et al.,
-Nat Commun 2024;15:9074): a failed criterion → "not included" / "excluded"; otherwise an
+by the screening engine (`matching.match`), and the outcomes become TrialGPT's label for the
+sentence (Jin et al., Nat Commun 2024;15:9074): a failed criterion → "not included" / "excluded"; otherwise an
 unanswered or unstructured one → "not enough information"; otherwise "included" / "not
 excluded". TrialGPT's criterion-level accuracy, 87.3 % on 1,015 patient–criterion pairs, is the
 figure issue 7 asks us to beat on ALS's structured criteria.
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cellpath.screening import Outcome, Profile
 from cellpath.trials.eligibility import read_criteria
-from cellpath.trials.matching import Outcome, Profile, evaluate
+from cellpath.trials.matching import match
 
 HERE = Path(__file__).resolve().parent
 PAIRS = HERE / "criterion_pairs.jsonl"  # the first set, written blind, then used to fix the reader
@@ -59,7 +60,7 @@ def label(section: str, text: str, profile: Profile) -> tuple[str, bool]:
     """TrialGPT's label for one criterion sentence, and whether the reader structured it."""
     header = "Inclusion Criteria:" if section == "inclusion" else "Exclusion Criteria:"
     criteria = [c.as_dict() for c in read_criteria(f"{header}\n\n* {text}")]
-    outcomes = {evaluate(c, profile).outcome for c in criteria}
+    outcomes = {r.outcome for r in match(None, criteria, profile).results}
     structured = any(c["field"] != "other" for c in criteria)
     if Outcome.DOES_NOT_MEET in outcomes:
         return LABELS[section][Outcome.DOES_NOT_MEET], structured

@@ -15,7 +15,6 @@ from cellpath.accounts.audit import record_view
 from cellpath.accounts.models import Membership, User
 from cellpath.accounts.roles import Role
 from cellpath.care import data_quality
-from cellpath.care.alsfrs_questions import BY_ITEM, Question
 from cellpath.care.data_quality import Finding
 from cellpath.care.models import (
     Administration,
@@ -32,6 +31,7 @@ from cellpath.care.models import (
 )
 from cellpath.care.queries.records import patients_visible_to
 from cellpath.outcomes.alsfrs import InvalidAlsfrsError, score_alsfrs_r
+from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question
 from cellpath.outcomes.spirometry import (
     gli2012_fvc_percent_predicted,
     nhanes3_fvc_percent_predicted,

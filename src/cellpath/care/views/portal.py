@@ -25,7 +25,6 @@ from cellpath.accounts import services as account_services
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
 from cellpath.care import services
-from cellpath.care.alsfrs_questions import Question, questions_for
 from cellpath.care.forms_portal import (
     AlsfrsAnswerForm,
     CaregiverInviteForm,
@@ -39,6 +38,7 @@ from cellpath.care.models.assessments import Respondent
 from cellpath.care.queries import portal as queries
 from cellpath.care.services import portal as portal_services
 from cellpath.care.views.records import csv_cell, form_errors_from
+from cellpath.outcomes.alsfrs_questions import Question, questions_for
 
 View = Callable[..., HttpResponse]
 

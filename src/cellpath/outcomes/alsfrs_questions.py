@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cellpath.outcomes.vocabulary import ALSFRS_R_ITEMS, item5_key
+
 
 @dataclass(frozen=True)
 class Question:
-    item: str  # the field name: q1 … q12, q5a, q5b
-    number: str  # as printed on the scale: "1" … "12", "5a", "5b"
-    title: str
+    item: str  # the record's field (`vocabulary.ALSFRS_R_KEYS`): q1 … q12, q5a, q5b
+    title: str  # in plain words
     question: str
     answers: tuple[str, str, str, str, str]  # wording for scores 4, 3, 2, 1, 0
+
+    @property
+    def number(self) -> str:
+        """As printed on the scale: "1" … "12", "5a", "5b"."""
+        return next(i.number for i in ALSFRS_R_ITEMS if i.key == self.item)
 
     def choices(self) -> list[tuple[int, str]]:
         return [(4 - i, text) for i, text in enumerate(self.answers)]
@@ -27,7 +33,6 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "q1",
-        "1",
         "Speech",
         "How is your speech?",
         (
@@ -40,7 +45,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q2",
-        "2",
         "Salivation",
         "How is your saliva?",
         (
@@ -53,7 +57,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q3",
-        "3",
         "Swallowing",
         "How is your swallowing?",
         (
@@ -66,7 +69,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q4",
-        "4",
         "Handwriting",
         "How is your handwriting?",
         (
@@ -79,7 +81,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q5a",
-        "5a",
         "Cutting food and handling utensils",
         "How do you manage cutting food and handling utensils?",
         (
@@ -92,7 +93,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q5b",
-        "5b",
         "Handling fastenings and utensils (with a feeding tube)",
         "With your feeding tube, how do you manage fastenings and utensils?",
         (
@@ -105,7 +105,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q6",
-        "6",
         "Dressing and hygiene",
         "How do you manage dressing and washing?",
         (
@@ -118,7 +117,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q7",
-        "7",
         "Turning in bed",
         "How do you manage turning in bed and adjusting the bedclothes?",
         (
@@ -131,7 +129,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q8",
-        "8",
         "Walking",
         "How is your walking?",
         (
@@ -144,7 +141,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q9",
-        "9",
         "Climbing stairs",
         "How do you manage stairs?",
         (
@@ -157,7 +153,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q10",
-        "10",
         "Shortness of breath (dyspnoea)",
         "When do you get short of breath?",
         (
@@ -170,7 +165,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q11",
-        "11",
         "Breathing lying down (orthopnoea)",
         "How do you sleep, given your breathing?",
         (
@@ -184,7 +178,6 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "q12",
-        "12",
         "Breathing support (respiratory insufficiency)",
         "Do you use a breathing machine?",
         (
@@ -202,5 +195,5 @@ BY_ITEM = {q.item: q for q in QUESTIONS}
 
 def questions_for(*, gastrostomy: bool) -> list[Question]:
     """The 12 questions a person answers: item 5a without a gastrostomy, 5b with one."""
-    skip = "q5a" if gastrostomy else "q5b"
+    skip = item5_key(gastrostomy=not gastrostomy)
     return [q for q in QUESTIONS if q.item != skip]
