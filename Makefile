@@ -48,9 +48,10 @@ test-postgres: install
 	  echo "== PostgreSQL tests skipped: no DATABASE_URL and no server on 127.0.0.1:5432 =="; \
 	fi
 
-lint: install
+lint: install  ## ruff, and the import contracts (layers point down; see pyproject.toml)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 bench: bench-outcomes bench-care bench-public bench-apply bench-trials
 

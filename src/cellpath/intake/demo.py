@@ -90,7 +90,8 @@ def _answers(rng: random.Random, today: date) -> dict[str, Any]:
         ).isoformat(),
         "onset_date": onset.isoformat(),
         "diagnosis_date": (onset + timedelta(days=rng.randint(90, 400))).isoformat(),
-        "el_escorial": rng.choice(["definite", "probable", "possible", None]),
+        # definite, probable or possible (the categories most applicants are told)
+        "el_escorial": rng.choice([*EL_ESCORIAL_VALUES[:2], EL_ESCORIAL_VALUES[3], None]),
         "vc_percent_predicted": rng.choice([None, 58.0, 72.0, 81.0, 95.0]),
         "tracheostomy": rng.random() < 0.1,
         "prior_stem_cell_therapy": rng.random() < 0.15,

@@ -6,6 +6,8 @@ FVC % predicted, stages, slopes) is computed by `cellpath.outcomes` when shown.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,14 +21,28 @@ from cellpath.outcomes.vocabulary import ALSFRS_R_ITEMS, ALSFRS_R_KEYS
 ITEM = [MinValueValidator(0), MaxValueValidator(4)]
 
 
-def _item(key: str, *, item5: bool = False) -> models.PositiveSmallIntegerField:
-    """An ALSFRS-R item field named as printed on the scale (the clinical vocabulary); 5a and
-    5b may each be blank, since only one is answered."""
-    item = next(i for i in ALSFRS_R_ITEMS if i.key == key)
-    optional = {"null": True, "blank": True} if item5 else {}
-    return models.PositiveSmallIntegerField(
-        f"{item.number}. {item.title}", validators=ITEM, **optional
-    )
+class AlsfrsItemField(models.PositiveSmallIntegerField):
+    """One ALSFRS-R item scored 0–4, named as printed on the scale from the clinical vocabulary
+    by its attribute (q1 … q12, q5a, q5b); 5a and 5b may each be blank, only one being
+    answered (Cedarbaum 1999). Migrations see a plain PositiveSmallIntegerField."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", ITEM)
+        super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        item = _ITEMS[name]
+        self.verbose_name = f"{item.number}. {item.title}"
+        self.null = self.blank = item.position == 5
+        super().contribute_to_class(cls, name, private_only)
+
+    def deconstruct(self) -> Any:
+        name, _, args, kwargs = super().deconstruct()
+        kwargs["verbose_name"] = self.verbose_name  # set from the name, not passed in
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
+
+
+_ITEMS = {item.key: item for item in ALSFRS_R_ITEMS}
 
 
 class Respondent(models.TextChoices):
@@ -77,19 +93,19 @@ class AlsfrsR(PatientAssessment):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="alsfrs")
     assessed_on = models.DateField("assessed on")
     respondent = models.CharField("answered", max_length=10, choices=Respondent.choices)
-    q1 = _item("q1")
-    q2 = _item("q2")
-    q3 = _item("q3")
-    q4 = _item("q4")
-    q5a = _item("q5a", item5=True)
-    q5b = _item("q5b", item5=True)
-    q6 = _item("q6")
-    q7 = _item("q7")
-    q8 = _item("q8")
-    q9 = _item("q9")
-    q10 = _item("q10")
-    q11 = _item("q11")
-    q12 = _item("q12")
+    q1 = AlsfrsItemField()
+    q2 = AlsfrsItemField()
+    q3 = AlsfrsItemField()
+    q4 = AlsfrsItemField()
+    q5a = AlsfrsItemField()
+    q5b = AlsfrsItemField()
+    q6 = AlsfrsItemField()
+    q7 = AlsfrsItemField()
+    q8 = AlsfrsItemField()
+    q9 = AlsfrsItemField()
+    q10 = AlsfrsItemField()
+    q11 = AlsfrsItemField()
+    q12 = AlsfrsItemField()
 
     class Meta:
         ordering = ["assessed_on"]
