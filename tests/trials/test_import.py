@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cellpath.trials.importer import import_source
 from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.sources import open_source
+from cellpath.trials.registry.importer import import_source
+from cellpath.trials.registry.sources import open_source
 from tests.trials.conftest import DATA, demo_record, edited, write_zip
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,8 @@ def test_the_criteria_command_prints_the_contract(tmp_path, capsys) -> None:
 
 
 def test_a_site_row_holds_the_sites_values_in_column_order() -> None:
-    from cellpath.trials.records import parse_study
-    from cellpath.trials.rows import SITE_COLUMNS, _site_row, site_values
+    from cellpath.trials.registry.records import parse_study
+    from cellpath.trials.registry.rows import SITE_COLUMNS, _site_row, site_values
 
     record = parse_study(demo_record())
     for site in record.sites:
