@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cellpath.trials.eligibility import (
+from cellpath.trials.criteria.reader import (
     EL_ESCORIAL,
     FIELDS,
     OPERATORS,

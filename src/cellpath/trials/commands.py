@@ -174,7 +174,7 @@ def criteria_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.s
     )
     parser.add_argument("file", help="a text file, or - for standard input")
     args = parser.parse_args(argv)
-    from cellpath.trials.eligibility import criteria_json
+    from cellpath.trials.criteria.reader import criteria_json
 
     try:
         stdin = args.file == "-"

@@ -1,9 +1,9 @@
 """Criterion-level accuracy of reader + matcher on the held-out pairs (README.md beside this).
 
 Each pair is one criterion sentence, its section and a partial profile. The sentence is read by
-`eligibility.read_criteria` as the one item of its section, every criterion it yields is checked
-by `matching.evaluate`, and the outcomes become TrialGPT's label for the sentence (Jin et al.,
-Nat Commun 2024;15:9074): a failed criterion → "not included" / "excluded"; otherwise an
+`criteria.reader.read_criteria` as the one item of its section, every criterion it yields is
+checked by `matching.evaluate`, and the outcomes become TrialGPT's label for the sentence (Jin
+et al., Nat Commun 2024;15:9074): a failed criterion → "not included" / "excluded"; otherwise an
 unanswered or unstructured one → "not enough information"; otherwise "included" / "not
 excluded". TrialGPT's criterion-level accuracy, 87.3 % on 1,015 patient–criterion pairs, is the
 figure issue 7 asks us to beat on ALS's structured criteria.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 from cellpath.trials.matching import Outcome, Profile, evaluate
 
 HERE = Path(__file__).resolve().parent

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite
 from cellpath.trials.registry import workers

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite, postcode_key, town_key
 from cellpath.trials.registry.records import Contact, Site, StudyRecord

@@ -35,7 +35,7 @@ own comparison in its own section: an exclusion "FVC < 50 %" stays ``<`` in ``ex
 Splitting
 =========
 
-``criteria_text.split_criteria`` splits the text into items (``CriterionText``); its docstring
+``splitting.split_criteria`` splits the text into items (``CriterionText``); its docstring
 says how.
 
 Reading: conventions
@@ -137,7 +137,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from cellpath.trials.criteria_text import EXCLUSION, INCLUSION, CriterionText, split_criteria
+from cellpath.trials.criteria.splitting import EXCLUSION, INCLUSION, CriterionText, split_criteria
 
 __all__ = [
     "EL_ESCORIAL",
