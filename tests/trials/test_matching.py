@@ -280,7 +280,7 @@ def test_screening_for_ranking_agrees_with_the_full_match(crits, profile) -> Non
 
 
 def test_every_field_the_reader_structures_has_a_name_and_a_question() -> None:
-    from cellpath.trials.criteria.reader import FIELDS
+    from cellpath.trials.criteria.contract import FIELDS
     from cellpath.trials.matching import NAMES, QUESTIONS
 
     structured = set(FIELDS) - {"other"}
