@@ -26,6 +26,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from cellpath.outcomes.vocabulary import DOMAINS
 from cellpath.trials.criteria.quantities import Quantity
 
 # Every concept starts a word (the guard in _CONCEPT checks it), so no alternative begins with
@@ -393,10 +394,9 @@ _ITEM_LIST_PART = re.compile(r"\d{1,2}|-|to")
 _ITEM_BRACKET = re.compile(r"\(\s*(?:item|q(?:uestion)?)?\s*#?\s*(\d{1,2})\s*\)")
 
 
+# The four domains of the ALSFRS-R's twelve items, named as in the clinical vocabulary's DOMAINS.
 _DOMAIN_ITEMS = re.compile(r"(bulbar|fine[- ]motor|gross[- ]motor|respiratory)\s+items\b")
-# The four domains of the ALSFRS-R's twelve items (Cedarbaum et al. 1999; the subscores).
-_ITEMS_OF_DOMAIN = {"bulbar": (1, 2, 3), "fine": (4, 5, 6), "gross": (7, 8, 9),
-                    "respiratory": (10, 11, 12)}  # fmt: skip
+_DOMAIN_SPACE = re.compile(r"[- ]")
 
 
 def item_numbers(concept: Concept) -> list[int]:
@@ -404,7 +404,7 @@ def item_numbers(concept: Concept) -> list[int]:
     respiratory items"."""
     domain = _DOMAIN_ITEMS.search(concept.text)
     if domain:
-        return list(_ITEMS_OF_DOMAIN[domain.group(1).split()[0].split("-")[0]])
+        return [position + 1 for position in DOMAINS[_DOMAIN_SPACE.sub("_", domain.group(1))]]
     numbered = _ITEM_LIST.search(concept.text)
     if numbered:
         parts = _ITEM_LIST_PART.findall(numbered.group(1))

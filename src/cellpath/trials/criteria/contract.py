@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cellpath.outcomes.vocabulary import EL_ESCORIAL_VALUES
+
 __all__ = ["EL_ESCORIAL", "FIELDS", "OPERATORS", "Criterion", "Number", "Value", "as_other"]
 
 FIELDS: tuple[str, ...] = (
@@ -41,13 +43,9 @@ FIELDS: tuple[str, ...] = (
     "other",
 )
 OPERATORS: tuple[str, ...] = (">=", "<=", ">", "<", "==", "between", "in", "present", "absent")
-EL_ESCORIAL: tuple[str, ...] = (
-    "definite",
-    "probable",
-    "probable_laboratory_supported",
-    "possible",
-    "suspected",
-)
+EL_ESCORIAL: tuple[str, ...] = EL_ESCORIAL_VALUES
+"""The categories of the clinical vocabulary, most certain first: an ``in`` lists its values in
+this order."""
 
 Number = int | float
 Value = Number | tuple[Number, Number] | tuple[str, ...] | None

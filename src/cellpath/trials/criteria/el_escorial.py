@@ -16,16 +16,24 @@ from __future__ import annotations
 
 import re
 
+from cellpath.outcomes.vocabulary import EL_ESCORIAL_VALUES
 from cellpath.trials.criteria.concepts import Concept
-from cellpath.trials.criteria.contract import EL_ESCORIAL
 
-_ESCORIAL_CATEGORY = re.compile(
-    r"(?P<lab>(?:clinically\s+)?(?:laboratory|lab)[\s-]*supported\s+probable"
-    r"|(?:clinically\s+)?probable\s*[-,(]?\s*(?:laboratory|lab)[\s-]*supported\)?)"
-    r"|(?P<definite>(?:clinically\s+)?\bdefinite\b)"
-    r"|(?P<probable>(?:clinically\s+)?\bprobable\b)"
-    r"|(?P<possible>(?:clinically\s+)?\bpossible\b)"
-    r"|(?P<suspected>\bsuspected\b)"
+_LAB = r"(?:laboratory|lab)[\s-]*supported"
+# How an item names each category, in the vocabulary's order (most certain first). Plain
+# "probable" is not the first word of "probable, laboratory-supported".
+_WORDINGS = (
+    r"(?:clinically\s+)?\bdefinite\b",
+    rf"(?:clinically\s+)?\bprobable\b(?!\s*[-,(]?\s*{_LAB})",
+    rf"(?:clinically\s+)?{_LAB}\s+probable|(?:clinically\s+)?probable\s*[-,(]?\s*{_LAB}\)?",
+    r"(?:clinically\s+)?\bpossible\b",
+    r"\bsuspected\b",
+)
+_ESCORIAL_CATEGORY = re.compile(  # each group is named by the category's value
+    "|".join(
+        f"(?P<{value}>{wording})"
+        for value, wording in zip(EL_ESCORIAL_VALUES, _WORDINGS, strict=True)
+    )
 )
 _NOT_A_CATEGORY = re.compile(
     r"(?:\bas\s+\w+\s+as|\bif|\bwhen(?:ever)?|\bwhere(?:ver)?|\bnot|\bis)\s+$"
@@ -47,7 +55,7 @@ _CATEGORY_REFUSED_BEFORE = re.compile(r"\b(?:excluding|except|but\s+not|other\s+
 _NOT_MEETING = re.compile(
     r"\b(?:not|fail\w*\s+to|never)\s+(?:meet\w*|fulfil\w*|satisf\w*)|\bunmet\b"
 )
-_ESCORIAL_ORDER = ("suspected", "possible", "probable_laboratory_supported", "probable", "definite")
+_LOW_TO_HIGH = EL_ESCORIAL_VALUES[::-1]
 
 
 def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str, ...]] | None:
@@ -61,11 +69,11 @@ def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str
     refused: set[str] = set()
     first = -1
     for m in _ESCORIAL_CATEGORY.finditer(norm):
-        if m.lastgroup == "possible" and _NOT_A_CATEGORY.search(
+        if m.group().endswith("possible") and _NOT_A_CATEGORY.search(
             norm, max(0, m.start() - 25), m.start()
         ):
             continue  # "as soon as possible"
-        name = "probable_laboratory_supported" if m.lastgroup == "lab" else str(m.lastgroup)
+        name = str(m.lastgroup)  # the category's value
         first = m.start() if first < 0 else first
         if _CATEGORY_REFUSED_AFTER.match(norm, m.end()) or _CATEGORY_REFUSED_BEFORE.search(
             norm, max(0, m.start() - 15), m.start()
@@ -76,10 +84,10 @@ def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str
         if _ESCORIAL_UP_AFTER.match(norm, m.end()) or _ESCORIAL_UP_BEFORE.search(
             norm, max(0, m.start() - 20), m.start()
         ):
-            chosen.update(_ESCORIAL_ORDER[_ESCORIAL_ORDER.index(name) :])
+            chosen.update(_LOW_TO_HIGH[_LOW_TO_HIGH.index(name) :])
     chosen -= refused
     if not chosen:
         return None
     if _NOT_MEETING.search(norm, 0, first):  # "not meeting the criteria for probable ALS"
-        chosen = set(EL_ESCORIAL) - chosen
-    return first, tuple(c for c in EL_ESCORIAL if c in chosen)
+        chosen = set(EL_ESCORIAL_VALUES) - chosen
+    return first, tuple(c for c in EL_ESCORIAL_VALUES if c in chosen)

@@ -23,6 +23,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 from cellpath.trials.criteria.contract import Number
 
 _TRANSLATE = str.maketrans(
@@ -489,7 +490,7 @@ def in_months(value: float, unit: str) -> Number:
     if unit == "weeks":
         return as_number(round(value * 12 / 52, 1))
     if unit == "days":
-        return as_number(round(value / 30.4375, 1))
+        return as_number(round(value / DAYS_PER_MONTH, 1))
     return as_number(value)
 
 
@@ -501,7 +502,7 @@ def in_days(value: float, unit: str) -> Number:
 def per_month(value: float, per: str) -> Number:
     """A rate per month, from one per week (`per` "w"), per year ("y") or per month ("m")."""
     if per == "w":
-        return as_number(round(value * 30.4375 / 7, 2))
+        return as_number(round(value * DAYS_PER_MONTH / 7, 2))
     if per == "y":
         return as_number(round(value / 12, 2))
     return as_number(value)

@@ -9,10 +9,11 @@ Escorial categories (`el_escorial`) and presences (`presence`).
 - "Age ≥ 18 and ≤ 85" (an at-least and an at-most of one concept in one item) is ``between
   [18, 85]``; strict bounds stay two criteria, as ``between`` is inclusive. Years with no
   concept that look like an age ("adults 18 to 80 years") are an age.
-- Time since onset or diagnosis is in months: years × 12; weeks × 12/52 and days ÷ 30.4375, both
-  rounded to 0.1. "Within", "up to", "in the past" read as ``<=``. A "disease duration" with no
-  point of reference counts from symptom onset. The time between onset and diagnosis
-  ("onset within 24 months of diagnosis") is neither field and stays ``other``.
+- Time since onset or diagnosis is in months: years × 12; weeks × 12/52 and days ÷ the month of
+  the clinical vocabulary (``DAYS_PER_MONTH``), both rounded to 0.1. "Within", "up to", "in the
+  past" read as ``<=``. A "disease duration" with no point of reference counts from symptom
+  onset. The time between onset and diagnosis ("onset within 24 months of diagnosis") is neither
+  field and stays ``other``.
 - ``riluzole_stable_days`` is in days: weeks × 7, months × 30, years × 365 ("riluzole-naive or
   stable for ≥ 4 weeks" → ``>= 28``). A number of days is "if taking riluzole", as ALS trials
   mean it; an inclusion that requires riluzole without a condition ("treated with riluzole for
@@ -21,11 +22,11 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   stays a number of days), and so does "must be taking riluzole at a stable dose for ≥ 60 days".
   "Dose not stable for at least 28 days" is ``< 28``. An allergy to a drug is not about taking
   it.
-- ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is × 30.4375/7,
-  per year ÷ 12 (rounded to 0.01); a rate with no time unit (ΔFS, "progression rate ≥ 0.5", the
-  "(48 − ALSFRS-R) / months since onset" formula, also in words: "48 minus … divided by …") is
-  per month; "steeper" or "faster than" is ``>``; a unit after the scale's name ("1.5 ALSFRS-R
-  points per month") is the number's; a negative slope ("≤ −0.5
+- ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is
+  × ``DAYS_PER_MONTH``/7, per year ÷ 12 (rounded to 0.01); a rate with no time unit (ΔFS,
+  "progression rate ≥ 0.5", the "(48 − ALSFRS-R) / months since onset" formula, also in words:
+  "48 minus … divided by …") is per month; "steeper" or "faster than" is ``>``; a unit after the
+  scale's name ("1.5 ALSFRS-R points per month") is the number's; a negative slope ("≤ −0.5
   points/month") is read as a loss, its sign and comparison mirrored. A drop in points over a
   period ("≥ 3-point decline", "a decline in the ALSFRS-R of 1 to 4 points") is
   ``alsfrs_r_decline_points``.
