@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             command
         ](rest)
     if command == "trials":
-        from cellpath.trials.registry import commands as trials_commands
+        from cellpath.trials import commands as trials_commands
 
         return trials_commands.main(rest)
     if command in {"outcomes", "synth"}:

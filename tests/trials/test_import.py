@@ -129,7 +129,7 @@ def test_a_missing_path_is_a_clear_message(db, tmp_path) -> None:
 
 
 def test_the_criteria_command_prints_the_contract(tmp_path, capsys) -> None:
-    from cellpath.trials.registry.commands import criteria_main
+    from cellpath.trials.criteria.commands import criteria_main
 
     text = tmp_path / "criteria.txt"
     text.write_text("Inclusion Criteria:\n* ALSFRS-R \\>= 30\n\nExclusion Criteria:\n* BMI > 32")

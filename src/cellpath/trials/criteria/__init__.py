@@ -34,7 +34,8 @@ Where each part is
 - `presence` — presence criteria and their negation;
 - `el_escorial` — El Escorial (and Awaji) categories;
 - `reader` — the entry points ``read_criteria`` and ``criteria_json``: each item's criteria
-  assembled, field by field.
+  assembled, field by field;
+- `commands` — ``cellpath trials criteria FILE``.
 
 Sources: ClinicalTrials.gov data element definitions (Eligibility Criteria) and real ALS records,
 ``shared/design/trials-and-evidence.md`` §1.4; TrialGPT's criterion labels and the case for

@@ -1,8 +1,8 @@
-"""`cellpath trials …`: import the registry, sync it from the live API, read criteria.
+"""`cellpath trials import | sync | reread`: import the registry, sync it from the live API,
+read the stored criteria again.
 
     cellpath trials import PATH [--condition-filter als]   a bulk ZIP, a folder or a .json file
     cellpath trials sync [--condition TEXT] [--status S …] the live API v2 (needs a network)
-    cellpath trials criteria FILE                           criteria text → structured JSON
     cellpath trials reread                                  read stored criteria again
 
 Exit status: 0 done, 2 bad input or usage (nothing imported from an unusable source), 1 when
@@ -166,36 +166,6 @@ def sync_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stder
     return _run(start, progress, out, err, failed="cellpath trials sync", status=1)
 
 
-def criteria_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    parser = argparse.ArgumentParser(
-        prog="cellpath trials criteria",
-        description="Read eligibility criteria text (as in ClinicalTrials.gov's "
-        "eligibilityCriteria) and print the structured criteria as JSON.",
-    )
-    parser.add_argument("file", help="a text file, or - for standard input")
-    args = parser.parse_args(argv)
-    from cellpath.trials.criteria.reader import criteria_json
-
-    try:
-        stdin = args.file == "-"
-        text = sys.stdin.read() if stdin else Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cellpath trials criteria: {args.file}: {_reason(error)}", file=err)
-        return 2
-    print(criteria_json(text), file=out)
-    return 0
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, IsADirectoryError):
-        return "is a folder, not a file"
-    if isinstance(error, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return error.strerror or str(error) if isinstance(error, OSError) else str(error)
-
-
 def reread_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     argparse.ArgumentParser(
         prog="cellpath trials reread",
@@ -208,23 +178,3 @@ def reread_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     changed = reread_criteria(progress=Progress("studies read again", None, err))
     print(f"criteria changed for {changed} studies", file=out)
     return 0
-
-
-COMMANDS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
-    "import": ("import a bulk ZIP, a folder or a file of ClinicalTrials.gov studies", import_main),
-    "sync": ("fetch and import studies from the ClinicalTrials.gov API (network)", sync_main),
-    "criteria": ("print the structured criteria of an eligibility text as JSON", criteria_main),
-    "reread": ("read the stored eligibility texts again", reread_main),
-}
-
-
-def main(argv: list[str]) -> int:
-    if not argv or argv[0] in {"-h", "--help", "help"} or argv[0] not in COMMANDS:
-        lines = ["usage: cellpath trials COMMAND [ARGS]", ""]
-        lines += [f"  {name:<10} {text}" for name, (text, _) in COMMANDS.items()]
-        stream = sys.stdout if not argv or argv[0] in {"-h", "--help", "help"} else sys.stderr
-        if argv and stream is sys.stderr:
-            lines.insert(0, f"cellpath trials: unknown command {argv[0]!r}")
-        print("\n".join(lines), file=stream)
-        return 0 if stream is sys.stdout else 2
-    return COMMANDS[argv[0]][1](argv[1:])
