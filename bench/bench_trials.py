@@ -1,8 +1,8 @@
 """Benchmark the trial finder: `make bench-trials`.
 
 1. Builds a synthetic bulk ZIP of 100,000 studies shaped like ClinicalTrials.gov's download (one
-   v2 JSON file per study, realistic sizes: `cellpath.trials.synthetic`), and a second ZIP of
-   2,000 open ALS trials (the matching workload), in bench/out/ (kept between runs).
+   v2 JSON file per study, realistic sizes: `cellpath.trials.registry.synthetic`), and a second
+   ZIP of 2,000 open ALS trials (the matching workload), in bench/out/ (kept between runs).
 2. Imports the ZIP with `cellpath trials import` in its own process on a fresh database
    (PostgreSQL when one answers, else SQLite): studies per second, and that process's peak
    memory. Then imports it again (every study unchanged: the idempotent path) — the baseline of
@@ -42,7 +42,7 @@ BENCH_DB = "cellpath_bench_trials"
 
 
 def build_zips(studies: int, als_trials: int) -> tuple[Path, Path]:
-    from cellpath.trials.synthetic import synthetic_study, write_bulk_zip
+    from cellpath.trials.registry.synthetic import synthetic_study, write_bulk_zip
 
     OUT.mkdir(exist_ok=True)
     bulk = OUT / f"ctg-studies-{studies}.zip"

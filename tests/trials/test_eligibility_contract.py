@@ -8,15 +8,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cellpath.trials.eligibility import (
-    EL_ESCORIAL,
-    FIELDS,
-    OPERATORS,
-    Criterion,
-    criteria_json,
-    read_criteria,
-    split_criteria,
-)
+from cellpath.trials.criteria.contract import EL_ESCORIAL, FIELDS, OPERATORS, Criterion
+from cellpath.trials.criteria.reader import criteria_json, read_criteria
+from cellpath.trials.criteria.splitting import split_criteria
 
 UNITS = {
     "age_years": "years",

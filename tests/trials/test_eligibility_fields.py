@@ -5,7 +5,7 @@ shared/design/trials-and-evidence.md)."""
 
 import pytest
 
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 
 
 def read(item: str, section: str = "Inclusion") -> list[tuple]:

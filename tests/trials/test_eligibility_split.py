@@ -7,8 +7,8 @@ escapes, a sentence before the headers, no headers, grouped populations).
 
 import pytest
 
-from cellpath.trials.criteria_text import CriterionText, split_criteria
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
+from cellpath.trials.criteria.splitting import CriterionText, split_criteria
 
 
 def items(text: str) -> list[tuple[str, str]]:

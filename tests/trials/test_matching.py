@@ -46,7 +46,7 @@ def test_ranking_eligible_then_questions_then_failures_then_distance_then_recenc
 
 
 def test_every_field_the_reader_structures_has_a_name_and_a_question() -> None:
-    from cellpath.trials.eligibility import FIELDS as READ
+    from cellpath.trials.criteria.contract import FIELDS as READ
 
     structured = set(READ) - {"other"}
     assert structured <= set(FIELDS)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cellpath.trials.records import (
+from cellpath.trials.registry.records import (
     OVERALL_STATUSES,
     Arm,
     Contact,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cellpath.trials.sources import (
+from cellpath.trials.registry.sources import (
     Entry,
     SourceError,
     fetch_studies,

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from cellpath.trials.records import StudyRecord, parse_study
-from cellpath.trials.sources import open_source
-from cellpath.trials.synthetic import synthetic_study, write_bulk_zip
+from cellpath.trials.registry.records import StudyRecord, parse_study
+from cellpath.trials.registry.sources import open_source
+from cellpath.trials.registry.synthetic import synthetic_study, write_bulk_zip
 
 
 @pytest.fixture(scope="module")

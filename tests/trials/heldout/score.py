@@ -1,12 +1,12 @@
 """Criterion-level accuracy of reader + matcher on the held-out pairs (README.md beside this).
 
 Each pair is one criterion sentence, its section and a partial profile. The sentence is read by
-`eligibility.read_criteria` as the one item of its section, every criterion it yields is checked
-by the screening engine (`matching.match`), and the outcomes become TrialGPT's label for the
-sentence (Jin et al., Nat Commun 2024;15:9074): a failed criterion → "not included" / "excluded"; otherwise an
-unanswered or unstructured one → "not enough information"; otherwise "included" / "not
-excluded". TrialGPT's criterion-level accuracy, 87.3 % on 1,015 patient–criterion pairs, is the
-figure issue 7 asks us to beat on ALS's structured criteria.
+`criteria.reader.read_criteria` as the one item of its section, every criterion it yields is
+checked by the screening engine (`matching.match`), and the outcomes become TrialGPT's label for
+the sentence (Jin et al., Nat Commun 2024;15:9074): a failed criterion → "not included" /
+"excluded"; otherwise an unanswered or unstructured one → "not enough information"; otherwise
+"included" / "not excluded". TrialGPT's criterion-level accuracy, 87.3 % on 1,015
+patient–criterion pairs, is the figure issue 7 asks us to beat on ALS's structured criteria.
 
     .venv/bin/python -m tests.trials.heldout.score     (make eval-trials)
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cellpath.screening import Outcome, Profile
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 from cellpath.trials.matching import match
 
 HERE = Path(__file__).resolve().parent

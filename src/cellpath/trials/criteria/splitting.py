@@ -1,6 +1,6 @@
 """Splitting the eligibility free text of a ClinicalTrials.gov record into items, each with its
 section (inclusion or exclusion) and, for participants who are not people with ALS, its group.
-``eligibility`` reads each item.
+``reader`` reads each item.
 
 - Lines before the first header, and a text without headers, are inclusion. A combined header
   ("Key inclusion & exclusion criteria", "Eligibility criteria") opens the inclusion section

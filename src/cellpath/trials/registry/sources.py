@@ -25,8 +25,8 @@ What goes wrong, and how it shows
   archive whose table of contents points outside the file, an API that keeps failing.
 - One bad study never stops an import: it becomes an `Entry` whose ``record`` is None and whose
   ``reason`` says why — invalid JSON (with line and column), not UTF-8, a record
-  `cellpath.trials.records.parse_study` rejects (including the retired classic format), or a ZIP
-  member whose checksum does not match (damaged in the middle of the file).
+  `records.parse_study` rejects (including the retired classic format), or a ZIP member whose
+  checksum does not match (damaged in the middle of the file).
 
 Pure standard library (``json``, ``zipfile``, ``urllib.request``, ``pathlib``).
 """
@@ -48,7 +48,7 @@ from typing import Protocol
 
 import orjson
 
-from cellpath.trials.records import OVERALL_STATUSES, RecordError, StudyRecord, parse_study
+from cellpath.trials.registry.records import OVERALL_STATUSES, RecordError, StudyRecord, parse_study
 
 __all__ = [
     "DEFAULT_STATUSES",

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cellpath.trials import workers
-from cellpath.trials.eligibility import read_criteria
+from cellpath.trials.criteria.reader import read_criteria
 from cellpath.trials.matching import rule_of
 from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.rows import (
+from cellpath.trials.registry import workers
+from cellpath.trials.registry.rows import (
     READER_VERSION,
     SITE_COLUMNS,
     TRIAL_FIELDS,
@@ -41,10 +41,10 @@ from cellpath.trials.rows import (
     Prepared,
     Preparer,
 )
-from cellpath.trials.sources import Entry
+from cellpath.trials.registry.sources import Entry
 
 if TYPE_CHECKING:
-    from cellpath.trials.sources import Source
+    from cellpath.trials.registry.sources import Source
 
 BATCH = 1000
 CHUNK = 250

@@ -25,8 +25,9 @@ and the real records in its test fixtures).
   ("2026", "2026-03" or "2026-03-15"); ``first_posted`` and ``last_updated`` become dates, a
   partial one on its first day ("2026-03" → 1 March 2026).
 - **Ages** are ``"<number> <unit>"`` with unit Years, Months, Weeks, Days, Hours or Minutes
-  (AACT ``app/models/eligibility.rb``); they become years (a month is 1/12 year, a day
-  1/365.25). Absent or ``"N/A"`` means no limit (None).
+  (AACT ``app/models/eligibility.rb``); they become years (a month is 1/12 year, a day one
+  ``DAYS_PER_YEAR``-th, the year of ``outcomes.vocabulary``). Absent or ``"N/A"`` means no limit
+  (None).
 - **MeSH identifiers** are normalised: one older v2 record in AACT's fixtures carries
   zero-padded ids (``"D000003680"``) where current records write ``"D003680"``. MeSH numbered its
   descriptors with 6 digits until 2013 and with 9 from then on (``D000066388`` onwards), from
@@ -105,7 +106,8 @@ microseconds per record: fields are read in batches with C-level ``map``, JSON p
 formatted for an error, the cell-therapy rules only run when one of their key words occurs, and
 the dataclasses are filled without their generated ``__init__`` (see `_new_site`).
 
-Pure standard library, no Django: the importer, the command line and tests share it.
+Pure Python (the standard library and the clinical vocabulary of `cellpath.outcomes`), no
+Django: the importer, the command line and tests share it.
 """
 
 from __future__ import annotations
@@ -116,6 +118,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 
 __all__ = [
     "INTERVENTION_KINDS",
@@ -692,10 +696,10 @@ _AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?", re.I
 _YEARS_PER_UNIT = {
     "year": 1.0,
     "month": 1 / 12,
-    "week": 7 / 365.25,
-    "day": 1 / 365.25,
-    "hour": 1 / (365.25 * 24),
-    "minute": 1 / (365.25 * 24 * 60),
+    "week": 7 / DAYS_PER_YEAR,
+    "day": 1 / DAYS_PER_YEAR,
+    "hour": 1 / (DAYS_PER_YEAR * 24),
+    "minute": 1 / (DAYS_PER_YEAR * 24 * 60),
 }
 _NO_AGE = -1.0
 

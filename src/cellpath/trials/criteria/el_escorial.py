@@ -1,0 +1,93 @@
+"""El Escorial (and Awaji) categories named in an item.
+
+El Escorial (revised, Brooks et al. 2000): the categories the item names, low to high suspected
+< possible < probable laboratory-supported < probable < definite; "possible or better" / "at
+least possible" → possible and every category above it. Categories named under the Awaji
+criteria have the same names and are read too. A category the item refuses ("laboratory-
+supported probable is not sufficient", "excluding …") is left out; "not meeting the criteria for
+probable or definite ALS" is every other category. The Gold Coast criteria have no categories:
+an item naming only them, or El Escorial without a category, stays ``other``.
+
+Source: El Escorial revised: Brooks et al., Amyotroph Lateral Scler Other Motor Neuron Disord
+2000;1:293–299.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cellpath.outcomes.vocabulary import EL_ESCORIAL_VALUES
+from cellpath.trials.criteria.concepts import Concept
+
+_LAB = r"(?:laboratory|lab)[\s-]*supported"
+# How an item names each category, in the vocabulary's order (most certain first). Plain
+# "probable" is not the first word of "probable, laboratory-supported".
+_WORDINGS = (
+    r"(?:clinically\s+)?\bdefinite\b",
+    rf"(?:clinically\s+)?\bprobable\b(?!\s*[-,(]?\s*{_LAB})",
+    rf"(?:clinically\s+)?{_LAB}\s+probable|(?:clinically\s+)?probable\s*[-,(]?\s*{_LAB}\)?",
+    r"(?:clinically\s+)?\bpossible\b",
+    r"\bsuspected\b",
+)
+_ESCORIAL_CATEGORY = re.compile(  # each group is named by the category's value
+    "|".join(
+        f"(?P<{value}>{wording})"
+        for value, wording in zip(EL_ESCORIAL_VALUES, _WORDINGS, strict=True)
+    )
+)
+_NOT_A_CATEGORY = re.compile(
+    r"(?:\bas\s+\w+\s+as|\bif|\bwhen(?:ever)?|\bwhere(?:ver)?|\bnot|\bis)\s+$"
+)
+_ESCORIAL_UP_AFTER = re.compile(
+    r"\s*(?:als\s+)?\(?\s*(?:or|and)\s+(?:better|higher|above|greater|more\s+certain|a\s+higher\s+"
+    r"(?:category|level)|higher\s+(?:category|level|certainty))\b"
+)
+_ESCORIAL_UP_BEFORE = re.compile(r"\bat\s+least\s+(?:an?\s+)?(?:clinically\s+)?$")
+_ALS_CATEGORY_CONTEXT = re.compile(
+    r"\b(?:definite|probable|possible)\b[^.;]{0,60}?\b(?:als|amyotrophic)\b"
+    r"|\b(?:als|amyotrophic\s+lateral\s+sclerosis)\b[^.;]{0,30}?\b(?:definite|probable)\b"
+)
+_CATEGORY_REFUSED_AFTER = re.compile(
+    r"\s*(?:als\s+)?(?:is|are)\s+(?:not\s+(?:sufficient|enough|eligible|accepted|acceptable|"
+    r"allowed|permitted)|excluded|insufficient|ineligible)\b"
+)
+_CATEGORY_REFUSED_BEFORE = re.compile(r"\b(?:excluding|except|but\s+not|other\s+than)\s+$")
+_NOT_MEETING = re.compile(
+    r"\b(?:not|fail\w*\s+to|never)\s+(?:meet\w*|fulfil\w*|satisf\w*)|\bunmet\b"
+)
+_LOW_TO_HIGH = EL_ESCORIAL_VALUES[::-1]
+
+
+def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str, ...]] | None:
+    """(position, categories) named in an item about El Escorial (or Awaji) categories."""
+    if not any(c.kind == "escorial" for c in concepts):
+        if "definite" not in norm and "probable" not in norm and "possible" not in norm:
+            return None
+        if not _ALS_CATEGORY_CONTEXT.search(norm):
+            return None
+    chosen: set[str] = set()
+    refused: set[str] = set()
+    first = -1
+    for m in _ESCORIAL_CATEGORY.finditer(norm):
+        if m.group().endswith("possible") and _NOT_A_CATEGORY.search(
+            norm, max(0, m.start() - 25), m.start()
+        ):
+            continue  # "as soon as possible"
+        name = str(m.lastgroup)  # the category's value
+        first = m.start() if first < 0 else first
+        if _CATEGORY_REFUSED_AFTER.match(norm, m.end()) or _CATEGORY_REFUSED_BEFORE.search(
+            norm, max(0, m.start() - 15), m.start()
+        ):
+            refused.add(name)  # "laboratory-supported probable is not sufficient"
+            continue
+        chosen.add(name)
+        if _ESCORIAL_UP_AFTER.match(norm, m.end()) or _ESCORIAL_UP_BEFORE.search(
+            norm, max(0, m.start() - 20), m.start()
+        ):
+            chosen.update(_LOW_TO_HIGH[_LOW_TO_HIGH.index(name) :])
+    chosen -= refused
+    if not chosen:
+        return None
+    if _NOT_MEETING.search(norm, 0, first):  # "not meeting the criteria for probable ALS"
+        chosen = set(EL_ESCORIAL_VALUES) - chosen
+    return first, tuple(c for c in EL_ESCORIAL_VALUES if c in chosen)
