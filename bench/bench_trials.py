@@ -1,7 +1,7 @@
 """Benchmark the trial finder: `make bench-trials`.
 
 1. Builds a synthetic bulk ZIP of 100,000 studies shaped like ClinicalTrials.gov's download (one
-   v2 JSON file per study, realistic sizes: `cellpath.trials.registry.synthetic`), and a second
+   v2 JSON file per study, realistic sizes: `cellpath.trials.ctgov.synthetic`), and a second
    ZIP of 2,000 open ALS trials (the matching workload), in bench/out/ (kept between runs).
 2. Imports the ZIP with `cellpath trials import` in its own process on a fresh database
    (PostgreSQL when one answers, else SQLite): studies per second, and that process's peak
@@ -42,7 +42,7 @@ BENCH_DB = "cellpath_bench_trials"
 
 
 def build_zips(studies: int, als_trials: int) -> tuple[Path, Path]:
-    from cellpath.trials.registry.synthetic import synthetic_study, write_bulk_zip
+    from cellpath.trials.ctgov.synthetic import synthetic_study, write_bulk_zip
 
     OUT.mkdir(exist_ok=True)
     bulk = OUT / f"ctg-studies-{studies}.zip"
@@ -118,8 +118,8 @@ def run_import(database: str, path: Path) -> tuple[float, float, str]:
 
 
 def searches(rng: random.Random) -> list[dict]:
+    from cellpath.trials.finder.queries import Place
     from cellpath.trials.models import OPEN_STATUSES
-    from cellpath.trials.queries import Place
 
     words = ["stem cell", "mesenchymal", "riluzole", "antisense", "placebo", "sclerosis",
              "diabetes", "vaccine", "pain", "exercise", "neural progenitor"]  # fmt: skip
@@ -155,7 +155,7 @@ def time_searches(database: str) -> dict[str, float]:
     _as_served(database)
     from django.db import connection
 
-    from cellpath.trials.queries import Search, search
+    from cellpath.trials.finder.queries import Search, search
 
     connection.ensure_connection()
     rng = random.Random(3)
@@ -178,8 +178,8 @@ def time_searches(database: str) -> dict[str, float]:
 def time_matching(database: str) -> dict[str, float]:
     _as_served(database)
     from cellpath.screening import Profile
+    from cellpath.trials.finder.queries import Search, match_trials
     from cellpath.trials.models import OPEN_STATUSES, Trial
-    from cellpath.trials.queries import Search, match_trials
 
     rng = random.Random(5)
     open_als = Trial.objects.filter(is_als=True, status__in=OPEN_STATUSES).count()

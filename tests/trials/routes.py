@@ -23,7 +23,7 @@ def _trial(world: World) -> dict[str, Any]:
 def _confirm_token(world: World) -> dict[str, Any]:
     from cellpath.screening import Profile
     from cellpath.trials.alerts import saved_search_create
-    from cellpath.trials.queries import Search
+    from cellpath.trials.finder.queries import Search
 
     if not hasattr(world, "alert_token"):
         saved = saved_search_create(

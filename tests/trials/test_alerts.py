@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 
 from cellpath.trials.alerts import notify_saved_searches
+from cellpath.trials.ctgov.importer import import_source
+from cellpath.trials.ctgov.sources import open_source
 from cellpath.trials.models import SavedSearch
-from cellpath.trials.registry.importer import import_source
-from cellpath.trials.registry.sources import open_source
 from tests.trials.conftest import demo_record, edited, write_zip
 
 pytestmark = pytest.mark.django_db

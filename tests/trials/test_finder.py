@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from cellpath.trials.queries import Search, place_from, search
+from cellpath.trials.finder.queries import Search, place_from, search
 
 pytestmark = pytest.mark.django_db
 

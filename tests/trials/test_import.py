@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cellpath.trials.ctgov.importer import import_source
+from cellpath.trials.ctgov.sources import open_source
 from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.registry.importer import import_source
-from cellpath.trials.registry.sources import open_source
 from tests.trials.conftest import DATA, demo_record, edited, write_zip
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def _run(main, *argv: str) -> tuple[int, str, str]:
 
 
 def test_the_command_reports_what_it_did(db) -> None:
-    from cellpath.trials.registry.commands import import_main
+    from cellpath.trials.ctgov.commands import import_main
 
     status, out, err = _run(import_main, str(DATA))
     assert status == 0
@@ -110,7 +110,7 @@ def test_the_command_reports_what_it_did(db) -> None:
 
 
 def test_a_truncated_zip_is_refused_whole(db, tmp_path) -> None:
-    from cellpath.trials.registry.commands import import_main
+    from cellpath.trials.ctgov.commands import import_main
 
     whole = write_zip(tmp_path / "whole.zip", {f"{n}.json": demo_record() for n in range(3)})
     cut = tmp_path / "cut.zip"
@@ -122,7 +122,7 @@ def test_a_truncated_zip_is_refused_whole(db, tmp_path) -> None:
 
 
 def test_a_missing_path_is_a_clear_message(db, tmp_path) -> None:
-    from cellpath.trials.registry.commands import import_main
+    from cellpath.trials.ctgov.commands import import_main
 
     status, _, err = _run(import_main, str(tmp_path / "nowhere.zip"))
     assert status == 2 and "nowhere.zip" in err and "Traceback" not in err
@@ -144,8 +144,8 @@ def test_the_criteria_command_prints_the_contract(tmp_path, capsys) -> None:
 
 
 def test_a_site_row_holds_the_sites_values_in_column_order() -> None:
-    from cellpath.trials.registry.records import parse_study
-    from cellpath.trials.registry.rows import SITE_COLUMNS, _site_row, site_values
+    from cellpath.trials.ctgov.records import parse_study
+    from cellpath.trials.ctgov.rows import SITE_COLUMNS, _site_row, site_values
 
     record = parse_study(demo_record())
     for site in record.sites:

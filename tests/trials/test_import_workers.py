@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from cellpath.trials.ctgov.importer import PARALLEL_FROM, import_source
+from cellpath.trials.ctgov.sources import open_source
+from cellpath.trials.ctgov.synthetic import write_bulk_zip
 from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.registry.importer import PARALLEL_FROM, import_source
-from cellpath.trials.registry.sources import open_source
-from cellpath.trials.registry.synthetic import write_bulk_zip
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from cellpath.screening import FIELDS, Profile, Verdict
-from cellpath.trials.matching import describe, match, rank, registry_criteria
+from cellpath.trials.finder.matching import describe, match, rank, registry_criteria
 
 
 def c(field: str, op: str, value=None, *, section: str = "inclusion", **extra) -> dict:

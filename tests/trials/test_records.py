@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cellpath.trials.registry.records import (
+from cellpath.trials.ctgov.records import (
     OVERALL_STATUSES,
     Arm,
     Contact,

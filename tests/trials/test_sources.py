@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from cellpath.trials.registry.sources import (
+from cellpath.trials.ctgov.sources import (
     Entry,
     SourceError,
     fetch_studies,

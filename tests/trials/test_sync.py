@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from cellpath.trials.ctgov.commands import sync_main
 from cellpath.trials.models import Trial
-from cellpath.trials.registry.commands import sync_main
 from tests.trials.conftest import demo_record
 
 pytestmark = pytest.mark.django_db(transaction=True)

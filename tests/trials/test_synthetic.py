@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from cellpath.trials.registry.records import StudyRecord, parse_study
-from cellpath.trials.registry.sources import open_source
-from cellpath.trials.registry.synthetic import synthetic_study, write_bulk_zip
+from cellpath.trials.ctgov.records import StudyRecord, parse_study
+from cellpath.trials.ctgov.sources import open_source
+from cellpath.trials.ctgov.synthetic import synthetic_study, write_bulk_zip
 
 
 @pytest.fixture(scope="module")

@@ -133,6 +133,18 @@ class Criterion:
             quote=data.get("quote", ""),
         )
 
+    def as_dict(self) -> dict[str, Any]:
+        """The trial reader's JSON contract (lists for tuples; ``item`` and ``measure`` only
+        when set)."""
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        out: dict[str, Any] = {"section": self.section, "field": self.field, "op": self.op,
+                               "value": value, "unit": self.unit, "quote": self.quote}  # fmt: skip
+        if self.item is not None:
+            out["item"] = self.item
+        if self.measure is not None:
+            out["measure"] = self.measure
+        return out
+
     @property
     def rule(self) -> tuple[Any, ...]:
         """What the fast `screen` needs: (section, field, op, value, item, when_known)."""

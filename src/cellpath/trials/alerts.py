@@ -26,8 +26,8 @@ from cellpath.intake.limits import FormLimit
 from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.screening import Profile, Verdict
+from cellpath.trials.finder.queries import Place, Search, match_trials
 from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
-from cellpath.trials.queries import Place, Search, match_trials
 
 LIMIT = FormLimit("trial-alert", per_address=10, per_email=3)
 CONFIRM_DAYS = 7

@@ -10,7 +10,7 @@ class TrialsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from cellpath.trials.finder_sql import install_after_migrate, register_sqlite_functions
+        from cellpath.trials.finder.sql import install_after_migrate, register_sqlite_functions
 
         post_migrate.connect(install_after_migrate, sender=self)
         connection_created.connect(register_sqlite_functions)

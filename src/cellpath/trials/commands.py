@@ -5,7 +5,7 @@
     cellpath trials criteria FILE                           criteria text → structured JSON
     cellpath trials reread                                  read stored criteria again
 
-`import`, `sync` and `reread` are the registry's (`registry.commands`), `criteria` the criteria
+`import`, `sync` and `reread` are the import wing's (`ctgov.commands`), `criteria` the criteria
 reader's (`criteria.commands`).
 """
 
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 
 from cellpath.trials.criteria.commands import criteria_main
-from cellpath.trials.registry.commands import import_main, reread_main, sync_main
+from cellpath.trials.ctgov.commands import import_main, reread_main, sync_main
 
 COMMANDS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
     "import": ("import a bulk ZIP, a folder or a file of ClinicalTrials.gov studies", import_main),

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cellpath.trials.registry.importer import ImportSummary, import_source
-from cellpath.trials.registry.sources import open_source
+from cellpath.trials.ctgov.importer import ImportSummary, import_source
+from cellpath.trials.ctgov.sources import open_source
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, EL_ESCORIAL, choices
 from cellpath.screening import Profile
+from cellpath.trials.finder.queries import Place, Search, place_from
 from cellpath.trials.models import KINDS, OPEN_STATUSES, PHASES, Status
-from cellpath.trials.queries import Place, Search, place_from
 
 RADII = [("", "Any distance"), ("50", "50 km"), ("100", "100 km"), ("250", "250 km"),
          ("500", "500 km"), ("1000", "1,000 km"), ("2500", "2,500 km")]  # fmt: skip

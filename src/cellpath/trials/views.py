@@ -21,7 +21,8 @@ from cellpath.care.queries import patient_get
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
 from cellpath.care.queries.profile import record_profile
 from cellpath.screening import Profile
-from cellpath.trials import alerts, queries
+from cellpath.trials import alerts
+from cellpath.trials.finder import queries
 from cellpath.trials.forms import AlertForm, MatchForm, SearchForm
 
 RESULTS_SHOWN = 50

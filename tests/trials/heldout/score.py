@@ -24,7 +24,7 @@ from typing import Any
 
 from cellpath.screening import Outcome, Profile
 from cellpath.trials.criteria.reader import read_criteria
-from cellpath.trials.matching import match
+from cellpath.trials.finder.matching import match
 
 HERE = Path(__file__).resolve().parent
 PAIRS = HERE / "criterion_pairs.jsonl"  # the first set, written blind, then used to fix the reader

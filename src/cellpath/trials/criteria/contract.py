@@ -8,16 +8,21 @@ own comparison in its own section: an exclusion "FVC < 50 %" stays ``<`` in ``ex
 ``present`` and ``absent`` carry no value and no unit.
 
 The names are fixed: the matcher, the stored criteria of every trial and ``cellpath trials
-criteria`` rely on them.
+criteria`` rely on them. Each criterion is the screening engine's `Criterion`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
 from cellpath.outcomes.vocabulary import EL_ESCORIAL_VALUES
+from cellpath.screening import Criterion
 
-__all__ = ["EL_ESCORIAL", "FIELDS", "OPERATORS", "Criterion", "Number", "Value", "as_other"]
+__all__ = [
+    "EL_ESCORIAL", "FIELDS", "OPERATORS", "Criterion", "Number", "Value", "as_other",
+    "new_criterion", "rule_of",
+]  # fmt: skip
 
 FIELDS: tuple[str, ...] = (
     "age_years",
@@ -49,40 +54,33 @@ this order."""
 
 Number = int | float
 Value = Number | tuple[Number, Number] | tuple[str, ...] | None
+"""A criterion's value: a number, ``(low, high)`` for ``between``, El Escorial categories for
+``in``, or None; the reader writes each as a `screening.Criterion` (`Criterion.as_dict` is the
+JSON contract)."""
 
 
-@dataclass(frozen=True)
-class Criterion:
-    """One structured criterion. ``value`` is a number, a ``(low, high)`` tuple for
-    ``between``, a tuple of El Escorial categories for ``in``, or None; ``as_dict`` gives the
-    JSON contract (lists for tuples; ``item`` / ``measure`` keys only when set)."""
-
-    section: str
-    field: str
-    op: str
-    value: Value
-    unit: str | None
-    quote: str
-    item: int | None = None
-    measure: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        value = list(self.value) if isinstance(self.value, tuple) else self.value
-        out: dict[str, object] = {
-            "section": self.section,
-            "field": self.field,
-            "op": self.op,
-            "value": value,
-            "unit": self.unit,
-            "quote": self.quote,
-        }
-        if self.item is not None:
-            out["item"] = self.item
-        if self.measure is not None:
-            out["measure"] = self.measure
-        return out
+def new_criterion(
+    section: str,
+    field: str,
+    op: str,
+    value: Value,
+    unit: str | None,
+    quote: str,
+    item: int | None = None,
+    measure: str | None = None,
+) -> Criterion:
+    """One criterion as the reader writes it, in the contract's order of keys."""
+    return Criterion(field, op, value, section=section, item=item, measure=measure, unit=unit,
+                     quote=quote)  # fmt: skip
 
 
 def as_other(section: str, quote: str) -> Criterion:
     """The item kept as ``other``: what is not structured is never dropped."""
-    return Criterion(section, "other", "present", None, None, quote)
+    return new_criterion(section, "other", "present", None, None, quote)
+
+
+def rule_of(stored: Mapping[str, Any]) -> list[Any]:
+    """A stored criterion as the compact rule the matcher ranks by (`screening.screen`);
+    importing stores one per criterion with each trial."""
+    return [stored["section"], stored["field"], stored["op"], stored.get("value"),
+            stored.get("item")]  # fmt: skip

@@ -33,7 +33,7 @@ import itertools
 import re
 
 from cellpath.trials.criteria.concepts import Concept
-from cellpath.trials.criteria.contract import Criterion, as_other
+from cellpath.trials.criteria.contract import Criterion, as_other, new_criterion
 from cellpath.trials.criteria.quantities import inside
 from cellpath.trials.criteria.splitting import EXCLUSION, INCLUSION
 
@@ -228,11 +228,11 @@ def presences(
         if field == "other":
             criterion = as_other(section, quote)
         elif field == "niv_hours_per_day":  # NIV at all: more than 0 hours a day, or none
-            criterion = Criterion(
+            criterion = new_criterion(
                 section, field, ">" if op == "present" else "==", 0, "hours/day", quote
             )
         else:
-            criterion = Criterion(section, field, op, None, None, quote)
+            criterion = new_criterion(section, field, op, None, None, quote)
         out.append((concept.start, criterion))
         if op == "present":
             stated.append((concept, field))

@@ -49,7 +49,7 @@ from cellpath.trials.criteria.concepts import (
     item_numbers,
     vc_measure,
 )
-from cellpath.trials.criteria.contract import Criterion, Number, as_other
+from cellpath.trials.criteria.contract import Criterion, Number, as_other, new_criterion
 from cellpath.trials.criteria.el_escorial import read_el_escorial
 from cellpath.trials.criteria.presence import presences
 from cellpath.trials.criteria.quantities import (
@@ -88,7 +88,7 @@ def _emit(
 
     def make(field: str, vals: tuple[Number, ...], unit_text: str, **extra: int | str) -> Criterion:
         value = (vals[0], vals[-1]) if op == "between" else vals[0]
-        return Criterion(section, field, op, value, unit_text, quote, **extra)  # type: ignore[arg-type]
+        return new_criterion(section, field, op, value, unit_text, quote, **extra)  # type: ignore[arg-type]
 
     plain = tuple(as_number(v) for v in values)
     if kind == "age" and all(0 < v <= 120 for v in values):
@@ -217,7 +217,7 @@ def _read_item(text: CriterionText) -> list[Criterion]:
     escorial = read_el_escorial(norm, concepts)
     if escorial is not None:
         found.append(
-            (escorial[0], Criterion(section, "el_escorial", "in", escorial[1], None, quote))
+            (escorial[0], new_criterion(section, "el_escorial", "in", escorial[1], None, quote))
         )
 
     found.extend(presences(concepts, norm, bounds, section, quote, {c.field for _, c in found}))
@@ -245,7 +245,7 @@ def _merge_bounds(criteria: list[Criterion]) -> list[Criterion]:
             if earlier.op == ">="
             else (criterion.value, earlier.value)
         )
-        out[partner] = Criterion(
+        out[partner] = new_criterion(
             earlier.section,
             earlier.field,
             "between",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from cellpath.trials.matching import describe
+from cellpath.trials.finder.matching import describe
 from cellpath.trials.models import Status
 
 register = template.Library()

@@ -15,11 +15,11 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from cellpath.trials.criteria.contract import rule_of
 from cellpath.trials.criteria.reader import read_criteria
-from cellpath.trials.matching import rule_of
+from cellpath.trials.ctgov.records import Contact, Site, StudyRecord
+from cellpath.trials.ctgov.sources import Entry
 from cellpath.trials.models import Trial, TrialSite, postcode_key, town_key
-from cellpath.trials.registry.records import Contact, Site, StudyRecord
-from cellpath.trials.registry.sources import Entry
 
 READER_VERSION = "1"
 """Moves when the eligibility reader reads differently: `cellpath trials reread` then updates

@@ -66,7 +66,7 @@ def _run(
     """Run an import (`start`), then report it and tell saved searches about new or changed
     open ALS trials (a background task); a source that fails part-way is said in words (what
     was imported before stays: each batch is a transaction)."""
-    from cellpath.trials.registry.sources import SourceError
+    from cellpath.trials.ctgov.sources import SourceError
 
     try:
         summary = start()
@@ -100,8 +100,8 @@ def import_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     args = parser.parse_args(argv)
     _setup()
-    from cellpath.trials.registry.importer import import_source
-    from cellpath.trials.registry.sources import SourceError, open_source
+    from cellpath.trials.ctgov.importer import import_source
+    from cellpath.trials.ctgov.sources import SourceError, open_source
 
     try:
         source = open_source(Path(args.path))
@@ -144,8 +144,8 @@ def sync_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.stder
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     args = parser.parse_args(argv)
     _setup()
-    from cellpath.trials.registry.importer import import_entries
-    from cellpath.trials.registry.sources import fetch_studies
+    from cellpath.trials.ctgov.importer import import_entries
+    from cellpath.trials.ctgov.sources import fetch_studies
 
     def on_page(number: int, total: int | None) -> None:
         progress.total = total
@@ -173,7 +173,7 @@ def reread_main(argv: list[str], out: TextIO = sys.stdout, err: TextIO = sys.std
         "improved).",
     ).parse_args(argv)
     _setup()
-    from cellpath.trials.registry.importer import reread_criteria
+    from cellpath.trials.ctgov.importer import reread_criteria
 
     changed = reread_criteria(progress=Progress("studies read again", None, err))
     print(f"criteria changed for {changed} studies", file=out)

@@ -8,7 +8,8 @@ failed or excluding criterion: Jin et al., Nat Commun 2024;15:9074), fewer quest
 failures first, then nearer, then most recently updated. Never a medical decision.
 
 Pure Python: the finder, the saved-search alerts and the benchmark share it, and it ranks 2,000
-trials in a few milliseconds (`screen` reads the compact rules stored with each trial).
+trials in a few milliseconds (`screen` reads the compact rules stored with each trial:
+`criteria.contract.rule_of`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from cellpath.screening import TRIAL, Criterion, Profile, Screen, Screening, Verdict, evaluate
 from cellpath.screening.profile import fmt
 
-__all__ = ["RANK_ORDER", "describe", "match", "rank", "registry_criteria", "rule_of"]
+__all__ = ["RANK_ORDER", "describe", "match", "rank", "registry_criteria"]
 
 RANK_ORDER = (Verdict.LIKELY_ELIGIBLE, Verdict.NEED_MORE_INFORMATION, Verdict.LIKELY_NOT_ELIGIBLE)
 
@@ -33,12 +34,6 @@ def describe(criterion: Mapping[str, Any]) -> str:
 def match(key: Any, criteria: Iterable[Mapping[str, Any]], profile: Profile) -> Screening:
     """One trial: every criterion evaluated with its reason, the verdict, the questions."""
     return evaluate(map(Criterion.from_mapping, criteria), profile, voice=TRIAL, key=key)
-
-
-def rule_of(criterion: Mapping[str, Any]) -> list[Any]:
-    """A stored criterion as the compact rule `screening.screen` ranks by (stored per trial)."""
-    return [criterion["section"], criterion["field"], criterion["op"], criterion.get("value"),
-            criterion.get("item")]  # fmt: skip
 
 
 def _registry(field: str, op: str, value: Any, unit: str | None, quote: str) -> dict[str, Any]:

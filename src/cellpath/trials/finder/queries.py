@@ -20,9 +20,10 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from cellpath.screening import Profile, Screen, Screening, Verdict, screen
-from cellpath.trials import finder_sql
-from cellpath.trials.geo import EARTH_KM, haversine_km
-from cellpath.trials.matching import RANK_ORDER, match, rank, registry_criteria, rule_of
+from cellpath.trials.criteria.contract import rule_of
+from cellpath.trials.finder import sql as finder_sql
+from cellpath.trials.finder.geo import EARTH_KM, haversine_km
+from cellpath.trials.finder.matching import RANK_ORDER, match, rank, registry_criteria
 from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key, town_key
 
 PAGE = 20
@@ -108,7 +109,7 @@ class Search:
 
 
 def _km(place: Place) -> Func:
-    """SQL: the distance from `place` to a site (km), by `finder_sql`'s ``cellpath_km``."""
+    """SQL: the distance from `place` to a site (km), by `finder.sql`'s ``cellpath_km``."""
     return Func(
         Value(place.latitude),
         Value(place.longitude),

@@ -29,11 +29,10 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cellpath.trials.criteria.contract import rule_of
 from cellpath.trials.criteria.reader import read_criteria
-from cellpath.trials.matching import rule_of
-from cellpath.trials.models import Trial, TrialSite
-from cellpath.trials.registry import workers
-from cellpath.trials.registry.rows import (
+from cellpath.trials.ctgov import workers
+from cellpath.trials.ctgov.rows import (
     READER_VERSION,
     SITE_COLUMNS,
     TRIAL_FIELDS,
@@ -41,10 +40,11 @@ from cellpath.trials.registry.rows import (
     Prepared,
     Preparer,
 )
-from cellpath.trials.registry.sources import Entry
+from cellpath.trials.ctgov.sources import Entry
+from cellpath.trials.models import Trial, TrialSite
 
 if TYPE_CHECKING:
-    from cellpath.trials.registry.sources import Source
+    from cellpath.trials.ctgov.sources import Source
 
 BATCH = 1000
 CHUNK = 250

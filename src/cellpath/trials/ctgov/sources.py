@@ -48,7 +48,7 @@ from typing import Protocol
 
 import orjson
 
-from cellpath.trials.registry.records import OVERALL_STATUSES, RecordError, StudyRecord, parse_study
+from cellpath.trials.ctgov.records import OVERALL_STATUSES, RecordError, StudyRecord, parse_study
 
 __all__ = [
     "DEFAULT_STATUSES",

@@ -1,6 +1,6 @@
 """Distances on the Earth: the haversine formula on a sphere of the mean Earth radius (IUGG,
 6,371.0088 km; error under 0.5 % against the ellipsoid — ample for "how far is this trial").
-Also registered as the SQL function ``cellpath_km`` (`finder_sql`), so that the database can
+Also registered as the SQL function ``cellpath_km`` (`finder.sql`), so that the database can
 find the nearest site of thousands of trials without sending every site back."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from cellpath.trials.geo import EARTH_KM, haversine_km
+from cellpath.trials.finder.geo import EARTH_KM, haversine_km
 
 TABLE = "trials_trial"
 _FTS_MATCH = "SELECT rowid FROM trials_trial_fts WHERE trials_trial_fts MATCH %s"

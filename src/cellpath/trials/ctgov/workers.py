@@ -20,8 +20,8 @@ def setup() -> None:
 def prepare_range(task: tuple[str, int, int, str | None, str, datetime]) -> list[Any]:
     """Read, parse and prepare the study files `start`–`stop` of the source at `path`: each a
     `rows.Prepared`, a rejection (name, reason), or None (left out by the condition filter)."""
-    from cellpath.trials.registry.rows import Preparer
-    from cellpath.trials.registry.sources import Entry, open_source, read_entry
+    from cellpath.trials.ctgov.rows import Preparer
+    from cellpath.trials.ctgov.sources import Entry, open_source, read_entry
 
     path, start, stop, condition_filter, vendor, imported_at = task
     if path not in _SOURCES:
