@@ -146,3 +146,21 @@ def visit_window_findings(*, seen_on: date | None, due: date, window_days: int) 
             )
         ]
     return []
+
+
+def unlinked_programme_findings(
+    *, programme_name: str, linked: bool, confirmed_not_listed: bool
+) -> list[Finding]:
+    """A course that names its programme only as text, from before courses were linked to
+    programmes, and that nobody has linked or confirmed as not listed since. Its text is kept as
+    entered, never matched by a guess: a person decides."""
+    if linked or confirmed_not_listed:
+        return []
+    named = f"“{programme_name.strip()}”" if programme_name.strip() else "no programme"
+    return [
+        Finding(
+            "programme",
+            f"This course names {named}, which is not linked to a programme in Cellpath. "
+            "Link the course to its programme, or confirm that the programme is not listed.",
+        )
+    ]

@@ -25,6 +25,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.models.assessments import Respondent
+from cellpath.care.models.treatment import programme_choices
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 CELLS_HELP = (
@@ -134,32 +135,78 @@ class EntryForm(forms.ModelForm):
     (Django links each input to its help text: `aria-describedby` = `<id>_helptext`.)"""
 
 
+NOT_LISTED = "Not listed in Cellpath: type its name below"
+
+
+def _programme_field(field: forms.ModelChoiceField, site_id: int) -> None:
+    """The programmes a course at this site may link to (published listings and the site's own);
+    anything else posted is refused as an invalid choice, and again by the service."""
+    field.queryset = programme_choices(site_id)
+    field.label_from_instance = lambda p: p.name if p.published else f"{p.name} (not published)"
+
+
 class CourseForm(EntryForm):
     class Meta:
         model = TreatmentCourse
         fields = [
             "programme",
+            "programme_name",
             "product",
             "cell_type",
-            "source",
+            "donor",
+            "tissue",
             "route",
             "planned_schedule",
             "started_on",
             "follow_up_plan",
         ]
         widgets = {"started_on": DATE}
+        labels = {"programme_name": "Name of the programme, if it is not listed"}
         help_texts = {
+            "programme": "Published programmes, and your site's own.",
+            "programme_name": "Only for a programme that is not in the list above.",
             "follow_up_plan": "The visits of this plan are scheduled from the course start.",
             "product": "The product's name or code, if it has one.",
+            "tissue": "Where the cells were collected from or grown out of.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _programme_field(self.fields["programme"], self.instance.patient.site_id)
+        self.fields["programme"].empty_label = NOT_LISTED
         plan = self.fields["follow_up_plan"]
         plan.queryset = FollowUpPlan.objects.all()
         plan.empty_label = None
         if not self.instance.follow_up_plan_id:
             self.initial["follow_up_plan"] = FollowUpPlan.default()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("programme") is not None and cleaned.get("programme_name", "").strip():
+            self.add_error(
+                "programme_name", "Choose a programme from the list or type a name, not both."
+            )
+        return cleaned
+
+
+class CourseProgrammeForm(forms.Form):
+    """Link a course to its programme, or confirm that the programme it names is not listed."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme or trial",
+        queryset=None,  # the site's choices, set per course
+        required=False,
+        empty_label="Not listed in Cellpath: keep the name as entered",
+    )
+
+    def __init__(self, *args: Any, course: TreatmentCourse, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _programme_field(self.fields["programme"], course.patient.site_id)
+        self.fields["programme"].help_text = (
+            f"As entered: “{course.programme_name}”." if course.programme_name else ""
+        )
+        if course.programme_id:
+            self.initial["programme"] = course.programme_id
 
 
 class HarvestForm(EntryForm):
