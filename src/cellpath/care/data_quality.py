@@ -4,7 +4,8 @@ Impossible values are refused by the models and services (item scores outside 0â
 10 litres, a visit before onset, a second ALSFRS-R on the same day). What is left here follows
 REDCap's split (shared/design/platform.md, "Field validation types"): a value outside the
 suggested range is saved and flagged for a person to check, never refused. The same goes for a
-visit seen outside its window.
+visit seen outside its window, and for a course entered before courses were linked to programmes
+whose typed programme matched none: its text is kept and a person links it.
 
 Pure functions of plain values, so that they are easy to test and to reuse in reports; the
 caller looks up the previous measurement and computes FVC % predicted with `cellpath.outcomes`.
