@@ -86,9 +86,11 @@ def _load(n_patients: int, *, start_index: int, sites: list, plan, today: date) 
         TreatmentCourse(
             patient=p,
             number=1,
-            programme="Bench programme",
+            programme_name="Bench programme",
+            programme_not_listed=True,
             cell_type="msc",
-            source="allo_wharton",
+            donor="allogeneic",
+            tissue="wharton_jelly",
             route="intrathecal",
             started_on=p.onset_date + timedelta(days=365),
             follow_up_plan=plan,

@@ -157,6 +157,7 @@ ROUTES: list[Route] = [
         Route(name, SITE_A_TEAM, kwargs=lambda w: {"pk": _history_a(w)["course"].pk})
         for name in (
             "care:course-detail",
+            "care:course-programme",
             "care:harvest-create",
             "care:batch-create",
             "care:administration-create",

@@ -61,9 +61,10 @@ def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any
     course = services.course_start(
         actor=actor,
         patient=patient,
-        programme="Demo MSC programme",
+        programme_name="Demo MSC programme",
         cell_type="msc",
-        source="auto_bone_marrow",
+        donor="autologous",
+        tissue="bone_marrow",
         route="intrathecal",
         started_on=date(2024, 9, 2),
     )
@@ -71,7 +72,7 @@ def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any
         actor=actor,
         course=course,
         collected_on=date(2024, 8, 20),
-        tissue="auto_bone_marrow",
+        tissue="bone_marrow",
         reference="H-001",
     )
     batch = services.batch_record(

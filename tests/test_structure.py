@@ -4,15 +4,22 @@ clinical concept is defined once, in the vocabulary modules of the outcomes core
 from __future__ import annotations
 
 import ast
-import io
 import os
 import shutil
 import subprocess
 import sys
-import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from cellpath.outcomes import products
+from cellpath.outcomes.vocabulary import (
+    ALSFRS_R_ITEMS,
+    ALSFRS_R_KEYS,
+    EL_ESCORIAL_VALUES,
+    values,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "cellpath"
@@ -52,76 +59,78 @@ def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
 
 # --- One definition per clinical concept ---------------------------------------------------------
 
-EL_ESCORIAL = {"definite", "probable", "probable_laboratory_supported", "possible", "suspected"}
-ITEM_KEYS = {f"q{n}" for n in range(1, 13)} | {"q5a", "q5b"}
-ITEM_NAMES = {
-    "speech", "salivation", "swallowing", "handwriting", "cutting food", "dressing and hygiene",
-    "turning in bed", "walking", "climbing stairs", "dyspnoea (r1)", "dyspnea (r1)",
-    "orthopnoea (r2)", "orthopnea (r2)", "respiratory insufficiency (r3)",
-    "shortness of breath", "breathing lying down", "breathing support",
-}  # fmt: skip
-PRODUCTS = {
-    "msc", "msc_ntf", "neural", "astrocytes", "treg", "muse", "bm_mnc", "iv", "intravenous",
-    "intrathecal", "intraspinal", "intramuscular", "intracortical",
-}  # fmt: skip
-LISTS = {  # what a file may not name this many of: then it lists the concept again
-    "El Escorial categories": (EL_ESCORIAL, 4),  # 3 of them also rate causality
-    "ALSFRS-R item keys": (ITEM_KEYS, 4),
-    "ALSFRS-R item names": (ITEM_NAMES, 4),
-    "cell types or routes": (PRODUCTS, 3),
+
+def _values(*vocabularies: tuple[Any, ...]) -> set[str]:
+    return {value for terms in vocabularies for value in values(terms)}
+
+
+CONCEPTS = {
+    "El Escorial categories": set(EL_ESCORIAL_VALUES),
+    "ALSFRS-R item keys": set(ALSFRS_R_KEYS),
+    "ALSFRS-R item names": {i.title.lower() for i in ALSFRS_R_ITEMS}
+    | {i.plain for i in ALSFRS_R_ITEMS},
+    "cell types": _values(products.LISTING_CELL_TYPES) - {products.OTHER, products.VARIOUS},
+    "donors": _values(products.LISTING_DONORS) - {products.VARIOUS},
+    "source tissues": _values(products.SOURCE_TISSUES) - {products.OTHER},
+    "routes": _values(products.ROUTES) - {products.OTHER},
 }
-LENGTHS = {"30.4375", "365.25"}
+RETIRED = {"iv", "auto_bone_marrow", "auto_adipose", "auto_blood", "allo_cord", "allo_wharton"}
+"""Care's cell-source and route codes before the one product vocabulary (migrated)."""
+LENGTHS = {30.4375, 365.25}
 VOCABULARY_CLASSES = {"ElEscorial", "OnsetSite", "CellType", "CellSource", "Donor", "Route"}
+NOT_VOCABULARY = {
+    ("trials/ctgov/records.py", "_CELL_RULES"): "words looked for in registry text, not codes",
+}
+"""Collections that happen to hold some of the values but are something else."""
 
 
-def _python_sources() -> list[Path]:
-    return sorted(
-        path
-        for path in SOURCE.rglob("*.py")
-        if "migrations" not in path.parts and path not in VOCABULARY
-    )
+def _listed(node: ast.AST) -> set[str]:
+    """The strings a list, tuple or set literal holds, or a dict literal's keys."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        elements = node.elts
+    elif isinstance(node, ast.Dict):
+        elements = [key for key in node.keys if key is not None]
+    else:
+        return set()
+    return {e.value for e in elements if isinstance(e, ast.Constant) and type(e.value) is str}
 
 
-def _strings_and_numbers(path: Path) -> tuple[set[str], set[str]]:
-    """The string literals (lower-cased) and number literals of a module's code."""
-    strings: set[str] = set()
-    numbers: set[str] = set()
-    tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
-    for token in tokens:
-        if token.type == tokenize.NUMBER:
-            numbers.add(token.string)
-        elif token.type == tokenize.STRING:
-            try:
-                value = ast.literal_eval(token.string)
-            except (ValueError, SyntaxError):  # an f-string
-                continue
-            if isinstance(value, str):
-                strings.add(value.lower())
-    return strings, numbers
-
-
-def _findings(path: Path) -> list[str]:
-    """What a module defines again of the clinical vocabulary."""
-    strings, numbers = _strings_and_numbers(path)
-    found = [
-        f"lists {concept} ({', '.join(sorted(strings & values))})"
-        for concept, (values, most) in LISTS.items()
-        if len(strings & values) >= most
-    ]
-    if numbers & LENGTHS:
-        found.append(f"writes a month or year length ({', '.join(sorted(numbers & LENGTHS))})")
-    tree = ast.parse(path.read_text())
-    classes = {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
-    if classes & VOCABULARY_CLASSES:
-        found.append(f"defines {', '.join(sorted(classes & VOCABULARY_CLASSES))}")
+def _findings(tree: ast.AST, where: str = "") -> list[str]:
+    """Where a module defines again what the vocabulary modules define: a collection naming two
+    values of one concept (or a retired code), a month or year length, a vocabulary class."""
+    excused = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name) and (where, target.id) in NOT_VOCABULARY
+    }
+    found: list[str] = []
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if id(node) not in excused:
+            strings = _listed(node)
+            found += [
+                f"{line}: lists {concept} ({', '.join(sorted(strings & named))})"
+                for concept, named in CONCEPTS.items()
+                if len(strings & named) >= 2
+            ]
+            if strings & RETIRED:
+                found.append(f"{line}: uses retired codes ({', '.join(sorted(strings & RETIRED))})")
+        if isinstance(node, ast.Constant) and type(node.value) is float and node.value in LENGTHS:
+            found.append(f"{line}: writes a month or year length ({node.value})")
+        if isinstance(node, ast.ClassDef) and node.name in VOCABULARY_CLASSES:
+            found.append(f"{line}: defines {node.name}")
     return found
 
 
 def test_each_clinical_concept_is_defined_once() -> None:
     found = [
-        f"{path.relative_to(SOURCE.parent)}: {finding}"
-        for path in _python_sources()
-        for finding in _findings(path)
+        f"{where}:{finding}"
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "migrations" not in path.parts and path not in VOCABULARY
+        for where in [path.relative_to(SOURCE).as_posix()]
+        for finding in _findings(ast.parse(path.read_text(encoding="utf-8")), where)
     ]
     assert found == [], "\n".join(found)
 
@@ -129,19 +138,22 @@ def test_each_clinical_concept_is_defined_once() -> None:
 @pytest.mark.parametrize(
     ("code", "finding"),
     [
-        ('EEC = ("definite", "probable", "possible", "suspected")\n', "lists El Escorial"),
-        ('ITEMS = ["q1", "q2", "q3", "q4"]\n', "lists ALSFRS-R item keys"),
-        ("MONTH = 30.4375\n", "writes a month or year length"),
-        ('ROUTES = {"iv": "IV", "intrathecal": "IT", "intramuscular": "IM"}\n', "lists cell types"),
-        ("class Route:\n    pass\n", "defines Route"),
-        ('"""Months are days / 30.4375; categories definite, probable, possible."""\n', None),
+        ('CATEGORIES = ("definite", "probable")', "lists El Escorial categories"),
+        ('if key in ("q5a", "q5b"): pass', "lists ALSFRS-R item keys"),
+        ('NAMES = {1: "speech", 2: "salivation"}', None),  # dict values are not keys
+        ('NAMES = {"speech": 1, "salivation": 2}', "lists ALSFRS-R item names"),
+        ("MONTH = 30.4375", "writes a month or year length"),
+        ("DAYS = 7 / 365.25", "writes a month or year length"),
+        ('ROUTES = ["intravenous", "intrathecal"]', "lists routes"),
+        ('OLD = ["iv"]', "uses retired codes"),
+        ("class Route:\n    pass", "defines Route"),
+        ('"""Months are days / 30.4375: definite, probable, possible."""', None),
+        ('cell_type = "msc"; route = "intrathecal"', None),  # a value, not a list of them
     ],
 )
-def test_the_check_finds_a_second_definition(tmp_path: Path, code: str, finding: str) -> None:
-    module = tmp_path / "second.py"
-    module.write_text(code)
-    found = _findings(module)
-    if finding is None:  # a docstring may name them
+def test_the_check_finds_a_second_definition(code: str, finding: str | None) -> None:
+    found = _findings(ast.parse(code))
+    if finding is None:
         assert found == []
     else:
-        assert any(f.startswith(finding) for f in found), found
+        assert any(f.split(": ", 1)[1].startswith(finding) for f in found), found

@@ -15,6 +15,7 @@ from cellpath.accounts.models import TOTPDevice
 from cellpath.accounts.roles import Role
 from cellpath.care.models import Administration
 from tests.factories import PASSWORD, PatientFactory, SiteFactory, UserFactory
+from tests.programmes.kit import make_programme, trial_data
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +29,7 @@ def clinic(transactional_db, live_server):
         TOTPDevice.objects.create(user=user, secret=mfa.new_secret(), confirmed_at=timezone.now())
         staff[role] = user
     patient = PatientFactory(site=site, full_name="Ana Example")
+    make_programme(site, trial_data(name="Riverside MSC study"))
     return live_server.url, patient, staff
 
 
@@ -64,9 +66,10 @@ def test_a_coordinator_records_a_course_and_a_serious_event_and_the_clinician_is
         page,
         {
             "Programme or trial": "Riverside MSC study",
-            "Cell type": "Mesenchymal stem/stromal cells (MSC)",
-            "Source": "Autologous bone marrow",
-            "Planned route": "Intrathecal",
+            "Cell type": "Mesenchymal stromal cells (MSC)",
+            "Whose cells": "Autologous (the patient's own cells)",
+            "Source tissue": "Bone marrow",
+            "Planned route": "Intrathecal (into the spinal fluid)",
             "Course start": "2025-01-06",
         },
     )

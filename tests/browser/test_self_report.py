@@ -34,10 +34,11 @@ def patient_site(transactional_db, live_server):
         follow_up_plan=plan,
         actor="test",
         patient=patient,
-        programme="Cord MSC programme",
+        programme_name="Cord MSC programme",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=timezone.localdate() - timedelta(days=30),  # the 1-month visit is due
     )
     return live_server.url, patient

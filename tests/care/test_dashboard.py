@@ -25,10 +25,11 @@ def course(patient: Patient, started_on: date):
     return services.course_start(
         actor="test",
         patient=patient,
-        programme="MSC study",
+        programme_name="MSC study",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=started_on,
     )
 

@@ -12,6 +12,7 @@ from cellpath.care.data_quality import (
     alsfrs_r_rise_findings,
     fvc_percent_findings,
     item5_findings,
+    unlinked_programme_findings,
     visit_window_findings,
     weight_change_findings,
 )
@@ -91,3 +92,17 @@ def test_5a_after_a_recorded_gastrostomy_and_5b_before_it_are_warned() -> None:
 def test_a_visit_outside_its_window_is_flagged(seen_on, message) -> None:
     findings = visit_window_findings(seen_on=seen_on, due=date(2025, 3, 1), window_days=7)
     assert [f.message.split(" (")[0] for f in findings] == ([message] if message else [])
+
+
+@pytest.mark.parametrize(
+    ("linked", "confirmed", "warned"),
+    [(False, False, True), (True, False, False), (False, True, False)],
+)
+def test_it_asks_about_a_course_that_names_an_unlinked_programme(linked, confirmed, warned) -> None:
+    findings = unlinked_programme_findings(
+        programme_name=" A clinic abroad ", linked=linked, confirmed_not_listed=confirmed
+    )
+    assert bool(findings) is warned
+    if warned:
+        assert findings[0].field == "programme"
+        assert "“A clinic abroad”, which is not linked to a programme" in findings[0].message

@@ -52,10 +52,11 @@ def test_it_filters_patients_with_an_overdue_visit_or_an_open_adverse_event(
     services.course_start(
         actor="test",
         patient=late,
-        programme="MSC",
+        programme_name="MSC",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=today - timedelta(days=30),
     )
     ill = PatientFactory(site=world.site_a, full_name="Ill Person")

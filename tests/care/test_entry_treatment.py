@@ -18,9 +18,10 @@ def post(client, url: str, data: dict):
 
 
 COURSE = {
-    "programme": "Riverside MSC study",
+    "programme_name": "Riverside MSC study",
     "cell_type": "msc",
-    "source": "auto_bone_marrow",
+    "donor": "autologous",
+    "tissue": "bone_marrow",
     "route": "intrathecal",
     "started_on": "2025-01-06",
 }
@@ -119,7 +120,7 @@ def test_a_harvest_is_recorded_and_audited(world, client_for) -> None:
     response = post(
         client,
         reverse("care:harvest-create", args=[course.pk]),
-        {"collected_on": "2025-08-01", "tissue": "auto_bone_marrow", "reference": "H-002"},
+        {"collected_on": "2025-08-01", "tissue": "bone_marrow", "reference": "H-002"},
     )
     assert response.status_code == 302
     assert AuditEvent.objects.filter(
@@ -133,7 +134,7 @@ def test_another_sites_course_cannot_be_written_to(world, client_for) -> None:
     response = post(
         client,
         reverse("care:harvest-create", args=[course.pk]),
-        {"collected_on": "2025-08-01", "tissue": "auto_bone_marrow", "reference": "H-X"},
+        {"collected_on": "2025-08-01", "tissue": "bone_marrow", "reference": "H-X"},
     )
     assert response.status_code == 404
     assert course.harvests.count() == 1

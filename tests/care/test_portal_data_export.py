@@ -43,6 +43,7 @@ def test_the_json_file_holds_the_whole_record(world, client_for) -> None:
     assert all(data[name] for name in TABLES - {"erasure_requests"})
     assert [row["total"] for row in data["alsfrs_r"]] == [40, 38]  # computed, never typed
     assert data["lots"][0]["lot_number"] == "LOT-AAA-0001-1"
+    assert data["treatment_courses"][0]["programme"] == "Demo MSC programme"
     assert data["doses"][0]["dose_cells"] == 100_000_000
     assert "LOT-BBB-0001-1" not in response.content.decode()
     assert "entered_by_id" not in data["alsfrs_r"][0]  # staff accounts are not exported

@@ -17,10 +17,11 @@ def start_course(patient, days_ago: int, programme: str = "Cord MSC trial"):
     return services.course_start(
         actor="test",
         patient=patient,
-        programme=programme,
+        programme_name=programme,
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=timezone.localdate() - timedelta(days=days_ago),
     )
 

@@ -155,10 +155,11 @@ def test_the_self_report_marks_the_due_visit_as_seen_and_is_audited(world, clien
     course = services.course_start(
         actor="test",
         patient=world.patient_a,
-        programme="Trial",
+        programme_name="Trial",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=today - timedelta(days=30),
     )
     month = course.visits.get(label="1 month")

@@ -14,12 +14,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from cellpath.care import services
 from cellpath.care.progression import build_progression
 from cellpath.care.queries.progression import progression_records
 from cellpath.outcomes import encals_median_survival
+from cellpath.programmes.models import Programme
 from tests.factories import PatientFactory
+from tests.programmes.kit import make_programme, trial_data
 
 ACTOR = "test factory"
 ONSET = date(2022, 1, 15)
@@ -27,6 +30,14 @@ V1, V2, V3 = date(2022, 11, 15), date(2023, 3, 15), date(2023, 9, 27)
 V1_ITEMS = dict(q1=3, q2=4, q3=3, q4=3, q5a=3, q6=4, q7=4, q8=3, q9=2, q10=3, q11=4, q12=4)  # 40
 V2_ITEMS = {**V1_ITEMS, "q2": 3, "q6": 3, "q9": 1, "q11": 3}  # 36
 V3_ITEMS = {**V2_ITEMS, "q8": 2, "q5a": None, "q5b": 3}  # 35, now with a gastrostomy (5b)
+
+
+def _programme(site, name: str):
+    """The listing a course belongs to (its name is what the page shows)."""
+    slug = slugify(name)
+    return Programme.objects.filter(slug=slug).first() or make_programme(
+        site, trial_data(slug=slug, name=name)
+    )
 
 
 def worked_history(patient, *, courses: int = 1) -> None:
@@ -50,15 +61,20 @@ def worked_history(patient, *, courses: int = 1) -> None:
         course = services.course_start(
             actor=ACTOR,
             patient=patient,
-            programme=f"Cord MSC programme {n + 1}",
+            programme=_programme(patient.site, f"Cord MSC programme {n + 1}"),
             cell_type="msc",
-            source="allo_cord",
-            route="iv",
+            donor="allogeneic",
+            tissue="umbilical_cord",
+            route="intravenous",
             started_on=started,
         )
         for day in (started, date(2023, 4, 12) if n == 0 else date(2024, 3, 29)):
             services.administration_record(
-                actor=ACTOR, course=course, given_on=day, dose_cells=100_000_000, route="iv"
+                actor=ACTOR,
+                course=course,
+                given_on=day,
+                dose_cells=100_000_000,
+                route="intravenous",
             )
     services.adverse_event_record(
         actor=ACTOR,

@@ -149,10 +149,11 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
     services.course_start(
         actor="test factory",
         patient=patient,
-        programme="Second course",
+        programme_name="Second course",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=date(2024, 2, 1),
     )
     with django_assert_max_num_queries(20) as long:

@@ -36,10 +36,11 @@ def course_a(world):
     return services.course_start(
         actor="test",
         patient=world.patient_a,
-        programme="MSC",
+        programme_name="MSC",
         cell_type="msc",
-        source="allo_cord",
-        route="iv",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
         started_on=date(2025, 3, 3),
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from cellpath.accounts.audit import audited_save
 from cellpath.accounts.models import Site
-from cellpath.evidence.models import CellType, Control, Design, Donor, EndpointMet, Study
+from cellpath.evidence.models import Control, Design, EndpointMet, Study
 from cellpath.programmes.models import Programme
 from cellpath.programmes.services import programme_create
 
@@ -17,7 +17,7 @@ def make_study(slug: str, **fields: Any) -> Study:
         "short_name": slug.replace("-", " ").title(),
         "title": f"A study called {slug}",
         "year": 2020,
-        "cell_type": CellType.MSC,
+        "cell_type": "msc",
         "design": Design.RANDOMISED,
         "control": Control.PLACEBO,
         "primary_endpoint_met": EndpointMet.NO,
@@ -36,9 +36,9 @@ def trial_data(**overrides: Any) -> dict[str, Any]:
         "locations": "Riverside, United States",
         "summary": "A randomised trial of bone-marrow cells.",
         "product": "BM-MSC",
-        "cell_type": CellType.MSC,
+        "cell_type": "msc",
         "tissue_source": "Bone marrow",
-        "donor": Donor.AUTOLOGOUS,
+        "donor": "autologous",
         "routes": "intrathecal",
         "schedule": "Three doses",
         "is_free": True,
@@ -60,7 +60,7 @@ def clinic_data(**overrides: Any) -> dict[str, Any]:
         locations="Cancún, Mexico",
         summary="Stem cells for everything.",
         product="Cord cells",
-        donor=Donor.ALLOGENEIC,
+        donor="allogeneic",
         routes="intravenous",
         is_free=False,
         price_amount=Decimal("18500"),

@@ -4,7 +4,8 @@ Impossible values are refused by the models and services (item scores outside 0�
 10 litres, a visit before onset, a second ALSFRS-R on the same day). What is left here follows
 REDCap's split (shared/design/platform.md, "Field validation types"): a value outside the
 suggested range is saved and flagged for a person to check, never refused. The same goes for a
-visit seen outside its window.
+visit seen outside its window, and for a course entered before courses were linked to programmes
+whose typed programme matched none: its text is kept and a person links it.
 
 Pure functions of plain values, so that they are easy to test and to reuse in reports; the
 caller looks up the previous measurement and computes FVC % predicted with `cellpath.outcomes`.
@@ -146,3 +147,21 @@ def visit_window_findings(*, seen_on: date | None, due: date, window_days: int) 
             )
         ]
     return []
+
+
+def unlinked_programme_findings(
+    *, programme_name: str, linked: bool, confirmed_not_listed: bool
+) -> list[Finding]:
+    """A course that names its programme only as text, from before courses were linked to
+    programmes, and that nobody has linked or confirmed as not listed since. Its text is kept as
+    entered, never matched by a guess: a person decides."""
+    if linked or confirmed_not_listed:
+        return []
+    named = f"“{programme_name.strip()}”" if programme_name.strip() else "no programme"
+    return [
+        Finding(
+            "programme",
+            f"This course names {named}, which is not linked to a programme in Cellpath. "
+            "Link the course to its programme, or confirm that the programme is not listed.",
+        )
+    ]

@@ -24,8 +24,9 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.models.assessments import Respondent
+from cellpath.care.models.treatment import programme_choices
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question, questions_for
-from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, ITEM5_KEYS, item5_key
 
 CELLS_HELP = (
     'Write the number of cells in digits ("100000000" or "100,000,000"), in scientific '
@@ -134,32 +135,78 @@ class EntryForm(forms.ModelForm):
     (Django links each input to its help text: `aria-describedby` = `<id>_helptext`.)"""
 
 
+NOT_LISTED = "Not listed in Cellpath: type its name below"
+
+
+def _programme_field(field: forms.ModelChoiceField, site_id: int) -> None:
+    """The programmes a course at this site may link to (published listings and the site's own);
+    anything else posted is refused as an invalid choice, and again by the service."""
+    field.queryset = programme_choices(site_id)
+    field.label_from_instance = lambda p: p.name if p.published else f"{p.name} (not published)"
+
+
 class CourseForm(EntryForm):
     class Meta:
         model = TreatmentCourse
         fields = [
             "programme",
+            "programme_name",
             "product",
             "cell_type",
-            "source",
+            "donor",
+            "tissue",
             "route",
             "planned_schedule",
             "started_on",
             "follow_up_plan",
         ]
         widgets = {"started_on": DATE}
+        labels = {"programme_name": "Name of the programme, if it is not listed"}
         help_texts = {
+            "programme": "Published programmes, and your site's own.",
+            "programme_name": "Only for a programme that is not in the list above.",
             "follow_up_plan": "The visits of this plan are scheduled from the course start.",
             "product": "The product's name or code, if it has one.",
+            "tissue": "Where the cells were collected from or grown out of.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _programme_field(self.fields["programme"], self.instance.patient.site_id)
+        self.fields["programme"].empty_label = NOT_LISTED
         plan = self.fields["follow_up_plan"]
         plan.queryset = FollowUpPlan.objects.all()
         plan.empty_label = None
         if not self.instance.follow_up_plan_id:
             self.initial["follow_up_plan"] = FollowUpPlan.default()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("programme") is not None and cleaned.get("programme_name", "").strip():
+            self.add_error(
+                "programme_name", "Choose a programme from the list or type a name, not both."
+            )
+        return cleaned
+
+
+class CourseProgrammeForm(forms.Form):
+    """Link a course to its programme, or confirm that the programme it names is not listed."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme or trial",
+        queryset=None,  # the site's choices, set per course
+        required=False,
+        empty_label="Not listed in Cellpath: keep the name as entered",
+    )
+
+    def __init__(self, *args: Any, course: TreatmentCourse, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _programme_field(self.fields["programme"], course.patient.site_id)
+        self.fields["programme"].help_text = (
+            f"As entered: “{course.programme_name}”." if course.programme_name else ""
+        )
+        if course.programme_id:
+            self.initial["programme"] = course.programme_id
 
 
 class HarvestForm(EntryForm):
@@ -302,8 +349,8 @@ class AlsfrsRForm(forms.Form):
     def __init__(self, *args: Any, gastrostomy: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions = questions_for(gastrostomy=gastrostomy)
-        self.item5 = "q5b" if gastrostomy else "q5a"
-        self.item5_other = "q5a" if gastrostomy else "q5b"
+        self.item5 = item5_key(gastrostomy=gastrostomy)
+        self.item5_other = item5_key(gastrostomy=not gastrostomy)
         for question in [*self.questions, BY_ITEM[self.item5_other]]:
             self.fields[question.item] = self._item_field(question)
         # The item 5 asked is answered like any other: nothing chosen beforehand, and not
@@ -313,9 +360,9 @@ class AlsfrsRForm(forms.Form):
 
     def _item_field(self, question: Question) -> forms.Field:
         choices: list[tuple[Any, str]] = [(str(s), f"{s} — {t}") for s, t in question.choices()]
-        is_item5 = question.item in {"q5a", "q5b"}
+        is_item5 = question.item in ITEM5_KEYS
         if is_item5:
-            other = "5b" if question.item == "q5a" else "5a"
+            other = BY_ITEM[next(q for q in ITEM5_KEYS if q != question.item)].number
             choices.append((NOT_ASKED, f"Not asked — item {other} answered instead"))
         return forms.TypedChoiceField(
             label=f"{question.number}. {question.title}",
@@ -330,7 +377,7 @@ class AlsfrsRForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        answered = [n for n in ("q5a", "q5b") if data.get(n) is not None]
+        answered = [n for n in ITEM5_KEYS if data.get(n) is not None]
         if not answered and self.item5 not in self.errors:
             self.add_error(self.item5, "Answer item 5 (5a without a feeding tube, 5b with one).")
         elif len(answered) == 2:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:pk>/visits/new/", entry.visit_create, name="visit-create"),
     path("<int:pk>/adverse-events/new/", entry.adverse_event_create, name="adverse-event-create"),
     path("courses/<int:pk>/", entry.course_detail, name="course-detail"),
+    path("courses/<int:pk>/programme/", entry.course_programme, name="course-programme"),
     path("courses/<int:pk>/harvests/new/", entry.harvest_create, name="harvest-create"),
     path("courses/<int:pk>/lots/new/", entry.batch_create, name="batch-create"),
     path("courses/<int:pk>/doses/new/", entry.administration_create, name="administration-create"),

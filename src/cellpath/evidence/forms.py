@@ -5,19 +5,18 @@ from __future__ import annotations
 from django import forms
 
 from cellpath.evidence.models import (
-    CellType,
     Claim,
     Control,
     EndpointMet,
     Figure,
     KnowledgePage,
     Phase,
-    Route,
     Source,
     Study,
 )
 from cellpath.evidence.queries import StudyFilters
 from cellpath.evidence.rendering import digits_outside_tokens, tokens_in
+from cellpath.outcomes import products
 
 
 def _any(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -27,8 +26,14 @@ def _any(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 class StudyFilterForm(forms.Form):
     q = forms.CharField(label="Words", required=False, max_length=100)
     kind = forms.ChoiceField(label="Kind", choices=_any(Study.Kind.choices), required=False)
-    cell_type = forms.ChoiceField(label="Cell type", choices=_any(CellType.choices), required=False)
-    route = forms.ChoiceField(label="Route", choices=_any(Route.choices), required=False)
+    cell_type = forms.ChoiceField(
+        label="Cell type",
+        choices=_any(products.choices(products.LISTING_CELL_TYPES)),
+        required=False,
+    )
+    route = forms.ChoiceField(
+        label="Route", choices=_any(products.choices(products.ROUTES)), required=False
+    )
     phase = forms.ChoiceField(label="Phase", choices=_any(Phase.choices), required=False)
     control = forms.ChoiceField(
         label="Control group", choices=_any(Control.choices), required=False
@@ -92,7 +97,9 @@ class ContentForm(forms.ModelForm):
 class StudyForm(ContentForm):
     markdown_fields = ("key_results", "safety", "regulatory_events", "caveats")
     routes = forms.MultipleChoiceField(
-        choices=Route.choices, required=False, widget=forms.CheckboxSelectMultiple
+        choices=products.choices(products.ROUTES),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cellpath.accounts.audit import AuditedModel
 from cellpath.evidence.grading import Level, evidence_level
+from cellpath.outcomes import products
 
 doi_validator = RegexValidator(
     r"^10\.\d{4,9}/\S+$",
@@ -57,34 +58,8 @@ class PublicContent(AuditedModel):
         return f"{self._meta.verbose_name} {getattr(self, 'slug', self.pk)}"
 
 
-class CellType(models.TextChoices):
-    MSC = "msc", "Mesenchymal stromal cells (MSC)"
-    MSC_NTF = "msc_ntf", "MSCs that secrete neurotrophic factors (MSC-NTF)"
-    NEURAL = "neural", "Neural stem or progenitor cells"
-    ASTROCYTES = "astrocytes", "Astrocytes"
-    TREG = "treg", "Regulatory T cells"
-    MUSE = "muse", "Muse cells"
-    BONE_MARROW_MNC = "bm_mnc", "Bone-marrow mononuclear cells"
-    VARIOUS = "various", "Various (review)"
-
-
-class Donor(models.TextChoices):
-    AUTOLOGOUS = "autologous", "Autologous (the patient's own cells)"
-    ALLOGENEIC = "allogeneic", "Allogeneic (donor cells)"
-    VARIOUS = "various", "Various"
-    NOT_APPLICABLE = "n/a", "Not applicable"
-
-
-class Route(models.TextChoices):
-    INTRATHECAL = "intrathecal", "Intrathecal (into the spinal fluid)"
-    INTRAMUSCULAR = "intramuscular", "Intramuscular (into muscles)"
-    INTRAVENOUS = "intravenous", "Intravenous (into a vein)"
-    INTRASPINAL = "intraspinal", "Intraspinal (surgery into the spinal cord)"
-    INTRACORTICAL = "intracortical", "Into the brain's motor cortex"
-
-
 def validate_route_codes(value: str) -> None:
-    unknown = sorted(set(value.split()) - set(Route.values))
+    unknown = products.unknown_routes(value)
     if unknown:
         raise ValidationError(f"Unknown route: {', '.join(unknown)}.")
 
@@ -100,8 +75,7 @@ class GivenByRoutes:
 
     @property
     def route_labels(self) -> list[str]:
-        labels = dict(Route.choices)
-        return [labels.get(code, code) for code in self.route_codes]
+        return [products.label_of(products.ROUTES, code) for code in self.route_codes]
 
 
 class Phase(models.TextChoices):
@@ -178,10 +152,16 @@ class Study(GivenByRoutes, PublicContent):
     sponsor = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=100, blank=True)
     product = models.CharField(max_length=200, blank=True)
-    cell_type = models.CharField(max_length=20, choices=CellType.choices)
+    cell_type = models.CharField(
+        max_length=20, choices=products.choices(products.LISTING_CELL_TYPES)
+    )
     cell_type_detail = models.CharField(max_length=300, blank=True)
     tissue_source = models.CharField(max_length=200, blank=True)
-    donor = models.CharField(max_length=20, choices=Donor.choices, default=Donor.NOT_APPLICABLE)
+    donor = models.CharField(
+        max_length=20,
+        choices=products.choices(products.LISTING_DONORS),
+        default=products.NOT_APPLICABLE,
+    )
     genetically_modified = models.BooleanField(null=True, blank=True)
     routes = models.CharField(
         max_length=200,

@@ -30,6 +30,7 @@ __all__ = [
     "DOMAINS",
     "EL_ESCORIAL",
     "EL_ESCORIAL_VALUES",
+    "ITEM5_KEYS",
     "ONSET_SITES",
     "SEXES",
     "AlsfrsItem",
@@ -156,6 +157,10 @@ def item5_key(*, gastrostomy: bool) -> str:
     """The version of item 5 a person answers: 5b with a gastrostomy, 5a without (Cedarbaum
     1999)."""
     return "q5b" if gastrostomy else "q5a"
+
+
+#: Item 5 as answered without a gastrostomy (5a) and with one (5b).
+ITEM5_KEYS: tuple[str, str] = (item5_key(gastrostomy=False), item5_key(gastrostomy=True))
 
 
 def merged_items(record: Mapping[str, object]) -> dict[int, int]:

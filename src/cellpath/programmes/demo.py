@@ -12,7 +12,7 @@ from typing import Any
 
 from cellpath.accounts.audit import Actor
 from cellpath.accounts.models import Site
-from cellpath.evidence.models import CellType, Donor, Study
+from cellpath.evidence.models import Study
 from cellpath.programmes.models import Programme
 from cellpath.programmes.services import programme_create
 
@@ -37,9 +37,9 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
                 f"a placebo for the first six months. {FICTIONAL}"
             ),
             "product": "RVX-101, autologous bone-marrow MSCs (fictional)",
-            "cell_type": CellType.MSC,
+            "cell_type": "msc",
             "tissue_source": "Bone marrow, taken from the hip",
-            "donor": Donor.AUTOLOGOUS,
+            "donor": "autologous",
             "routes": "intrathecal",
             "schedule": "Three doses by lumbar puncture, eight weeks apart.",
             "repeat_policy": "No repeat treatment within the trial.",
@@ -70,9 +70,9 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
                 f"trial. {FICTIONAL}"
             ),
             "product": "NF-NTF, MSCs that secrete neurotrophic factors (fictional)",
-            "cell_type": CellType.MSC_NTF,
+            "cell_type": "msc_ntf",
             "tissue_source": "Bone marrow",
-            "donor": Donor.AUTOLOGOUS,
+            "donor": "autologous",
             "routes": "intrathecal",
             "schedule": "Three doses, two months apart.",
             "repeat_policy": "A second course only if the FDA agrees.",
@@ -103,9 +103,9 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
                 f"safe. {FICTIONAL}"
             ),
             "product": "“NeuroRegen” Wharton's jelly stem cells",
-            "cell_type": CellType.MSC,
+            "cell_type": "msc",
             "tissue_source": "Umbilical cord (Wharton's jelly)",
-            "donor": Donor.ALLOGENEIC,
+            "donor": "allogeneic",
             "routes": "intravenous intrathecal",
             "schedule": "Four infusions over one week.",
             "repeat_policy": "Recommended every 6 months, at full price each time.",
@@ -139,9 +139,9 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
                 f"as proof. {FICTIONAL}"
             ),
             "product": "Autologous bone-marrow mononuclear cells",
-            "cell_type": CellType.BONE_MARROW_MNC,
+            "cell_type": "bm_mnc",
             "tissue_source": "Bone marrow",
-            "donor": Donor.AUTOLOGOUS,
+            "donor": "autologous",
             "routes": "intrathecal intramuscular",
             "schedule": "One harvest and injection day, then a 3-day stay.",
             "repeat_policy": "Offered again after 3 months.",
@@ -171,9 +171,9 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
                 f"yet in a public trial registry. {FICTIONAL}"
             ),
             "product": "NUH-NSC, donor neural stem cells (fictional)",
-            "cell_type": CellType.NEURAL,
+            "cell_type": "neural",
             "tissue_source": "Donated fetal spinal cord tissue",
-            "donor": Donor.ALLOGENEIC,
+            "donor": "allogeneic",
             "routes": "intraspinal",
             "schedule": "One operation; immune-suppressing medicines for 4 months.",
             "repeat_policy": "No repeat treatment.",

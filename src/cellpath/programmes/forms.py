@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from cellpath.evidence.models import CellType, Route, Study
+from cellpath.evidence.models import Study
+from cellpath.outcomes import products
 from cellpath.programmes.models import Programme
 from cellpath.programmes.services import EDITABLE_FIELDS
 
@@ -19,9 +20,15 @@ class ProgrammeFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of programme", choices=ANY + Programme.Kind.choices, required=False
     )
-    cell_type = forms.ChoiceField(label="Cell type", choices=ANY + CellType.choices, required=False)
+    cell_type = forms.ChoiceField(
+        label="Cell type",
+        choices=ANY + products.choices(products.LISTING_CELL_TYPES),
+        required=False,
+    )
     route = forms.ChoiceField(
-        label="How the cells are given", choices=ANY + Route.choices, required=False
+        label="How the cells are given",
+        choices=ANY + products.choices(products.ROUTES),
+        required=False,
     )
 
     def filters(self) -> dict[str, str]:
@@ -74,7 +81,7 @@ class ProgrammeForm(forms.ModelForm):
 
     routes = forms.MultipleChoiceField(
         label="How the cells are given",
-        choices=Route.choices,
+        choices=products.choices(products.ROUTES),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -16,14 +16,8 @@ from django.db import models
 from django.urls import reverse
 
 from cellpath.accounts.audit import AuditedModel
-from cellpath.evidence.models import (
-    CellType,
-    Donor,
-    GivenByRoutes,
-    Study,
-    nct_validator,
-    validate_route_codes,
-)
+from cellpath.evidence.models import GivenByRoutes, Study, nct_validator, validate_route_codes
+from cellpath.outcomes import products
 
 if TYPE_CHECKING:
     from cellpath.programmes.warning_signs import WarningSign
@@ -66,11 +60,15 @@ class Programme(GivenByRoutes, AuditedModel):
     locations = models.TextField(blank=True, help_text="One place per line: city, country.")
     summary = models.TextField(help_text="What is offered, in plain words.")
     product = models.CharField(max_length=200, blank=True)
-    cell_type = models.CharField(max_length=20, choices=CellType.choices)
+    cell_type = models.CharField(
+        max_length=20, choices=products.choices(products.LISTING_CELL_TYPES)
+    )
     tissue_source = models.CharField(
         max_length=200, blank=True, help_text="Where the cells come from, e.g. bone marrow."
     )
-    donor = models.CharField("whose cells", max_length=20, choices=Donor.choices)
+    donor = models.CharField(
+        "whose cells", max_length=20, choices=products.choices(products.LISTING_DONORS)
+    )
     routes = models.CharField(
         "how the cells are given",
         max_length=200,

@@ -23,6 +23,7 @@ from cellpath.evidence.library import load_library
 from cellpath.intake.demo import load_demo_applications
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 from cellpath.programmes.demo import load_demo_programmes
+from cellpath.programmes.models import Programme
 from cellpath.site import demo_histories
 from cellpath.site.demo_histories import synthetic_patients
 from cellpath.trials.demo import load_demo_trials
@@ -110,6 +111,8 @@ LAST_NAMES = [
     "Eze",
 ]
 PATIENTS_PER_SITE = {"riv": 24, "nfd": 16}
+COURSE_PROGRAMMES = {"riv": "riverside-msc-trial", "nfd": "northfield-msc-ntf-expanded-access"}
+"""The demo programme each site's treated patients had their course in: the site's own."""
 
 
 def _dates(rng: random.Random, today: date) -> dict[str, object]:
@@ -165,6 +168,15 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
             )
         users[sign_in.email] = user
 
+    load_library(actor=ACTOR)
+    load_demo_programmes(sites={"riv": sites["riv"], "nor": sites["nfd"]}, actor=ACTOR)
+    products = {
+        code: demo_histories.DemoProduct(
+            programme=Programme.objects.get(slug=slug), tissue="bone_marrow", route="intrathecal"
+        )
+        for code, slug in COURSE_PROGRAMMES.items()
+    }
+
     rng = random.Random(20261125)
     total = sum(PATIENTS_PER_SITE.values())
     cohort = synthetic_patients(total, today=today) if clinical_histories else []
@@ -190,12 +202,12 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
                 continue
             if portal:  # the portal demo: alive, treated 6 months ago, a visit due now
                 synthetic = demo_histories.due_now(synthetic, today=today)
-            demo_histories.add_history(patient, synthetic, actor=ACTOR, rng=rng, today=today)
+            demo_histories.add_history(
+                patient, synthetic, product=products[code], actor=ACTOR, rng=rng, today=today
+            )
             if code == "riv" and index == 3 and patient.courses.exists():
                 demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
     _portal_extras(users, sites["riv"])
-    load_library(actor=ACTOR)
-    load_demo_programmes(sites={"riv": sites["riv"], "nor": sites["nfd"]}, actor=ACTOR)
     load_demo_applications(
         coordinators={
             sites["riv"].pk: users["coordinator@demo.cellpath.test"],

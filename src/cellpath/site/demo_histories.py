@@ -2,8 +2,8 @@
 
 Invented data for showing Cellpath, never for conclusions: ALSFRS-R visits every ~2 months,
 gastrostomy, NIV and deaths as the generator models them; for treated patients a course of
-autologous bone-marrow MSC (harvest → lot → three intrathecal doses), its follow-up schedule,
-a few adverse events (one serious), self-reports and updates.
+autologous bone-marrow MSC from one of the demo programmes (harvest → lot → three intrathecal
+doses), its follow-up schedule, a few adverse events (one serious), self-reports and updates.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from cellpath.care import services
 from cellpath.care.models import Patient
 from cellpath.outcomes.synthetic import synthetic_cohort
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+from cellpath.programmes.models import Programme
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,16 @@ def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticP
 
 
 def add_history(
-    patient: Patient, synthetic: SyntheticPatient, *, actor: Actor, rng: random.Random, today: date
+    patient: Patient,
+    synthetic: SyntheticPatient,
+    *,
+    product: DemoProduct,
+    actor: Actor,
+    rng: random.Random,
+    today: date,
 ) -> None:
-    """Record a synthetic history for `patient` through the care services (all audited)."""
+    """Record a synthetic history for `patient` through the care services (all audited); a
+    treated patient's course belongs to `product`'s programme."""
     diagnosis = synthetic.clinical["diagnosis_date"]
     if diagnosis and synthetic.fvc_percent:
         services.spirometry_record(
@@ -94,7 +102,9 @@ def add_history(
     course = None
     visits = synthetic.visits
     if synthetic.treatment_date:
-        course = _course(patient, synthetic.treatment_date, actor=actor, today=today)
+        course = _course(
+            patient, synthetic.treatment_date, product=product, actor=actor, today=today
+        )
         visits = _on_schedule(visits, course, rng=rng, today=today)
     last = len(visits) - 1
     for index, (day, items) in enumerate(visits):
@@ -146,23 +156,41 @@ UPDATES = [
 ]
 
 
-def _course(patient: Patient, started_on: date, *, actor: Actor, today: date) -> object:
+@dataclass(frozen=True)
+class DemoProduct:
+    """What a demo course gives: the programme's product, from the tissue the programme names."""
+
+    programme: Programme
+    tissue: str
+    route: str
+
+
+DOSES = 3
+DOSE_INTERVAL = timedelta(weeks=8)
+"""Both demo programmes give three doses about two months apart."""
+
+
+def _course(
+    patient: Patient, started_on: date, *, product: DemoProduct, actor: Actor, today: date
+) -> object:
+    programme = product.programme
     course = services.course_start(
         actor=actor,
         patient=patient,
-        programme="Riverside MSC programme (demo)",
-        product="Autologous bone-marrow MSC (demo)",
-        cell_type="msc",
-        source="auto_bone_marrow",
-        route="intrathecal",
-        planned_schedule="3 intrathecal doses, 4 weeks apart",
+        programme=programme,
+        product=programme.product,
+        cell_type=programme.cell_type,
+        donor=programme.donor,
+        tissue=product.tissue,
+        route=product.route,
+        planned_schedule=programme.schedule,
         started_on=started_on,
     )
     harvest = services.harvest_record(
         actor=actor,
         course=course,
         collected_on=started_on - timedelta(days=21),
-        tissue="auto_bone_marrow",
+        tissue=product.tissue,
         reference=f"H-{patient.study_id}-{course.number}",
     )
     lot = services.batch_record(
@@ -174,8 +202,8 @@ def _course(patient: Patient, started_on: date, *, actor: Actor, today: date) ->
         cell_count=450_000_000,
         viability_percent=Decimal("92.5"),
     )
-    for dose in range(3):
-        given_on = started_on + timedelta(weeks=4 * dose)
+    for dose in range(DOSES):
+        given_on = started_on + DOSE_INTERVAL * dose
         if given_on <= today:
             services.administration_record(
                 actor=actor,
@@ -183,7 +211,7 @@ def _course(patient: Patient, started_on: date, *, actor: Actor, today: date) ->
                 batch=lot,
                 given_on=given_on,
                 dose_cells=100_000_000,
-                route="intrathecal",
+                route=product.route,
                 body_site="Lumbar L3–L4",
                 given_by_name="Dr Demo Clinician",
             )

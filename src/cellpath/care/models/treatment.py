@@ -1,7 +1,14 @@
 """Treatment courses: what cells, from where, processed in which batch, given when and how.
 
 The chain of identity runs Harvest → Batch → Administration: every dose names the batch it came
-from, and every autologous batch names the harvest that produced it.
+from, and every autologous batch names the harvest that produced it. Cell types, donors, source
+tissues and routes are the cell-product vocabulary's (`cellpath.outcomes.products`).
+
+A course links to the programme it belongs to (`programmes.Programme`, named by a string: care
+sits below programmes and never imports it). What was typed before that link existed is kept
+in `programme_name`, as entered; a course whose name matches no programme stays unlinked and
+is a question for a coordinator (`data_quality.unlinked_programme_findings`), never silently
+changed.
 """
 
 from __future__ import annotations
@@ -13,36 +20,17 @@ from django.db import models
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
+from cellpath.outcomes import products
 
 
-class CellType(models.TextChoices):
-    MSC = "msc", "Mesenchymal stem/stromal cells (MSC)"
-    MSC_NTF = "msc_ntf", "MSC secreting neurotrophic factors (MSC-NTF)"
-    NEURAL = "neural", "Neural stem/progenitor cells"
-    MUSE = "muse", "Muse cells"
-    TREG = "treg", "Regulatory T cells (Treg)"
-    OTHER = "other", "Other"
-
-
-class CellSource(models.TextChoices):
-    AUTO_BONE_MARROW = "auto_bone_marrow", "Autologous bone marrow"
-    AUTO_ADIPOSE = "auto_adipose", "Autologous adipose tissue"
-    AUTO_BLOOD = "auto_blood", "Autologous blood"
-    ALLO_CORD = "allo_cord", "Allogeneic umbilical cord"
-    ALLO_WHARTON = "allo_wharton", "Allogeneic Wharton's jelly"
-    ALLO_OTHER = "allo_other", "Allogeneic, other"
-
-    @classmethod
-    def autologous(cls) -> frozenset[str]:
-        return frozenset({cls.AUTO_BONE_MARROW, cls.AUTO_ADIPOSE, cls.AUTO_BLOOD})
-
-
-class Route(models.TextChoices):
-    IV = "iv", "Intravenous"
-    INTRATHECAL = "intrathecal", "Intrathecal"
-    INTRASPINAL = "intraspinal", "Intraspinal"
-    INTRAMUSCULAR = "intramuscular", "Intramuscular"
-    OTHER = "other", "Other"
+def programme_choices(site_id: int) -> models.QuerySet:
+    """The programmes a course at `site_id` may link to: every published listing, and the site's
+    own listings, published or not. Reached through the foreign key, not an import (care sits
+    below programmes)."""
+    programme = TreatmentCourse._meta.get_field("programme").related_model
+    return programme.objects.filter(models.Q(published=True) | models.Q(site_id=site_id)).order_by(
+        "name", "pk"
+    )
 
 
 class TreatmentCourse(AuditedModel):
@@ -52,11 +40,37 @@ class TreatmentCourse(AuditedModel):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
     number = models.PositiveSmallIntegerField("course number", editable=False)
-    programme = models.CharField("programme or trial", max_length=200)
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="treatment_courses",
+        verbose_name="programme or trial",
+    )
+    programme_name = models.CharField(
+        "programme or trial, as entered",
+        max_length=200,
+        blank=True,
+        help_text="The name as typed: for a programme not listed in Cellpath, or before courses "
+        "were linked to programmes.",
+    )
+    programme_not_listed = models.BooleanField(
+        "programme not listed in Cellpath",
+        default=False,
+        help_text="Someone confirmed that the programme named is not listed in Cellpath.",
+    )
     product = models.CharField(max_length=200, blank=True)
-    cell_type = models.CharField(max_length=20, choices=CellType.choices)
-    source = models.CharField(max_length=20, choices=CellSource.choices)
-    route = models.CharField("planned route", max_length=20, choices=Route.choices)
+    cell_type = models.CharField(max_length=20, choices=products.choices(products.CELL_TYPES))
+    donor = models.CharField(
+        "whose cells", max_length=20, choices=products.choices(products.DONORS)
+    )
+    tissue = models.CharField(
+        "source tissue", max_length=30, choices=products.choices(products.SOURCE_TISSUES)
+    )
+    route = models.CharField(
+        "planned route", max_length=20, choices=products.choices(products.ROUTES)
+    )
     planned_schedule = models.CharField(
         max_length=300, blank=True, help_text="For example: 3 intrathecal doses, 4 weeks apart."
     )
@@ -72,7 +86,7 @@ class TreatmentCourse(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Course {self.number}: {self.programme}"
+        return f"Course {self.number}: {self.programme_label}"
 
     def audit_label(self) -> str:
         return f"{self.patient.study_id} course {self.number}"
@@ -83,12 +97,29 @@ class TreatmentCourse(AuditedModel):
             onset = self.patient.onset_date
             if onset and self.started_on < onset:
                 errors["started_on"] = "A course cannot start before symptom onset."
+        if self.programme_id is None and not self.programme_name.strip():
+            errors["programme"] = (
+                "Choose the programme, or type its name if it is not listed in Cellpath."
+            )
         if errors:
             raise ValidationError(errors)
 
     @property
+    def programme_label(self) -> str:
+        """The programme as people read it: the linked listing's name, else the name as entered."""
+        if self.programme_id is not None:
+            return self.programme.name
+        return self.programme_name
+
+    @property
+    def programme_unlinked(self) -> bool:
+        """A course that names a programme nobody has linked or confirmed as not listed: data
+        from before courses were linked to programmes, waiting for a coordinator."""
+        return self.programme_id is None and not self.programme_not_listed
+
+    @property
     def autologous(self) -> bool:
-        return self.source in CellSource.autologous()
+        return self.donor == products.AUTOLOGOUS
 
 
 class Harvest(AuditedModel):
@@ -98,7 +129,7 @@ class Harvest(AuditedModel):
 
     course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT, related_name="harvests")
     collected_on = models.DateField("collected on")
-    tissue = models.CharField(max_length=20, choices=CellSource.choices)
+    tissue = models.CharField(max_length=30, choices=products.choices(products.SOURCE_TISSUES))
     reference = models.CharField("harvest reference", max_length=60)
 
     class Meta:
@@ -171,7 +202,7 @@ class Administration(AuditedModel):
     )
     given_on = models.DateField("given on")
     dose_cells = models.BigIntegerField("dose (cells)", validators=[MinValueValidator(1)])
-    route = models.CharField(max_length=20, choices=Route.choices)
+    route = models.CharField(max_length=20, choices=products.choices(products.ROUTES))
     body_site = models.CharField("where on the body", max_length=100, blank=True)
     given_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -57,7 +57,7 @@ def team_patient_get(*, user: User, pk: int) -> Patient | None:
 def course_get(*, user: User, pk: int) -> TreatmentCourse | None:
     course = (
         TreatmentCourse.objects.filter(pk=pk, patient__in=_team_patients(user))
-        .select_related("patient", "patient__site", "follow_up_plan")
+        .select_related("patient", "patient__site", "follow_up_plan", "programme")
         .first()
     )
     if course is not None:
@@ -68,7 +68,7 @@ def course_get(*, user: User, pk: int) -> TreatmentCourse | None:
 def visit_get(*, user: User, pk: int) -> Visit | None:
     visit = (
         Visit.objects.filter(pk=pk, patient__in=_team_patients(user))
-        .select_related("patient", "patient__site", "course", "signed_by")
+        .select_related("patient", "patient__site", "course__programme", "signed_by")
         .first()
     )
     if visit is not None:
@@ -79,7 +79,7 @@ def visit_get(*, user: User, pk: int) -> Visit | None:
 def adverse_event_get(*, user: User, pk: int) -> AdverseEvent | None:
     event = (
         AdverseEvent.objects.filter(pk=pk, patient__in=_team_patients(user))
-        .select_related("patient", "patient__site", "course", "entered_by")
+        .select_related("patient", "patient__site", "course__programme", "entered_by")
         .first()
     )
     if event is not None:
@@ -107,7 +107,7 @@ def patient_treatment(*, user: User, pk: int) -> PatientTreatment | None:
         return None
     return PatientTreatment(
         patient=patient,
-        courses=list(courses_of(patient)),
+        courses=list(courses_of(patient).select_related("programme")),
         visits=list(
             Visit.objects.filter(patient=patient)
             .select_related("course", "signed_by")
@@ -129,6 +129,15 @@ class CoursePage:
     administrations: list[Administration]
     visits: list[Visit]
     adverse_events: list[AdverseEvent]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def course_findings(course: TreatmentCourse) -> list[Finding]:
+    return data_quality.unlinked_programme_findings(
+        programme_name=course.programme_name,
+        linked=course.programme_id is not None,
+        confirmed_not_listed=course.programme_not_listed,
+    )
 
 
 def course_page(*, user: User, pk: int) -> CoursePage | None:
@@ -156,6 +165,7 @@ def course_page(*, user: User, pk: int) -> CoursePage | None:
         adverse_events=list(
             AdverseEvent.objects.filter(course=course).order_by("-serious", "-onset_date")
         ),
+        findings=course_findings(course),
     )
 
 

@@ -168,7 +168,7 @@ def schedule(*, user: User, patient: Patient, today: date) -> Schedule:
     """The patient's visits, course by course, with where each stands today."""
     visits = list(
         Visit.objects.filter(patient=patient)
-        .select_related("patient", "course")
+        .select_related("patient", "course__programme")
         .order_by("course__number", "due_date", "id")
     )
     record_list(user, visits, detail={"page": "portal schedule"})
@@ -177,7 +177,7 @@ def schedule(*, user: User, patient: Patient, today: date) -> Schedule:
         key = visit.course_id
         if key not in groups:
             title = (
-                f"Treatment course {visit.course.number}: {visit.course.programme}"
+                f"Treatment course {visit.course.number}: {visit.course.programme_label}"
                 if visit.course
                 else "Other visits"
             )
@@ -266,7 +266,9 @@ def personal_data(*, user: User, patient: Patient, fmt: str) -> PersonalData:
         identity: PatientIdentity | None = patient.identity
     except PatientIdentity.DoesNotExist:
         identity = None
-    course_rows = TreatmentCourse.objects.filter(patient=patient).select_related("patient")
+    course_rows = TreatmentCourse.objects.filter(patient=patient).select_related(
+        "patient", "programme"
+    )
     by_course = {"course__patient": patient}
     sources: list[tuple[str, Iterable[AuditedModel]]] = [
         ("medications", Medication.objects.filter(patient=patient).select_related("patient")),
@@ -304,6 +306,8 @@ def personal_data(*, user: User, patient: Patient, fmt: str) -> PersonalData:
         rows = list(rows)
         if name == "alsfrs_r":
             tables[name] = [_row(r, total=alsfrs_r_total(r)) for r in rows]
+        elif name == "treatment_courses":  # the programme by its name, not only its number
+            tables[name] = [_row(r, programme=r.programme_label) for r in rows]
         else:
             tables[name] = [_row(r) for r in rows]
         exported += rows

@@ -84,7 +84,18 @@ def progression_records(*, user: User, pk: int) -> ProgressionRecords | None:
     )
     courses = list(
         TreatmentCourse.objects.filter(patient=patient)
-        .only("patient_id", "number", "programme", "product", "cell_type", "route", "started_on")
+        .select_related("programme")
+        .only(
+            "patient_id",
+            "number",
+            "programme",
+            "programme__name",
+            "programme_name",
+            "product",
+            "cell_type",
+            "route",
+            "started_on",
+        )
         .prefetch_related(
             Prefetch(
                 "administrations",

@@ -24,6 +24,7 @@ from cellpath.care.services.patients import (
 from cellpath.care.services.treatment import (
     administration_record,
     batch_record,
+    course_programme_link,
     course_start,
     harvest_record,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "batch_record",
     "consent_record",
     "consent_withdraw",
+    "course_programme_link",
     "course_start",
     "harvest_record",
     "identity_update",

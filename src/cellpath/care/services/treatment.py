@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -18,6 +20,7 @@ from cellpath.care.models import (
     Patient,
     TreatmentCourse,
 )
+from cellpath.care.models.treatment import programme_choices
 from cellpath.care.services.followup import visits_schedule
 from cellpath.care.services.permissions import actor_user, require_role_at_site
 
@@ -30,22 +33,43 @@ def _require_team(actor: Actor, patient: Patient) -> None:
     )
 
 
+def _require_offered(programme: Any, patient: Patient) -> None:
+    """A course links only to a programme its site may choose (see `programme_choices`): a
+    forged form cannot link to another site's unpublished listing."""
+    if not programme_choices(patient.site_id).filter(pk=programme.pk).exists():
+        raise ValidationError(
+            {"programme": "This programme cannot be chosen for a patient of this site."}
+        )
+
+
 @transaction.atomic
 def course_start(
     *,
     actor: Actor,
     patient: Patient,
-    programme: str,
     cell_type: str,
-    source: str,
+    donor: str,
+    tissue: str,
     route: str,
     started_on: date,
+    programme: Any = None,
+    programme_name: str = "",
     product: str = "",
     planned_schedule: str = "",
     follow_up_plan: FollowUpPlan | None = None,
 ) -> TreatmentCourse:
-    """Start a course (numbered after the patient's earlier ones) and schedule its follow-up."""
+    """Start a course (numbered after the patient's earlier ones) and schedule its follow-up.
+
+    The course links to `programme` (a `programmes.Programme` its site may choose); for a
+    programme not listed in Cellpath, pass `programme_name` instead — naming it that way is the
+    confirmation that it is not listed."""
     _require_team(actor, patient)
+    if programme is not None and programme_name.strip():
+        raise ValidationError(
+            {"programme_name": "Choose a programme from the list or type a name, not both."}
+        )
+    if programme is not None:
+        _require_offered(programme, patient)
     plan = follow_up_plan or FollowUpPlan.default()
     last = TreatmentCourse.objects.filter(patient=patient).aggregate(n=Max("number"))["n"] or 0
     course = audited_save(
@@ -53,9 +77,12 @@ def course_start(
             patient=patient,
             number=last + 1,
             programme=programme,
+            programme_name=programme_name.strip(),
+            programme_not_listed=programme is None,
             product=product,
             cell_type=cell_type,
-            source=source,
+            donor=donor,
+            tissue=tissue,
             route=route,
             planned_schedule=planned_schedule,
             started_on=started_on,
@@ -65,6 +92,28 @@ def course_start(
     )
     visits_schedule(actor=actor, course=course)
     return course
+
+
+@transaction.atomic
+def course_programme_link(
+    *, actor: Actor, course: TreatmentCourse, programme: Any = None
+) -> TreatmentCourse:
+    """Answer the question an unlinked course asks: link it to `programme`, or (without one)
+    confirm that the programme it names is not listed in Cellpath. The name as entered is kept
+    either way."""
+    _require_team(actor, course.patient)
+    if programme is not None:
+        _require_offered(programme, course.patient)
+        course.programme = programme
+        course.programme_not_listed = False
+    else:
+        if not course.programme_name.strip():
+            raise ValidationError(
+                {"programme": "This course names no programme: choose one from the list."}
+            )
+        course.programme = None
+        course.programme_not_listed = True
+    return audited_save(course, actor=actor)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from cellpath.care.forms_entry import (
     AlsfrsRForm,
     BatchForm,
     CourseForm,
+    CourseProgrammeForm,
     HarvestForm,
     SignForm,
     SpirometryForm,
@@ -174,9 +175,41 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 @require_http_methods(["GET", "POST"])
+def course_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link a course to its programme, or confirm that the programme it names is not listed."""
+    course = _found(queries.course_get(user=request.user, pk=pk))
+    form = CourseProgrammeForm(_data(request), course=course)
+    linked = saved(
+        request,
+        form,
+        lambda data: services.course_programme_link(
+            actor=request.user, course=course, programme=data["programme"]
+        ),
+    )
+    if linked is not None:
+        messages.success(
+            request,
+            f"Course {linked.number} is linked to {linked.programme.name}."
+            if linked.programme_id
+            else f"Course {linked.number} keeps “{linked.programme_name}”, not listed in Cellpath.",
+        )
+        return redirect("care:course-detail", pk=course.pk)
+    return _form_page(
+        request,
+        title=f"Programme of course {course.number} — {course.patient.study_id}",
+        intro="Choose the programme this course belongs to. If it is not listed in Cellpath, "
+        "keep the name as entered.",
+        form=form,
+        back=reverse("care:course-detail", args=[course.pk]),
+        submit="Save",
+    )
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
 def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
-    initial = {"tissue": course.source} if course.autologous else {}
+    initial = {"tissue": course.tissue} if course.autologous else {}
     form = HarvestForm(_data(request), instance=Harvest(course=course), initial=initial)
     harvest = saved(
         request,
