@@ -159,6 +159,14 @@ def test_recorded_courses_carry_over_and_go_back() -> None:
         )
         dose = apps.get_model("care", "Administration").objects.get(pk=ids["dose"])
         assert dose.route == "intravenous"
+        from cellpath.accounts.models import AuditEvent
+
+        events = AuditEvent.objects.filter(detail__migration="care.0006 (cell-product vocabulary)")
+        changed = {(e.object_type, e.object_id) for e in events}
+        assert ("care.treatmentcourse", str(ids["linked"])) in changed
+        assert ("care.administration", str(ids["dose"])) in changed
+        route = events.get(object_type="care.administration").changes["route"]
+        assert route == {"old": "iv", "new": "intravenous"}
 
         apps = _migrate(BEFORE)
         TreatmentCourse = apps.get_model("care", "TreatmentCourse")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from cellpath.accounts.audit import verify_chain
 from cellpath.accounts.models import AuditEvent
 from cellpath.intake.models import Application, ScreeningCriterion
 from tests.programmes.kit import make_programme
@@ -83,8 +84,9 @@ def test_it_renames_fields_and_operators_and_keeps_what_was_shown(old_rows) -> N
     assert application.screening["questions"][0]["key"] == "months_since_symptom_onset"
     events = AuditEvent.objects.order_by("pk")[events_before:]
     assert len(events) == 5  # four criteria changed, one application; the age rule did not
-    assert {e.actor_label for e in events} == {"migration intake 0003 (one profile vocabulary)"}
+    assert {e.actor_label for e in events} == {"migration intake.0003 (one profile vocabulary)"}
     assert events[4].changes["answers"]["old"]["fvc_percent_predicted"] == 72
+    assert verify_chain(AuditEvent.objects.order_by("pk")) is None  # the hash chain holds
 
 
 def test_it_goes_back(old_rows) -> None:

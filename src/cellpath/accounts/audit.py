@@ -317,6 +317,26 @@ def record(
     return event
 
 
+def record_migration(
+    migration: str, object_type: str, object_id: object, site_id: int | None, changes: dict
+) -> AuditEvent | None:
+    """Append the update a data migration made to one audited row ({field: {"old", "new"}}),
+    attributed to the migration; nothing when nothing changed. Migrations work on historical
+    models, which `audited_save` does not know, so they report their changes here."""
+    changes = {k: v for k, v in changes.items() if v["old"] != v["new"]}
+    if not changes:
+        return None
+    return record(
+        f"migration {migration}",
+        AuditEvent.Action.UPDATE,
+        object_type=object_type,
+        object_id=str(object_id),
+        site_id=site_id,
+        changes=changes,
+        detail={"migration": migration},
+    )
+
+
 # One writer of the chain at a time: on PostgreSQL `cellpath_audit_chain_head` (triggers.py)
 # takes this advisory lock and then reads the last hash; SQLite transactions begin IMMEDIATE
 # (settings), so the last hash is read under the database's write lock.

@@ -10,7 +10,8 @@ course to the programme it names.
   entered. A course that matches none, or several, stays unlinked: the care team is asked about
   it (`care.data_quality.unlinked_programme_findings`); nothing is guessed.
 
-Backwards, the combined codes and "iv" come back; a course whose donor and tissue have no
+Every row changed gets an audit event with its old and new values
+(`accounts.audit.record_migration`). Backwards, the combined codes and "iv" come back; a course whose donor and tissue have no
 combined code (an autologous course from cord blood, say) cannot go back and is refused, with
 its id, rather than losing its source. Unmapped codes are never changed silently: a course with
 a source this migration does not know stops it, with its id.
@@ -88,10 +89,22 @@ def matching_programme(name, site_id, programmes):
     return found[0] if len(found) == 1 else None
 
 
-def _in_batches(queryset, fields, change):
+MIGRATION = "care.0006 (cell-product vocabulary)"
+
+
+def _in_batches(queryset, fields, change, site_of):
+    """Apply `change` to each row and write the changed ones in batches, each with an audit
+    event of its old and new values (the record's site from `site_of`)."""
+    from cellpath.accounts.audit import record_migration
+
+    label = queryset.model._meta.label_lower
     rows = []
     for row in queryset.iterator(chunk_size=BATCH):
+        before = {f: getattr(row, f if f != "programme" else "programme_id") for f in fields}
         if change(row):
+            after = {f: getattr(row, f if f != "programme" else "programme_id") for f in fields}
+            changes = {f: {"old": before[f], "new": after[f]} for f in fields}
+            record_migration(MIGRATION, label, row.pk, site_of(row), changes)
             rows.append(row)
         if len(rows) >= BATCH:
             queryset.model.objects.bulk_update(rows, fields)
@@ -129,6 +142,7 @@ def forward(apps, schema_editor):
         TreatmentCourse.objects.select_related("patient").order_by("pk"),
         ["donor", "tissue", "route", "programme"],
         course,
+        lambda row: row.patient.site_id,
     )
 
     def harvest(row):
@@ -136,9 +150,26 @@ def forward(apps, schema_editor):
         changed, row.tissue = tissue != row.tissue, tissue
         return changed
 
-    _in_batches(Harvest.objects.order_by("pk"), ["tissue"], harvest)
-    for old, new in ROUTES.items():
-        Administration.objects.filter(route=old).update(route=new)
+    _in_batches(
+        Harvest.objects.select_related("course__patient").order_by("pk"),
+        ["tissue"],
+        harvest,
+        lambda row: row.course.patient.site_id,
+    )
+    _routes(Administration, ROUTES)
+
+
+def _routes(administration, mapping):
+    def route(row):
+        changed, row.route = row.route in mapping, mapping.get(row.route, row.route)
+        return changed
+
+    _in_batches(
+        administration.objects.filter(route__in=mapping).select_related("course__patient"),
+        ["route"],
+        route,
+        lambda row: row.course.patient.site_id,
+    )
 
 
 def backward(apps, schema_editor):
@@ -146,7 +177,7 @@ def backward(apps, schema_editor):
     Harvest = apps.get_model("care", "Harvest")
     Administration = apps.get_model("care", "Administration")
 
-    courses = TreatmentCourse.objects.select_related("programme").order_by("pk")
+    courses = TreatmentCourse.objects.select_related("programme", "patient").order_by("pk")
     stuck = [c.pk for c in courses if combined_source(c.donor, c.tissue) is None]
     if stuck:
         raise UnmappedValueError(
@@ -161,7 +192,9 @@ def backward(apps, schema_editor):
             row.programme_name = row.programme.name  # the old field was required
         return True
 
-    _in_batches(courses, ["source", "route", "programme_name"], course)
+    _in_batches(
+        courses, ["source", "route", "programme_name"], course, lambda row: row.patient.site_id
+    )
 
     donors = dict(TreatmentCourse.objects.values_list("pk", "donor"))
 
@@ -170,9 +203,13 @@ def backward(apps, schema_editor):
         changed, row.tissue = bool(old) and old != row.tissue, old or row.tissue
         return changed
 
-    _in_batches(Harvest.objects.order_by("pk"), ["tissue"], harvest)
-    for new, old in {new: old for old, new in ROUTES.items()}.items():
-        Administration.objects.filter(route=new).update(route=old)
+    _in_batches(
+        Harvest.objects.select_related("course__patient").order_by("pk"),
+        ["tissue"],
+        harvest,
+        lambda row: row.course.patient.site_id,
+    )
+    _routes(Administration, {new: old for old, new in ROUTES.items()})
 
 
 class Migration(migrations.Migration):

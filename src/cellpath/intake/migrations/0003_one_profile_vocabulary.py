@@ -13,7 +13,6 @@ FIELDS = {
     "pregnant_or_breastfeeding": "pregnancy",
 }
 OPS = {"is_true": "present", "is_false": "absent"}
-ACTOR = "migration intake 0003 (one profile vocabulary)"
 
 
 def renamed(mapping: dict, fields: dict) -> dict:
@@ -37,10 +36,9 @@ def renamed_snapshot(snapshot: dict, fields: dict) -> dict:
 
 
 def _audit(object_type: str, pk: int, site_id, changes: dict) -> None:
-    from cellpath.accounts.audit import record
+    from cellpath.accounts.audit import record_migration
 
-    record(ACTOR, "update", object_type=object_type, object_id=str(pk), site_id=site_id,
-           changes=changes, detail={"migration": "intake.0003"})
+    record_migration("intake.0003 (one profile vocabulary)", object_type, pk, site_id, changes)
 
 
 def _carry(apps, fields: dict, ops: dict) -> None:
