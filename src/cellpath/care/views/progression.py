@@ -15,8 +15,7 @@ from django.utils.safestring import SafeString
 
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
-from cellpath.care import charts
-from cellpath.care.progression import Progression, TimelineEvent, build_progression
+from cellpath.care.progression import Progression, TimelineEvent, build_progression, charts
 from cellpath.care.queries.progression import progression_records
 
 # Event marks: label, colour class, marker, hollow, dash. Each kind differs by shape too.
