@@ -17,6 +17,7 @@ from cellpath.outcomes.alsfrs import (
     alsfrs_r_total,
 )
 from cellpath.outcomes.reasons import Reason
+from cellpath.outcomes.response import nurown_responder, oh_reason, oh_tier, petrou_responder
 from cellpath.outcomes.wording import SENTENCES, describe
 
 RECORD = dict(q1=3, q2=4, q3=4, q4=4, q5a=4, q6=4, q7=4, q8=3, q9=3, q10=4, q11=4, q12=4)  # 45
@@ -75,6 +76,23 @@ def test_there_is_one_alsfrs_r_total_and_it_never_answers_none() -> None:
     with pytest.raises(InvalidAlsfrsError) as refused:
         alsfrs_r_total(np.array([4] * 10))
     assert refused.value.reasons[0].code == "array_original_alsfrs"
+
+
+def test_a_responder_call_says_how_it_was_made_with_codes() -> None:
+    """Petrou 2016 on ALSFRS-R alone when the FVC run-in did not decline; NurOwn undefined."""
+    call = petrou_responder(-1.0, -0.5, 1.0, 0.5)
+    assert call.responder is True
+    assert call.reasons == (Reason("no_run_in_decline", {"measure": "FVC", "pre_slope": 1.0}),)
+    assert call.reason == describe(call.reasons[0])
+    assert nurown_responder(None, -0.5).reasons == (Reason("slope_missing"),)
+    assert (
+        petrou_responder(-1.2, -0.8).reasons == () and petrou_responder(-1.2, -0.8).reason is None
+    )
+    assert oh_reason(0.0, 1.0) == Reason(
+        "no_run_in_decline", {"measure": "ALSFRS-R", "pre_slope": 0.0}
+    )
+    assert oh_tier(0.0, 1.0) == (None, describe(oh_reason(0.0, 1.0)))
+    assert oh_reason(-1.0, -0.5) is None
 
 
 @pytest.mark.parametrize(
