@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import importlib
 import pkgutil
@@ -16,6 +17,7 @@ from cellpath.outcomes.alsfrs import (
     alsfrs_r_reasons,
     alsfrs_r_total,
 )
+from cellpath.outcomes.patient import InvalidPatientError, patient_outcomes
 from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.response import nurown_responder, oh_reason, oh_tier, petrou_responder
 from cellpath.outcomes.wording import SENTENCES, describe
@@ -93,6 +95,67 @@ def test_a_responder_call_says_how_it_was_made_with_codes() -> None:
     )
     assert oh_tier(0.0, 1.0) == (None, describe(oh_reason(0.0, 1.0)))
     assert oh_reason(-1.0, -0.5) is None
+
+
+def test_a_refused_patient_comes_with_the_visits_that_could_be_scored() -> None:
+    """One route for a page: the engine scores what it can even when it refuses the patient."""
+    with pytest.raises(InvalidPatientError) as refused:
+        patient_outcomes(
+            {"onset_date": "2020-01-01", "death_date": "2020-06-01"},
+            [
+                {"visit_date": "2020-07-01", **RECORD},  # after death
+                {"visit_date": "2020-03-01", **{**RECORD, "q3": 7}},  # item out of range
+                {"visit_date": "2020-02-01", **RECORD},
+            ],
+        )
+    error = refused.value
+    assert [(r.code, r.params.get("visit")) for r in error.reasons] == [
+        ("date_after", 1),
+        ("item_invalid", 2),
+    ]
+    assert error.reasons[0].params["other"] == "death_date"
+    assert error.reasons[0].params["other_date"] == dt.date(2020, 6, 1)
+    assert error.problems[0] == "visit 1: visit_date 2020-07-01 is after death_date 2020-06-01"
+    assert [(v.visit_date, v.total) for v in error.visits] == [
+        (dt.date(2020, 2, 1), 45),
+        (dt.date(2020, 7, 1), 45),
+    ]
+    assert error.visits[0].months_since_onset == pytest.approx(31 / 30.4375)
+
+    with pytest.raises(InvalidPatientError) as refused:
+        patient_outcomes({}, [{"visit_date": "2020-02-01", **RECORD}])
+    assert refused.value.reasons == [Reason("required", {"column": "onset_date"})]
+    assert [v.months_since_onset for v in refused.value.visits] == [None]
+
+
+def test_an_undefined_figure_says_why_with_what_a_page_needs() -> None:
+    out = patient_outcomes(
+        {
+            "onset_date": "2020-01-01",
+            "diagnosis_date": "2020-01-01",  # no diagnostic delay: outside ENCALS' domain
+            "birth_date": "1960-01-01",
+            "fvc_percent": 80,
+            "onset_site": "limb",
+            "el_escorial": "definite",
+            "ftd": 0,
+            "c9orf72": 0,
+            "treatment_date": "2020-03-10",
+        },
+        [{"visit_date": "2020-03-01", **RECORD}],
+    )
+    assert out.reasons["slope_ols"] == Reason("too_few_visits", {"needed": 2, "found": 1})
+    assert out.reasons["encals_lp"] == Reason(
+        "encals_outside_domain", {"inputs": ("diagnostic_delay",)}
+    )
+    post = out.reasons["post_slope"]
+    assert post.code == "no_post_visit"
+    # baseline 1 March 2020 + 182.625 ± 45 days: whole days 138 to 227 after it
+    assert (post.params["earliest"], post.params["latest"]) == (
+        dt.date(2020, 7, 17),
+        dt.date(2020, 10, 14),
+    )
+    assert describe(post) == "no visit after treatment within 6 months ± 45 days"
+    assert out.reasons["pre_slope"].code == "run_in_too_short"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from cellpath.outcomes import (
 from cellpath.outcomes.cohort import POST_TARGET_DAYS, POST_WINDOW_DAYS, PRE_MIN_MONTHS
 from cellpath.outcomes.patient import PatientOutcomes
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DAYS_PER_MONTH, DAYS_PER_YEAR
+from cellpath.outcomes.wording import describe
 
 __all__ = [
     "AlsfrsPoint",
@@ -309,6 +310,11 @@ def _score_each(rows: list[Any], onset: date | None) -> list[AlsfrsPoint]:
     return points
 
 
+def _said(out: PatientOutcomes, figure: str) -> str:
+    reason = out.reasons.get(figure)
+    return describe(reason) if reason else ""
+
+
 def _needs_before_baseline(reason: str) -> str:
     if reason == "no visit on or before treatment":
         return "Needs an ALSFRS-R on or before the course start (the baseline)."
@@ -358,9 +364,9 @@ def _course_slopes(
                 baseline_on=out.baseline_visit_date,
                 post_on=out.post_visit_date,
                 pre_slope=out.pre_slope,
-                pre_needs=_needs_before_baseline(out.reasons.get("pre_slope", "")),
+                pre_needs=_needs_before_baseline(_said(out, "pre_slope")),
                 post_slope=out.post_slope,
-                post_needs=_needs_after(out.reasons.get("post_slope", ""), out.baseline_visit_date),
+                post_needs=_needs_after(_said(out, "post_slope"), out.baseline_visit_date),
                 change=out.slope_change,
                 ols_before=_finite(
                     ols_slope([v.months for v in before], [v.total for v in before])
