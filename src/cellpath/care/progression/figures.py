@@ -20,16 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from cellpath.care.models import Patient, Spirometry
+from cellpath.care.measurements import fvc_percents
+from cellpath.care.models import Patient
+from cellpath.care.progression.wording import equation_name, fvc_percent_missing
 from cellpath.care.queries.progression import ProgressionRecords
 from cellpath.outcomes import (
     InvalidAlsfrsError,
     InvalidPatientError,
     encals_survival,
-    gli2012_fvc_percent_predicted,
     kings_stage,
     mitos_stage,
-    nhanes3_fvc_percent_predicted,
     ols_slope,
     patient_outcomes,
     score_alsfrs_r,
@@ -52,10 +52,6 @@ __all__ = [
 ]
 
 RESPONDENT_SHORT = {"clinic": "In clinic", "phone": "By telephone", "self": "Self-report"}
-EQUATION_LABELS = {
-    Spirometry.Equation.GLI_2012: "GLI-2012",
-    Spirometry.Equation.NHANES_III: "NHANES III",
-}
 # GLI-2012 and NHANES III take an ethnic group; Cellpath does not record one, so both use their
 # reference for white European ancestry (the equations' default).
 EQUATION_NOTE = "reference for white European ancestry; ethnicity is not recorded"
@@ -223,56 +219,19 @@ def _missing_facts(patient: Patient) -> list[str]:
 
 
 def _fvc_points(patient: Patient, rows: list[Any]) -> list[FvcPoint]:
-    """% predicted from litres with the recorded equation, at the age on the day measured;
-    a % entered from a report is kept as entered."""
-    missing = _missing_facts(patient)
-    computed: dict[int, float] = {}
-    if not missing:
-        for equation, function in (
-            (Spirometry.Equation.GLI_2012, gli2012_fvc_percent_predicted),
-            (Spirometry.Equation.NHANES_III, nhanes3_fvc_percent_predicted),
-        ):
-            chosen = [
-                i for i, r in enumerate(rows) if r.fvc_litres is not None and r.equation == equation
-            ]
-            if not chosen:
-                continue
-            dob = patient.date_of_birth
-            ages = [(rows[i].measured_on - dob).days / DAYS_PER_YEAR for i in chosen]
-            percent = function(
-                np.array([float(rows[i].fvc_litres) for i in chosen]),
-                np.array(ages),
-                float(patient.height_cm),
-                patient.sex,
-            )
-            computed.update(zip(chosen, np.atleast_1d(percent).tolist(), strict=True))
-
+    """FVC % predicted of each spirometry (``care.measurements``)."""
     points = []
-    for i, row in enumerate(rows):
-        label = EQUATION_LABELS.get(row.equation, row.equation)
-        value = computed.get(i)
-        percent: float | None = None
-        source = needs = ""
-        if value is not None and math.isfinite(value):
-            percent, source = value, "computed"
-        elif row.fvc_percent_entered is not None:
-            percent, source = float(row.fvc_percent_entered), "entered"
-        elif row.fvc_litres is None:
-            needs = "No FVC was measured (SVC only)."
-        elif missing:
-            needs = f"Needs the patient's {' and '.join(missing)} to compute % predicted."
-        else:
-            needs = f"The age on this day is outside the range of the {label} equation."
+    for row, fvc in zip(rows, fvc_percents(patient, rows), strict=True):
         points.append(
             FvcPoint(
                 measured_on=row.measured_on,
                 months=_months(patient.onset_date, row.measured_on),
                 litres=row.fvc_litres,
                 svc_litres=row.svc_litres,
-                percent=percent,
-                source=source,
-                equation=label if source == "computed" else "",
-                needs=needs,
+                percent=fvc.percent,
+                source=fvc.source,
+                equation=equation_name(fvc.equation) if fvc.source == "computed" else "",
+                needs=fvc_percent_missing(fvc.reason),
             )
         )
     return points
