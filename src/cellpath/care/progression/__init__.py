@@ -1,7 +1,8 @@
-"""The progression page of one patient: its figures and its charts.
+"""The progression page of one patient: its figures, its words and its charts.
 
 * ``figures``: the dataclasses of the page and ``build_progression``, which asks
-  ``cellpath.outcomes`` for every figure;
+  ``cellpath.outcomes`` for every figure and keeps the engine's reasons (codes) for the rest;
+* ``wording``: everything the page says in plain words, for patients and staff;
 * ``charts``: server-side SVG charts drawn from plain data.
 """
 
@@ -12,6 +13,7 @@ from cellpath.care.progression.figures import (
     FvcPoint,
     ObservedStatus,
     Progression,
+    RecordProblem,
     SurvivalPrediction,
     TimelineEvent,
     build_progression,
@@ -24,6 +26,7 @@ __all__ = [
     "FvcPoint",
     "ObservedStatus",
     "Progression",
+    "RecordProblem",
     "SurvivalPrediction",
     "TimelineEvent",
     "build_progression",

@@ -1,20 +1,25 @@
 """One patient's progression, computed by ``cellpath.outcomes`` when the page is asked for.
 
-Nothing here is stored. The records are read as entered (`care.queries.progression`); ALSFRS-R
-totals, domains, King's and MiToS stages, ΔFS, slopes, FVC % predicted and the ENCALS
-prediction come from the outcomes engine, and every figure that cannot be computed says what is
-missing. Conventions are the engine's (``outcomes.patient``): months = days / 30.4375; ΔFS at
-the first ALSFRS-R (Labra 2016); pre/post-course slopes are two-point slopes around the last
-ALSFRS-R on or before the course start (the baseline); ENCALS (Westeneng 2018) predicts the time
-from onset to death, tracheostomy or non-invasive ventilation more than 23 hours a day.
+Nothing here is stored and nothing here is worded. The records are read as entered
+(``care.queries.progression``); ALSFRS-R totals, domains, King's and MiToS stages, ΔFS, slopes,
+FVC % predicted and the ENCALS prediction come from the outcomes engine, and a figure that
+cannot be computed keeps the engine's reason (a code with parameters), which ``wording`` turns
+into what the page says. Conventions are the engine's (``outcomes.patient``): months = days /
+30.4375; ΔFS at the first ALSFRS-R (Labra 2016); pre/post-course slopes are two-point slopes
+around the last ALSFRS-R on or before the course start (the baseline); ENCALS (Westeneng 2018)
+predicts the time from onset to death, tracheostomy or non-invasive ventilation more than 23
+hours a day.
+
+When the engine refuses the records (they contradict each other), it still scores every
+ALSFRS-R it can, and the page lists those beside the problems: there is one route to a score.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -22,22 +27,12 @@ import numpy as np
 
 from cellpath.care.measurements import fvc_percents
 from cellpath.care.models import Patient
-from cellpath.care.progression.wording import equation_name, fvc_percent_missing
+from cellpath.care.progression import wording
 from cellpath.care.queries.progression import ProgressionRecords
-from cellpath.outcomes import (
-    InvalidAlsfrsError,
-    InvalidPatientError,
-    encals_survival,
-    kings_stage,
-    mitos_stage,
-    ols_slope,
-    patient_outcomes,
-    score_alsfrs_r,
-)
-from cellpath.outcomes.cohort import POST_TARGET_DAYS, POST_WINDOW_DAYS, PRE_MIN_MONTHS
-from cellpath.outcomes.patient import PatientOutcomes
+from cellpath.outcomes import InvalidPatientError, encals_survival, ols_slope, patient_outcomes
+from cellpath.outcomes.patient import PatientOutcomes, VisitOutcome
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DAYS_PER_MONTH, DAYS_PER_YEAR
-from cellpath.outcomes.wording import describe
 
 __all__ = [
     "AlsfrsPoint",
@@ -46,19 +41,11 @@ __all__ = [
     "FvcPoint",
     "ObservedStatus",
     "Progression",
+    "RecordProblem",
     "SurvivalPrediction",
     "TimelineEvent",
     "build_progression",
 ]
-
-RESPONDENT_SHORT = {"clinic": "In clinic", "phone": "By telephone", "self": "Self-report"}
-# GLI-2012 and NHANES III take an ethnic group; Cellpath does not record one, so both use their
-# reference for white European ancestry (the equations' default).
-EQUATION_NOTE = "reference for white European ancestry; ethnicity is not recorded"
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def _months(start: date | None, end: date | None) -> float | None:
@@ -82,7 +69,7 @@ class AlsfrsPoint:
     respiratory: int
     kings: str
     mitos: int
-    respondent: str
+    respondent: str  # as recorded: "clinic", "phone" or "self"
 
 
 @dataclass(frozen=True)
@@ -93,8 +80,12 @@ class FvcPoint:
     svc_litres: Decimal | None
     percent: float | None
     source: str  # "computed", "entered" (from a report) or "" (missing)
-    equation: str  # the reference equation when computed
-    needs: str  # why % predicted is missing, in plain words
+    equation: str  # the reference equation's name when computed ("GLI-2012")
+    reason: Reason | None  # why % predicted is missing (outcomes.spirometry)
+
+    @property
+    def needs(self) -> str:
+        return wording.fvc_percent_missing(self.reason)
 
 
 @dataclass(frozen=True)
@@ -102,7 +93,11 @@ class TimelineEvent:
     day: date
     months: float | None
     kind: str  # "course", "dose", "ae", "sae", "tracheostomy", "death"
-    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # what the text names
+
+    @property
+    def text(self) -> str:
+        return wording.event(self)
 
 
 @dataclass(frozen=True)
@@ -114,9 +109,9 @@ class CourseSlopes:
     baseline_on: date | None
     post_on: date | None
     pre_slope: float | None
-    pre_needs: str
+    pre_reason: Reason | None
     post_slope: float | None
-    post_needs: str
+    post_reason: Reason | None
     change: float | None
     ols_before: float | None
     ols_before_count: int
@@ -130,13 +125,39 @@ class CourseSlopes:
             return None
         return self.ols_after - self.ols_before
 
+    @property
+    def pre_needs(self) -> str:
+        return wording.slope_before_needs(self.pre_reason)
+
+    @property
+    def post_needs(self) -> str:
+        return wording.slope_after_needs(self.post_reason)
+
 
 @dataclass(frozen=True)
 class EncalsInput:
-    name: str
-    value: str | None  # None: missing
-    source: str
-    needs: str
+    """One ENCALS input as the engine takes it: ``amount`` is its value (None: missing) and
+    ``details`` where it came from, or what the record lacks."""
+
+    key: str  # the engine's name: delta_fs, diagnostic_delay, …, c9orf72
+    amount: float | bool | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return wording.encals_input_name(self.key)
+
+    @property
+    def value(self) -> str | None:
+        return None if self.amount is None else wording.encals_input_value(self)
+
+    @property
+    def source(self) -> str:
+        return "" if self.amount is None else wording.encals_input_source(self)
+
+    @property
+    def needs(self) -> str:
+        return "" if self.amount is not None else wording.encals_input_needs(self)
 
 
 @dataclass(frozen=True)
@@ -148,15 +169,7 @@ class ObservedStatus:
 
     @property
     def text(self) -> str:
-        n = f"{self.months:.1f}"
-        if self.kind == "died":
-            return f"Died at {n} months since onset ({_day(self.day)})."
-        if self.kind == "tracheostomy":
-            return (
-                f"Tracheostomy at {n} months since onset ({_day(self.day)}), which the model "
-                "counts as an event."
-            )
-        return f"Alive at {n} months since onset (last record {_day(self.day)})."
+        return wording.observed(self)
 
 
 @dataclass(frozen=True)
@@ -164,14 +177,30 @@ class SurvivalPrediction:
     inputs: tuple[EncalsInput, ...]
     linear_predictor: float | None
     median_months: float | None
-    needs: str
+    reason: Reason | None  # why there is no prediction although no input is missing
     curve: tuple[tuple[float, float], ...]  # (months since onset, probability event-free)
     table: tuple[tuple[float, float], ...]  # the curve every 12 months
     observed: ObservedStatus | None
 
     @property
     def missing(self) -> tuple[EncalsInput, ...]:
-        return tuple(i for i in self.inputs if i.value is None)
+        return tuple(i for i in self.inputs if i.amount is None)
+
+    @property
+    def needs(self) -> str:
+        return wording.survival_needs(self.reason)
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """A record the engine refused, and the ALSFRS-R it is about (None: not one)."""
+
+    reason: Reason
+    assessed_on: date | None
+
+    @property
+    def text(self) -> str:
+        return wording.record_problem(self)
 
 
 @dataclass(frozen=True)
@@ -179,14 +208,14 @@ class Progression:
     study_id: str
     onset_date: date | None
     death_date: date | None
-    problems: tuple[str, ...]  # records that stop the engine computing the figures
+    problems: tuple[RecordProblem, ...]  # records that stop the engine computing the figures
     visits: tuple[AlsfrsPoint, ...]
     fvc: tuple[FvcPoint, ...]
     events: tuple[TimelineEvent, ...]
     delta_fs: float | None
-    delta_fs_needs: str
+    delta_fs_reason: Reason | None
     slope_ols: float | None
-    slope_ols_needs: str
+    slope_ols_reason: Reason | None
     current_kings: str | None
     current_mitos: int | None
     courses: tuple[CourseSlopes, ...]
@@ -201,21 +230,16 @@ class Progression:
     def latest(self) -> AlsfrsPoint | None:
         return self.visits[-1] if self.visits else None
 
+    @property
+    def delta_fs_needs(self) -> str:
+        return wording.delta_fs_needs(self)
+
+    @property
+    def slope_ols_needs(self) -> str:
+        return wording.slope_ols_needs(self)
+
 
 # ----------------------------------------------------------------------------- FVC % predicted
-
-
-def _missing_facts(patient: Patient) -> list[str]:
-    """What the reference equations need from the patient record and it does not have."""
-    return [
-        name
-        for name, value in (
-            ("height", patient.height_cm),
-            ("sex", patient.sex),
-            ("date of birth", patient.date_of_birth),
-        )
-        if not value
-    ]
 
 
 def _fvc_points(patient: Patient, rows: list[Any]) -> list[FvcPoint]:
@@ -230,8 +254,8 @@ def _fvc_points(patient: Patient, rows: list[Any]) -> list[FvcPoint]:
                 svc_litres=row.svc_litres,
                 percent=fvc.percent,
                 source=fvc.source,
-                equation=equation_name(fvc.equation) if fvc.source == "computed" else "",
-                needs=fvc_percent_missing(fvc.reason),
+                equation=wording.equation_name(fvc.equation) if fvc.source == "computed" else "",
+                reason=fvc.reason,
             )
         )
     return points
@@ -240,62 +264,19 @@ def _fvc_points(patient: Patient, rows: list[Any]) -> list[FvcPoint]:
 # ----------------------------------------------------------------------------- ALSFRS-R
 
 
-def _items(row: Any) -> dict[str, int | None]:
-    return {name: getattr(row, name) for name in ALSFRS_R_KEYS}
-
-
-def _score_each(rows: list[Any], onset: date | None) -> list[AlsfrsPoint]:
-    """Each ALSFRS-R scored on its own (used when the patient-level figures cannot be)."""
-    points = []
-    for row in rows:
-        try:
-            s = score_alsfrs_r(_items(row))
-        except InvalidAlsfrsError:
-            continue
-        points.append(
-            AlsfrsPoint(
-                assessed_on=row.assessed_on,
-                months=_months(onset, row.assessed_on),
-                total=s.total,
-                bulbar=s.bulbar,
-                fine_motor=s.fine_motor,
-                gross_motor=s.gross_motor,
-                respiratory=s.respiratory,
-                kings=kings_stage(s.items, s.gastrostomy),
-                mitos=int(mitos_stage(s.items)),
-                respondent=RESPONDENT_SHORT.get(row.respondent, row.respondent),
-            )
-        )
-    return points
-
-
-def _said(out: PatientOutcomes, figure: str) -> str:
-    reason = out.reasons.get(figure)
-    return describe(reason) if reason else ""
-
-
-def _needs_before_baseline(reason: str) -> str:
-    if reason == "no visit on or before treatment":
-        return "Needs an ALSFRS-R on or before the course start (the baseline)."
-    if reason.startswith("first visit and baseline"):
-        return (
-            f"Needs an earlier ALSFRS-R, at least {PRE_MIN_MONTHS:g} month before the baseline "
-            "(the last one on or before the course start)."
-        )
-    return reason[:1].upper() + reason[1:] + "." if reason else ""
-
-
-def _needs_after(reason: str, baseline: date | None) -> str:
-    if reason == "no visit on or before treatment":
-        return "Needs an ALSFRS-R on or before the course start (the baseline)."
-    if reason.startswith("no visit after treatment") and baseline is not None:
-        first = baseline + timedelta(days=math.ceil(POST_TARGET_DAYS - POST_WINDOW_DAYS))
-        last = baseline + timedelta(days=math.floor(POST_TARGET_DAYS + POST_WINDOW_DAYS))
-        return (
-            "Needs an ALSFRS-R about 6 months after the baseline: between "
-            f"{_day(first)} and {_day(last)}."
-        )
-    return reason[:1].upper() + reason[1:] + "." if reason else ""
+def _point(visit: VisitOutcome, respondents: Mapping[date, str]) -> AlsfrsPoint:
+    return AlsfrsPoint(
+        assessed_on=visit.visit_date,
+        months=visit.months_since_onset,
+        total=visit.total,
+        bulbar=visit.bulbar,
+        fine_motor=visit.fine_motor,
+        gross_motor=visit.gross_motor,
+        respiratory=visit.respiratory,
+        kings=visit.kings,
+        mitos=visit.mitos,
+        respondent=respondents.get(visit.visit_date, ""),
+    )
 
 
 def _course_slopes(
@@ -323,9 +304,9 @@ def _course_slopes(
                 baseline_on=out.baseline_visit_date,
                 post_on=out.post_visit_date,
                 pre_slope=out.pre_slope,
-                pre_needs=_needs_before_baseline(_said(out, "pre_slope")),
+                pre_reason=out.reasons.get("pre_slope"),
                 post_slope=out.post_slope,
-                post_needs=_needs_after(_said(out, "post_slope"), out.baseline_visit_date),
+                post_reason=out.reasons.get("post_slope"),
                 change=out.slope_change,
                 ols_before=_finite(
                     ols_slope([v.months for v in before], [v.total for v in before])
@@ -346,125 +327,57 @@ def _encals_inputs(
     patient: Patient, out: PatientOutcomes | None, fvc: list[FvcPoint]
 ) -> list[EncalsInput]:
     """The eight ENCALS inputs as the engine takes them (``outcomes.patient``), each with where
-    it came from, or what is needed. FVC is the first % predicted on record."""
+    it came from. FVC is the first % predicted on record."""
     onset, first = patient.onset_date, (out.visits[0] if out and out.visits else None)
-    inputs = []
-
-    if out is not None and out.delta_fs is not None and first is not None:
-        inputs.append(
-            EncalsInput(
-                "ΔFS (points lost per month)",
-                f"{out.delta_fs:.2f}",
-                f"(48 − {first.total}) ÷ {first.months_since_onset:.1f} months since onset, "
-                f"from the first ALSFRS-R ({_day(first.visit_date)})",
-                "",
-            )
-        )
-    else:
-        inputs.append(
-            EncalsInput(
-                "ΔFS (points lost per month)",
-                None,
-                "",
-                "an ALSFRS-R dated after symptom onset.",
-            )
-        )
-
-    delay = _months(onset, patient.diagnosis_date)
-    inputs.append(
+    delta_fs = out.delta_fs if out is not None and first is not None else None
+    inputs = [
         EncalsInput(
-            "Time from onset to diagnosis",
-            f"{delay:.1f} months" if delay is not None else None,
-            f"{_day(onset)} to {_day(patient.diagnosis_date)}" if delay is not None else "",
-            "" if delay is not None else "the date of diagnosis.",
-        )
-    )
-
-    age = (
-        (onset - patient.date_of_birth).days / DAYS_PER_YEAR
-        if onset and patient.date_of_birth
-        else None
-    )
-    inputs.append(
+            "delta_fs",
+            delta_fs,
+            {"total": first.total, "months": first.months_since_onset, "on": first.visit_date}
+            if delta_fs is not None and first is not None
+            else {},
+        ),
         EncalsInput(
-            "Age at onset",
-            f"{age:.1f} years" if age is not None else None,
-            "from the date of birth and symptom onset" if age is not None else "",
-            "" if age is not None else "the date of birth.",
-        )
-    )
+            "diagnostic_delay",
+            _months(onset, patient.diagnosis_date),
+            {"onset": onset, "diagnosis": patient.diagnosis_date},
+        ),
+        EncalsInput(
+            "age_at_onset",
+            (onset - patient.date_of_birth).days / DAYS_PER_YEAR
+            if onset and patient.date_of_birth
+            else None,
+        ),
+    ]
 
     first_fvc = next((p for p in fvc if p.percent is not None), None)
     if first_fvc is not None:
-        how = (
-            f"computed with {first_fvc.equation}"
-            if first_fvc.source == "computed"
-            else "as entered from a report"
-        )
+        details = {"on": first_fvc.measured_on, "source": first_fvc.source}
         inputs.append(
             EncalsInput(
-                "FVC % predicted",
-                f"{first_fvc.percent:.1f} %",
-                f"first on record ({_day(first_fvc.measured_on)}), {how}",
-                "",
+                "fvc_percent", first_fvc.percent, {**details, "equation": first_fvc.equation}
             )
         )
     else:
-        facts = _missing_facts(patient)
-        if facts and any(p.litres is not None for p in fvc):
-            needs = (
-                f"the patient's {' and '.join(facts)}, to work out % predicted from the FVC "
-                "in litres; or FVC % predicted from a report."
-            )
-        elif any(p.litres is not None for p in fvc):
-            needs = (
-                "FVC % predicted from a report, or an FVC in litres at an age the equation covers."
-            )
-        else:
-            needs = (
-                "a spirometry with FVC in litres (with the patient's height, sex and date of "
-                "birth), or FVC % predicted from a report."
-            )
-        inputs.append(EncalsInput("FVC % predicted", None, "", needs))
+        missing = next(
+            (
+                p.reason.params["inputs"]
+                for p in fvc
+                if p.reason is not None and p.reason.code == "missing_inputs"
+            ),
+            (),
+        )
+        litres = any(p.litres is not None for p in fvc)
+        inputs.append(EncalsInput("fvc_percent", None, {"missing": missing, "litres": litres}))
 
-    site = patient.onset_site
-    inputs.append(
-        EncalsInput(
-            "Bulbar onset",
-            ("Yes" if site == "bulbar" else f"No ({patient.get_onset_site_display().lower()})")
-            if site
-            else None,
-            "site of onset" if site else "",
-            "" if site else "the site of onset.",
-        )
-    )
-    eec = patient.el_escorial
-    inputs.append(
-        EncalsInput(
-            "El Escorial: definite ALS",
-            ("Yes" if eec == "definite" else f"No ({patient.get_el_escorial_display().lower()})")
-            if eec
-            else None,
-            "revised El Escorial category" if eec else "",
-            "" if eec else "the El Escorial category.",
-        )
-    )
-    for name, value, needs in (
-        (
-            "Frontotemporal dementia",
-            patient.ftd,
-            "whether the patient has frontotemporal dementia (yes or no).",
-        ),
-        ("C9orf72 repeat expansion", patient.c9orf72, "the C9orf72 test result (yes or no)."),
-    ):
-        inputs.append(
-            EncalsInput(
-                name,
-                None if value is None else ("Yes" if value else "No"),
-                "" if value is None else "recorded",
-                needs if value is None else "",
-            )
-        )
+    site, eec = patient.onset_site, patient.el_escorial
+    inputs += [
+        EncalsInput("bulbar_onset", site == "bulbar" if site else None, {"site": site}),
+        EncalsInput("definite", eec == "definite" if eec else None, {"category": eec}),
+        EncalsInput("ftd", patient.ftd),
+        EncalsInput("c9orf72", patient.c9orf72),
+    ]
     return inputs
 
 
@@ -476,14 +389,9 @@ def _survival(
 ) -> SurvivalPrediction:
     patient = records.patient
     lp, median = (out.encals_lp, out.encals_median_months) if out else (None, None)
-    needs = ""
-    if lp is None and not any(i.value is None for i in inputs):
-        delay = _months(patient.onset_date, patient.diagnosis_date)
-        needs = (
-            "The date of diagnosis must be after the date of symptom onset."
-            if delay is not None and delay <= 0
-            else "An input is outside the range the model accepts."
-        )
+    reason = None
+    if out is not None and lp is None and all(i.amount is not None for i in inputs):
+        reason = out.reasons.get("encals_lp")
 
     observed = None
     onset = patient.onset_date
@@ -515,7 +423,7 @@ def _survival(
         inputs=tuple(inputs),
         linear_predictor=lp,
         median_months=median,
-        needs=needs,
+        reason=reason,
         curve=curve,
         table=table,
         observed=status,
@@ -535,7 +443,7 @@ def _events(records: ProgressionRecords) -> list[TimelineEvent]:
                 course.started_on,
                 _months(onset, course.started_on),
                 "course",
-                f"Course {course.number} started: {course.programme}",
+                {"course": course.number, "programme": course.programme},
             )
         )
         for dose in course.administrations.all():
@@ -544,51 +452,41 @@ def _events(records: ProgressionRecords) -> list[TimelineEvent]:
                     dose.given_on,
                     _months(onset, dose.given_on),
                     "dose",
-                    f"Cells given (course {course.number}): {dose.dose_cells:,} cells, "
-                    f"{dose.get_route_display().lower()}",
+                    {
+                        "course": course.number,
+                        "cells": dose.dose_cells,
+                        "route": dose.get_route_display(),
+                    },
                 )
             )
     for event in records.adverse_events:
-        serious = "Serious adverse event" if event.serious else "Adverse event"
         events.append(
             TimelineEvent(
                 event.onset_date,
                 _months(onset, event.onset_date),
                 "sae" if event.serious else "ae",
-                f"{serious}, grade {event.grade}: {event.description}",
+                {"grade": event.grade, "description": event.description},
             )
         )
     if patient.tracheostomy_date:
         day = patient.tracheostomy_date
-        events.append(TimelineEvent(day, _months(onset, day), "tracheostomy", "Tracheostomy"))
+        events.append(TimelineEvent(day, _months(onset, day), "tracheostomy"))
     if patient.death_date:
         day = patient.death_date
-        events.append(TimelineEvent(day, _months(onset, day), "death", "Died"))
+        events.append(TimelineEvent(day, _months(onset, day), "death"))
     order = {"course": 0, "dose": 1, "ae": 2, "sae": 2, "tracheostomy": 3, "death": 4}
     events.sort(key=lambda e: (e.day, order[e.kind]))
     return events
 
 
-_ENGINE_WORDS = (
-    ("visit_date", "is dated"),
-    ("death_date", "the date of death"),
-    ("onset_date", "the date of symptom onset"),
-    ("duplicate visit on", "a second ALSFRS-R on"),
-)
-
-
-def _plain(problem: str, alsfrs: list[Any]) -> str:
-    """The engine's problem message with "visit 3" named by its date, in plainer words."""
-    match = re.match(r"visit (\d+): (.*)", problem)
-    if match is None:
-        return problem
-    index, text = int(match.group(1)) - 1, match.group(2)
-    for word, plain in _ENGINE_WORDS:
-        text = text.replace(word, plain)
-    text = re.sub(r"^is dated \d{4}-\d{2}-\d{2} ", "", text)
-    text = re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: _day(date.fromisoformat(m.group())), text)
-    day = alsfrs[index].assessed_on if 0 <= index < len(alsfrs) else None
-    return f"The ALSFRS-R of {_day(day)} {text}." if day else f"{text}."
+def _problems(refused: Sequence[Reason], alsfrs: list[Any]) -> tuple[RecordProblem, ...]:
+    """The engine's problems with the ALSFRS-R each is about (``visit`` is its 1-based row)."""
+    problems = []
+    for reason in refused:
+        index = reason.params.get("visit", 0) - 1
+        day = alsfrs[index].assessed_on if 0 <= index < len(alsfrs) else None
+        problems.append(RecordProblem(reason, day))
+    return tuple(problems)
 
 
 def _axis_end(*months: float | None) -> float:
@@ -604,76 +502,44 @@ def build_progression(records: ProgressionRecords, *, today: date) -> Progressio
     onset = patient.onset_date
     fvc = _fvc_points(patient, records.spirometry)
     events = _events(records)
-    problems: list[str] = []
+
+    first_fvc = next((p for p in fvc if p.percent is not None), None)
+    facts = {
+        "patient_id": patient.study_id,
+        "onset_date": onset,
+        "birth_date": patient.date_of_birth,
+        "diagnosis_date": patient.diagnosis_date,
+        "death_date": patient.death_date,
+        "onset_site": patient.onset_site,
+        "el_escorial": patient.el_escorial,
+        "ftd": None if patient.ftd is None else int(patient.ftd),
+        "c9orf72": None if patient.c9orf72 is None else int(patient.c9orf72),
+        "fvc_percent": first_fvc.percent if first_fvc else None,
+    }
+    visit_rows = [
+        {"visit_date": r.assessed_on, **{k: getattr(r, k) for k in ALSFRS_R_KEYS}}
+        for r in records.alsfrs
+    ]
+    # The visits, ΔFS, slope and ENCALS do not depend on the treatment date, so one call per
+    # course (or one without a course) gives everything.
+    treatment_dates = [c.started_on for c in records.courses] or [None]
     outcomes: list[PatientOutcomes] = []
+    problems: tuple[RecordProblem, ...] = ()
+    try:
+        outcomes = [
+            patient_outcomes({**facts, "treatment_date": t}, visit_rows, as_of=today)
+            for t in treatment_dates
+        ]
+        scored = outcomes[0].visits
+    except InvalidPatientError as refused:
+        scored = refused.visits
+        # Without an onset date the page says so instead of listing what contradicts it.
+        if onset is not None:
+            problems = _problems(refused.reasons, records.alsfrs)
 
-    if onset is not None:
-        first_fvc = next((p for p in fvc if p.percent is not None), None)
-        mapping = {
-            "patient_id": patient.study_id,
-            "onset_date": onset,
-            "birth_date": patient.date_of_birth,
-            "diagnosis_date": patient.diagnosis_date,
-            "death_date": patient.death_date,
-            "onset_site": patient.onset_site,
-            "el_escorial": patient.el_escorial,
-            "ftd": None if patient.ftd is None else int(patient.ftd),
-            "c9orf72": None if patient.c9orf72 is None else int(patient.c9orf72),
-            "fvc_percent": first_fvc.percent if first_fvc else None,
-        }
-        visit_rows = [{"visit_date": r.assessed_on, **_items(r)} for r in records.alsfrs]
-        # The visits, ΔFS, slope and ENCALS do not depend on the treatment date, so one call
-        # per course (or one without a course) gives everything.
-        treatment_dates = [c.started_on for c in records.courses] or [None]
-        try:
-            outcomes = [
-                patient_outcomes({**mapping, "treatment_date": t}, visit_rows, as_of=today)
-                for t in treatment_dates
-            ]
-        except InvalidPatientError as error:
-            problems = [_plain(problem, records.alsfrs) for problem in error.problems]
-            outcomes = []
-
+    respondents = {r.assessed_on: r.respondent for r in records.alsfrs}
+    visits = tuple(_point(v, respondents) for v in scored)
     out = outcomes[0] if outcomes else None
-    if out is not None:
-        respondents = {
-            r.assessed_on: RESPONDENT_SHORT.get(r.respondent, r.respondent) for r in records.alsfrs
-        }
-        visits = tuple(
-            AlsfrsPoint(
-                assessed_on=v.visit_date,
-                months=v.months_since_onset,
-                total=v.total,
-                bulbar=v.bulbar,
-                fine_motor=v.fine_motor,
-                gross_motor=v.gross_motor,
-                respiratory=v.respiratory,
-                kings=v.kings,
-                mitos=v.mitos,
-                respondent=respondents.get(v.visit_date, ""),
-            )
-            for v in out.visits
-        )
-    else:
-        visits = tuple(_score_each(records.alsfrs, onset))
-
-    if onset is None:
-        blocked = "Needs the date of symptom onset."
-    elif problems:
-        blocked = "Cannot be computed until the records listed above are corrected."
-    else:
-        blocked = ""
-
-    delta_fs_needs = slope_needs = blocked
-    if out is not None:
-        if out.delta_fs is None:
-            delta_fs_needs = (
-                "Needs an ALSFRS-R dated after the date of symptom onset."
-                if out.visits
-                else "Needs an ALSFRS-R."
-            )
-        if out.slope_ols is None:
-            slope_needs = "Needs ALSFRS-R on at least two different days."
 
     axis = _axis_end(
         *(v.months for v in visits),
@@ -687,21 +553,20 @@ def build_progression(records: ProgressionRecords, *, today: date) -> Progressio
     )
     survival = None
     if onset is not None and not problems:
-        inputs = _encals_inputs(patient, out, fvc)
-        survival = _survival(records, out, inputs, axis)
+        survival = _survival(records, out, _encals_inputs(patient, out, fvc), axis)
 
     return Progression(
         study_id=patient.study_id,
         onset_date=onset,
         death_date=patient.death_date,
-        problems=tuple(problems),
+        problems=problems,
         visits=visits,
         fvc=tuple(fvc),
         events=tuple(events),
         delta_fs=out.delta_fs if out else None,
-        delta_fs_needs=delta_fs_needs,
+        delta_fs_reason=out.reasons.get("delta_fs") if out else None,
         slope_ols=out.slope_ols if out else None,
-        slope_ols_needs=slope_needs,
+        slope_ols_reason=out.reasons.get("slope_ols") if out else None,
         current_kings=out.current_kings if out else None,
         current_mitos=out.current_mitos if out else None,
         courses=courses,
