@@ -185,13 +185,6 @@ def score_alsfrs_r(record: Mapping[str, object]) -> AlsfrsRScore:
     >>> (s.total, s.bulbar, s.fine_motor, s.gross_motor, s.respiratory)
     (45, 11, 12, 10, 12)
     """
-    items, gastrostomy = _merged(record)
-    sub = {name: sum(items[j] for j in idx) for name, idx in DOMAINS.items()}
-    return AlsfrsRScore(items=items, gastrostomy=gastrostomy, total=sum(items), **sub)
-
-
-def _merged(record: Mapping[str, object]) -> tuple[tuple[int, ...], bool]:
-    """A valid record's 12 items with merged item 5, and the gastrostomy flag (5b answered)."""
     reasons = alsfrs_r_reasons(record)
     if reasons:
         raise InvalidAlsfrsError(reasons)
@@ -199,7 +192,9 @@ def _merged(record: Mapping[str, object]) -> tuple[tuple[int, ...], bool]:
     values = [_item_value(record[k]) for k in ("q1", "q2", "q3", "q4")]
     values.append(i5)
     values += [_item_value(record[k]) for k in ("q6", "q7", "q8", "q9", "q10", "q11", "q12")]
-    return tuple(int(v) for v in values if v is not None), gastrostomy
+    items = tuple(int(v) for v in values if v is not None)
+    sub = {name: sum(items[j] for j in idx) for name, idx in DOMAINS.items()}
+    return AlsfrsRScore(items=items, gastrostomy=gastrostomy, total=sum(items), **sub)
 
 
 def _by_position(items: Mapping[int, object]) -> tuple[int, ...]:
@@ -263,7 +258,7 @@ def alsfrs_r_total(
     if isinstance(items, Mapping):
         if all(isinstance(k, int) for k in items):
             return sum(_by_position(items))  # type: ignore[arg-type]
-        return sum(_merged(items)[0])  # type: ignore[arg-type]
+        return score_alsfrs_r(items).total  # type: ignore[arg-type]
     arr = _check_items(items, 12, "ALSFRS-R")
     return arr.sum(axis=-1, dtype=np.int16)
 
