@@ -313,7 +313,7 @@ def _duplicates(key_sorted: np.ndarray, rows_sorted: np.ndarray) -> list[tuple[i
 
 
 def patient_problems(patients: Table) -> list[Problem]:
-    """Every invalid patient row (vectorised; messages are built only for bad rows).
+    """Every invalid patient row (vectorised; reasons are made only for bad rows).
 
     Checks: ``patient_id`` present and unique; ``onset_date`` present; categories (sex,
     onset site, revised El Escorial — Brooks 2000 — ftd, c9orf72 0/1); FVC % in (0, 250];
@@ -436,7 +436,7 @@ def visit_item_problems(visits: Table) -> list[Problem]:
 
 
 def visit_problems(patients: Table, visits: Table, *, items: bool = True) -> list[Problem]:
-    """Every invalid visit row (vectorised; messages are built only for bad rows).
+    """Every invalid visit row (vectorised; reasons are made only for bad rows).
 
     Checks: known patient; ``visit_date`` present, not before onset, not after death; items
     integers 0-4, all present (no imputation); exactly one of 5a/5b (Cedarbaum 1999); no second
