@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from cellpath.care.charts import (
+from cellpath.care.progression.charts import (
     Axis,
     EventGroup,
     EventMark,

@@ -1,12 +1,15 @@
 """FVC % predicted: GLI-2012 (Quanjer 2012) and NHANES III (Hankinson 1999)."""
 
 import math
+from datetime import date
 
 import numpy as np
 import pytest
 
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.spirometry import (
     GLI_AFRICAN_AMERICAN,
+    fvc_percent_predicted,
     gli2012_fvc_lln,
     gli2012_fvc_lms,
     gli2012_fvc_percent_predicted,
@@ -60,3 +63,32 @@ def test_nhanes3_does_not_guess_the_unverified_female_age_split():
     assert not math.isnan(pred[0]) and not math.isnan(pred[3])
     assert np.isnan(pred[1:3]).all()
     assert math.isnan(float(nhanes3_fvc(85, 170, "M")[0]))  # outside the 8-80 y sample
+
+
+def test_a_record_s_percent_is_computed_else_entered_else_explained():
+    """The one FVC % predicted of recorded measurements: the recorded equation at the age on
+    the day, a % from a report when none can be computed, or a reason."""
+    person = {"birth_date": date(1962, 1, 15), "height_cm": 175, "sex": "M"}
+    rows = [
+        {"measured_on": date(2022, 1, 15), "fvc_litres": 3.5, "fvc_percent_entered": 70.0},
+        {"measured_on": date(2022, 2, 1), "fvc_percent_entered": 70.0},
+        {"measured_on": date(2022, 3, 1), "fvc_litres": None},
+        {"measured_on": date(2022, 1, 15), "fvc_litres": 3.5, "equation": "nhanes3"},
+        {"measured_on": date(2043, 1, 1), "fvc_litres": 3.5, "equation": "nhanes3"},  # 80.96 y
+        {"measured_on": date(2022, 5, 1), "fvc_litres": 3.5, "equation": "crapo"},
+    ]
+    computed, entered, svc_only, nhanes, too_old, unknown = fvc_percent_predicted(person, rows)
+    assert (computed.source, computed.equation) == ("computed", "gli2012")
+    assert computed.percent == pytest.approx(78.32, abs=0.01)  # W-GLI, not the 70 % entered
+    assert (entered.source, entered.percent, entered.reason) == ("entered", 70.0, None)
+    assert svc_only.percent is None and svc_only.reason == Reason("no_fvc_litres")
+    assert nhanes.equation == "nhanes3" and nhanes.percent == pytest.approx(76.32, abs=0.01)
+    assert too_old.reason.code == "outside_reference_ages"
+    assert too_old.reason.params["equation"] == "nhanes3"
+    assert unknown.reason.code == "not_one_of"
+    (no_height,) = fvc_percent_predicted({**person, "height_cm": None, "sex": ""}, rows[:1])
+    assert (no_height.source, no_height.percent) == ("entered", 70.0)
+    (no_height,) = fvc_percent_predicted({**person, "height_cm": None, "sex": ""}, rows[3:4])
+    assert no_height.reason == Reason(
+        "missing_inputs", {"model": "FVC % predicted", "inputs": ("height_cm", "sex")}
+    )

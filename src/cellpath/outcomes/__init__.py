@@ -11,7 +11,11 @@ Entry points:
 * a whole registry: ``compute(patients, visits)`` → ``CohortOutcomes`` (arrays in, arrays out);
 * models: ``encals_linear_predictor``, ``encals_survival``, ``encals_median_survival``,
   ``tricals_linear_predictor``; responders: ``petrou_responder``, ``nurown_responder``,
-  ``oh_tier``; spirometry: ``gli2012_fvc_percent_predicted``, ``nhanes3_fvc_percent_predicted``.
+  ``oh_tier``; spirometry: ``gli2012_fvc_percent_predicted``, ``nhanes3_fvc_percent_predicted``,
+  and ``fvc_percent_predicted`` for a person's recorded measurements.
+
+The engine returns no English: what it refuses, leaves undefined or qualifies comes as a
+``Reason`` (a code with parameters), and ``wording.describe`` gives its sentence.
 """
 
 from cellpath.outcomes.alsfrs import (
@@ -19,6 +23,7 @@ from cellpath.outcomes.alsfrs import (
     Instrument,
     InvalidAlsfrsError,
     alsfrs_r_problems,
+    alsfrs_r_reasons,
     alsfrs_r_total,
     alsfrs_total,
     domain_subscores,
@@ -28,8 +33,11 @@ from cellpath.outcomes.alsfrs import (
 from cellpath.outcomes.cohort import CohortInputError, CohortOutcomes, compute
 from cellpath.outcomes.patient import InvalidPatientError, PatientOutcomes, patient_outcomes
 from cellpath.outcomes.progression import delta_fs, months_between, ols_slope, two_point_slope
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.response import nurown_responder, oh_tier, petrou_responder
 from cellpath.outcomes.spirometry import (
+    FvcPercentPredicted,
+    fvc_percent_predicted,
     gli2012_fvc_percent_predicted,
     nhanes3_fvc_percent_predicted,
 )
@@ -40,25 +48,31 @@ from cellpath.outcomes.survival import (
     encals_survival,
     tricals_linear_predictor,
 )
+from cellpath.outcomes.wording import describe
 
 __all__ = [
     "KINGS_LABELS",
     "AlsfrsRScore",
     "CohortInputError",
     "CohortOutcomes",
+    "FvcPercentPredicted",
     "Instrument",
     "InvalidAlsfrsError",
     "InvalidPatientError",
     "PatientOutcomes",
+    "Reason",
     "alsfrs_r_problems",
+    "alsfrs_r_reasons",
     "alsfrs_r_total",
     "alsfrs_total",
     "compute",
     "delta_fs",
+    "describe",
     "domain_subscores",
     "encals_linear_predictor",
     "encals_median_survival",
     "encals_survival",
+    "fvc_percent_predicted",
     "gli2012_fvc_percent_predicted",
     "kings_stage",
     "mitos_stage",

@@ -26,21 +26,25 @@ order ``[i1 … i12]``, with i5 the merged item 5 (5a or 5b) and a separate ``ga
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from numbers import Integral
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DOMAINS
+from cellpath.outcomes.wording import describe
 
 __all__ = [
     "AlsfrsRScore",
     "Instrument",
     "InvalidAlsfrsError",
     "alsfrs_r_problems",
+    "alsfrs_r_reasons",
     "alsfrs_r_total",
     "alsfrs_total",
     "domain_subscores",
@@ -70,11 +74,14 @@ class Instrument(StrEnum):
 
 
 class InvalidAlsfrsError(ValueError):
-    """Raised when an ALSFRS-R record cannot be scored; ``problems`` lists every reason."""
+    """Raised when ALSFRS-R items cannot be scored: ``reasons`` lists every one, ``problems``
+    the same in the engine's words (``wording.describe``; ``entry`` names the raising function
+    when it words a reason its own way)."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    def __init__(self, reasons: Sequence[Reason], *, entry: str | None = None) -> None:
+        self.reasons = list(reasons)
+        self.problems = [describe(r, entry=entry) for r in self.reasons]
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -113,37 +120,43 @@ def _item_value(value: object) -> int | None:
     return v if 0 <= v <= 4 else None
 
 
-def alsfrs_r_problems(record: Mapping[str, object]) -> list[str]:
-    """List everything that stops ``record`` being a valid ALSFRS-R assessment.
+def alsfrs_r_reasons(record: Mapping[str, object]) -> list[Reason]:
+    """Every reason that stops ``record`` being a valid ALSFRS-R assessment (empty if none).
 
     ``record`` maps ``q1``…``q4``, ``q5a``, ``q5b``, ``q6``…``q12`` to integers 0-4 (blank or
     None for the unused one of 5a/5b). Rules: Cedarbaum 1999 (items 0-4, 5a xor 5b). A record
-    with ``q10`` but without ``q11``/``q12`` is reported as the original ALSFRS, which is not
-    rescaled (als-measures.md §1.3-1.4).
+    with ``q10`` but without ``q11``/``q12`` is the original ALSFRS, which is not rescaled
+    (als-measures.md §1.3-1.4). Codes: ``original_alsfrs``, ``item_missing``, ``item_invalid``
+    (``item``, ``value``), ``item5_both``, ``item5_neither``.
+
+    >>> alsfrs_r_reasons({"q1": 5})[0]
+    Reason('item_invalid', {'item': 'q1', 'value': 5})
     """
-    problems: list[str] = []
     if recognise_instrument(record) is Instrument.ALSFRS:
-        return [
-            "this is an original ALSFRS record (10 items, total 0-40); it is not rescaled to "
-            "ALSFRS-R (0-48)"
-        ]
+        return [Reason("original_alsfrs")]
+    reasons: list[Reason] = []
     for key in ALSFRS_R_KEYS:
         value = record.get(key)
         if key in ("q5a", "q5b"):
             if not _is_blank(value) and _item_value(value) is None:
-                problems.append(f"{key}: {value!r} is not an integer 0-4")
+                reasons.append(Reason("item_invalid", {"item": key, "value": value}))
             continue
         if _is_blank(value):
-            problems.append(f"{key}: missing (every ALSFRS-R item is required)")
+            reasons.append(Reason("item_missing", {"item": key}))
         elif _item_value(value) is None:
-            problems.append(f"{key}: {value!r} is not an integer 0-4")
+            reasons.append(Reason("item_invalid", {"item": key, "value": value}))
     has_a = not _is_blank(record.get("q5a"))
     has_b = not _is_blank(record.get("q5b"))
     if has_a and has_b:
-        problems.append("both q5a and q5b are scored (exactly one is allowed)")
+        reasons.append(Reason("item5_both"))
     elif not has_a and not has_b:
-        problems.append("neither q5a nor q5b is scored (exactly one is required)")
-    return problems
+        reasons.append(Reason("item5_neither"))
+    return reasons
+
+
+def alsfrs_r_problems(record: Mapping[str, object]) -> list[str]:
+    """``alsfrs_r_reasons(record)`` in the engine's words (``wording.describe``)."""
+    return [describe(r) for r in alsfrs_r_reasons(record)]
 
 
 def merge_item5(q5a: object, q5b: object) -> tuple[int, bool]:
@@ -155,11 +168,12 @@ def merge_item5(q5a: object, q5b: object) -> tuple[int, bool]:
     """
     has_a, has_b = not _is_blank(q5a), not _is_blank(q5b)
     if has_a == has_b:
-        which = "both" if has_a else "neither"
-        raise InvalidAlsfrsError([f"{which} of q5a and q5b scored (exactly one is required)"])
-    value = _item_value(q5a if has_a else q5b)
+        reason = Reason("item5_both" if has_a else "item5_neither")
+        raise InvalidAlsfrsError([reason], entry="merge_item5")
+    given = q5a if has_a else q5b
+    value = _item_value(given)
     if value is None:
-        raise InvalidAlsfrsError([f"item 5: {(q5a if has_a else q5b)!r} is not an integer 0-4"])
+        raise InvalidAlsfrsError([Reason("item_invalid", {"item": "item 5", "value": given})])
     return value, has_b
 
 
@@ -171,9 +185,9 @@ def score_alsfrs_r(record: Mapping[str, object]) -> AlsfrsRScore:
     >>> (s.total, s.bulbar, s.fine_motor, s.gross_motor, s.respiratory)
     (45, 11, 12, 10, 12)
     """
-    problems = alsfrs_r_problems(record)
-    if problems:
-        raise InvalidAlsfrsError(problems)
+    reasons = alsfrs_r_reasons(record)
+    if reasons:
+        raise InvalidAlsfrsError(reasons)
     i5, gastrostomy = merge_item5(record.get("q5a"), record.get("q5b"))
     values = [_item_value(record[k]) for k in ("q1", "q2", "q3", "q4")]
     values.append(i5)
@@ -183,25 +197,68 @@ def score_alsfrs_r(record: Mapping[str, object]) -> AlsfrsRScore:
     return AlsfrsRScore(items=items, gastrostomy=gastrostomy, total=sum(items), **sub)
 
 
+def _by_position(items: Mapping[int, object]) -> tuple[int, ...]:
+    """Items keyed by position 1-12 (``vocabulary.merged_items``), checked like a record."""
+    scores: list[int] = []
+    reasons: list[Reason] = []
+    for position in range(1, 13):
+        value = items.get(position)
+        score = _item_value(value)
+        if score is not None:
+            scores.append(score)
+        elif _is_blank(value):
+            reasons.append(Reason("item_missing", {"item": f"item {position}"}))
+        else:
+            reasons.append(Reason("item_invalid", {"item": f"item {position}", "value": value}))
+    if reasons:
+        raise InvalidAlsfrsError(reasons)
+    return tuple(scores)
+
+
 def _check_items(items: npt.ArrayLike, n_items: int, scale: str) -> np.ndarray:
     arr = np.asarray(items)
     if arr.ndim == 0 or arr.shape[-1] != n_items:
-        hint = ""
         if n_items == 12 and arr.ndim and arr.shape[-1] == 10:
-            hint = " (10 items is the original ALSFRS: use alsfrs_total, it is never rescaled)"
-        raise ValueError(f"{scale} needs {n_items} items on the last axis, got {arr.shape}{hint}")
+            reason = Reason("array_original_alsfrs", {"shape": arr.shape})
+        else:
+            reason = Reason("array_shape", {"scale": scale, "n_items": n_items, "shape": arr.shape})
+        raise InvalidAlsfrsError([reason])
     if not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{scale} items must be integers, got dtype {arr.dtype}")
+        raise InvalidAlsfrsError([Reason("array_dtype", {"scale": scale, "dtype": arr.dtype})])
     if arr.size and (arr.min() < 0 or arr.max() > 4):
-        raise ValueError(f"{scale} items must be 0-4")
+        raise InvalidAlsfrsError([Reason("array_out_of_range", {"scale": scale})])
     return arr
 
 
-def alsfrs_r_total(items: npt.ArrayLike) -> np.ndarray:
-    """ALSFRS-R total, 0-48: the sum of the 12 items (Cedarbaum 1999).
+@overload
+def alsfrs_r_total(items: Mapping[str, object] | Mapping[int, object]) -> int: ...
+@overload
+def alsfrs_r_total(items: npt.ArrayLike) -> np.ndarray: ...
 
-    ``items`` has shape (..., 12) with merged item 5; returns shape (...).
+
+def alsfrs_r_total(
+    items: Mapping[str, object] | Mapping[int, object] | npt.ArrayLike,
+) -> int | np.ndarray:
+    """ALSFRS-R total, 0-48: the sum of the 12 items (Cedarbaum 1999). The only total.
+
+    ``items`` is one assessment — a record (``q1``…``q12`` with ``q5a``/``q5b``, as stored and
+    in VISITS.csv) or items by position 1-12 (``vocabulary.merged_items``) — and the total is an
+    ``int``; or an integer array of shape (..., 12) with merged item 5, and the totals have
+    shape (...). Anything that is not a complete, valid ALSFRS-R raises ``InvalidAlsfrsError``
+    (a ``ValueError``) with every reason: a total is never None and never a partial sum.
+
+    >>> alsfrs_r_total({"q1": 3, "q2": 4, "q3": 4, "q4": 4, "q5a": 4, "q6": 4, "q7": 4,
+    ...                 "q8": 3, "q9": 3, "q10": 4, "q11": 4, "q12": 4})
+    45
+    >>> alsfrs_r_total({1: 4, 2: 4, 3: 4, 4: 4, 5: 4, 6: 4, 7: 4, 8: 4, 9: 4, 10: 4, 11: 4})
+    Traceback (most recent call last):
+    ...
+    cellpath.outcomes.alsfrs.InvalidAlsfrsError: item 12: missing (every ALSFRS-R item is required)
     """
+    if isinstance(items, Mapping):
+        if all(isinstance(k, int) for k in items):
+            return sum(_by_position(items))  # type: ignore[arg-type]
+        return score_alsfrs_r(items).total  # type: ignore[arg-type]
     arr = _check_items(items, 12, "ALSFRS-R")
     return arr.sum(axis=-1, dtype=np.int16)
 

@@ -37,13 +37,14 @@ Cellpath spec (issue 3) fixes:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from cellpath.outcomes.progression import segment_ols_slope
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.response import (
     NUROWN_PHASE3_THRESHOLD,
     PETROU_THRESHOLD,
@@ -60,6 +61,7 @@ from cellpath.outcomes.vocabulary import (
     SEXES,
     values,
 )
+from cellpath.outcomes.wording import describe
 
 __all__ = [
     "PATIENT_OUTPUT_COLUMNS",
@@ -120,7 +122,8 @@ _NAT = np.iinfo(np.int64).min
 
 @dataclass(frozen=True)
 class Problem:
-    """One invalid input row: ``table`` is "patients" or "visits", ``row`` its 0-based index.
+    """One invalid input row: ``table`` is "patients" or "visits", ``row`` its 0-based index,
+    ``reason`` what is wrong (``message`` says it in the engine's words).
 
     ``other_row`` points at the first row of a duplicate pair.
     """
@@ -128,8 +131,12 @@ class Problem:
     table: str
     row: int
     column: str | None
-    message: str
+    reason: Reason
     other_row: int | None = None
+
+    @property
+    def message(self) -> str:
+        return describe(self.reason)
 
     def __str__(self) -> str:
         where = f"{self.table} row {self.row}"
@@ -244,8 +251,14 @@ def _as_int_ids(patient_ids: np.ndarray, visit_ids: np.ndarray) -> np.ndarray:
     return np.where(found, order[pos_c], -1).astype(np.intp)
 
 
-def _fmt_day(day: int) -> str:
-    return str(np.datetime64(int(day), "D"))
+def _day(day: int) -> np.datetime64:
+    return np.datetime64(int(day), "D")
+
+
+def _date_reason(code: str, column: str, day: int, other: str, other_day: int) -> Reason:
+    """``date_before`` / ``date_after``: ``column``'s date against ``other``'s."""
+    params = {"column": column, "date": _day(day), "other": other, "other_date": _day(other_day)}
+    return Reason(code, params)
 
 
 def _ids_text(ids: np.ndarray, rows: np.ndarray) -> list[str]:
@@ -300,7 +313,7 @@ def _duplicates(key_sorted: np.ndarray, rows_sorted: np.ndarray) -> list[tuple[i
 
 
 def patient_problems(patients: Table) -> list[Problem]:
-    """Every invalid patient row (vectorised; messages are built only for bad rows).
+    """Every invalid patient row (vectorised; reasons are made only for bad rows).
 
     Checks: ``patient_id`` present and unique; ``onset_date`` present; categories (sex,
     onset site, revised El Escorial — Brooks 2000 — ftd, c9orf72 0/1); FVC % in (0, 250];
@@ -310,10 +323,10 @@ def patient_problems(patients: Table) -> list[Problem]:
     _n_rows(patients, "onset_date")
     problems: list[Problem] = []
 
-    def add(mask: np.ndarray, column: str | None, make: object) -> None:
+    def add(mask: np.ndarray, column: str, make: Callable[[int], Reason] | Reason) -> None:
         for r in np.flatnonzero(mask).tolist():
-            msg = make(r) if callable(make) else str(make)
-            problems.append(Problem("patients", r, column, msg))
+            reason = make(r) if callable(make) else make
+            problems.append(Problem("patients", r, column, reason))
 
     ids = np.asarray(patients["patient_id"])
     if ids.dtype.kind in "US":
@@ -322,7 +335,7 @@ def patient_problems(patients: Table) -> list[Problem]:
         blank = np.array([str(v) == "" for v in ids.tolist()], dtype=bool)
     else:
         blank = np.zeros(n, dtype=bool)
-    add(blank, "patient_id", "patient_id: required")
+    add(blank, "patient_id", Reason("required", {"column": "patient_id"}))
     if n:
         order = np.argsort(ids, kind="stable")
         s = ids[order]
@@ -332,24 +345,19 @@ def patient_problems(patients: Table) -> list[Problem]:
             for k in np.flatnonzero(dup_sorted).tolist():
                 r, first = int(order[k]), int(order[first_of[k]])
                 text = _ids_text(ids, np.array([r]))[0]
-                problems.append(
-                    Problem("patients", r, "patient_id", f"duplicate patient_id {text!r}", first)
-                )
+                reason = Reason("duplicate_patient_id", {"patient_id": text})
+                problems.append(Problem("patients", r, "patient_id", reason, first))
 
     onset = _day_numbers(patients, "onset_date", n)
     birth = _day_numbers(patients, "birth_date", n)
     diag = _day_numbers(patients, "diagnosis_date", n)
     treat = _day_numbers(patients, "treatment_date", n)
     death = _day_numbers(patients, "death_date", n)
-    add(onset == _NAT, "onset_date", "onset_date: required")
+    add(onset == _NAT, "onset_date", Reason("required", {"column": "onset_date"}))
 
     def order_check(a: np.ndarray, b: np.ndarray, a_name: str, b_name: str, col: str) -> None:
         bad = (a != _NAT) & (b != _NAT) & (a > b)
-        add(
-            bad,
-            col,
-            lambda r: f"{a_name} {_fmt_day(a[r])} is after {b_name} {_fmt_day(b[r])}",
-        )
+        add(bad, col, lambda r: _date_reason("date_after", a_name, a[r], b_name, b[r]))
 
     order_check(birth, onset, "birth_date", "onset_date", "birth_date")
     order_check(onset, diag, "onset_date", "diagnosis_date", "diagnosis_date")
@@ -367,16 +375,29 @@ def patient_problems(patients: Table) -> list[Problem]:
         add(
             bad,
             key,
-            lambda r, c=col, k=key, a=allowed: f"{k}: {str(c[r])!r} is not one of {'|'.join(a)}",
+            lambda r, c=col, k=key, a=allowed: Reason(
+                "not_one_of", {"column": k, "value": str(c[r]), "allowed": a}
+            ),
         )
     for key in ("ftd", "c9orf72"):
         f = _float_column(patients, key, n)
         bad = ~np.isnan(f) & (f != 0) & (f != 1)
-        add(bad, key, lambda r, f=f, k=key: f"{k}: {f[r]:g} is not 0 or 1")
+        add(
+            bad,
+            key,
+            lambda r, f=f, k=key: Reason("not_binary", {"column": k, "value": float(f[r])}),
+        )
     fvc = _float_column(patients, "fvc_percent", n)
     lo, hi = FVC_PERCENT_RANGE
     bad = ~np.isnan(fvc) & ~((fvc > lo) & (fvc <= hi))
-    add(bad, "fvc_percent", lambda r: f"fvc_percent: {fvc[r]:g} is outside (0, 250]")
+    add(
+        bad,
+        "fvc_percent",
+        lambda r: Reason(
+            "outside_range",
+            {"column": "fvc_percent", "value": float(fvc[r]), "low": lo, "high": hi},
+        ),
+    )
     problems.sort(key=lambda p: p.row)
     return problems
 
@@ -394,33 +415,28 @@ def visit_item_problems(visits: Table) -> list[Problem]:
         vals, non_int = _item_column(visits, key, n)
         scored[key], not_integer[key] = vals >= 0, non_int
         for r in np.flatnonzero(non_int).tolist():
-            problems.append(Problem("visits", r, key, f"{key}: not an integer"))
+            problems.append(Problem("visits", r, key, Reason("item_not_integer", {"item": key})))
         out = vals > 4
         arr = np.asarray(visits[key]) if key in visits else None
         for r in np.flatnonzero(out).tolist():
             shown = arr[r] if arr is not None else vals[r]
-            problems.append(Problem("visits", r, key, f"{key}: {shown} is out of range 0-4"))
+            reason = Reason("item_out_of_range", {"item": key, "value": shown})
+            problems.append(Problem("visits", r, key, reason))
         if key not in ("q5a", "q5b"):
             for r in np.flatnonzero((vals < 0) & ~non_int).tolist():
-                problems.append(
-                    Problem("visits", r, key, f"{key}: missing (every ALSFRS-R item is required)")
-                )
+                problems.append(Problem("visits", r, key, Reason("item_missing", {"item": key})))
     has_a, has_b = scored["q5a"], scored["q5b"]
     for r in np.flatnonzero(has_a & has_b).tolist():
-        problems.append(
-            Problem("visits", r, "q5a", "both q5a and q5b are scored (exactly one is allowed)")
-        )
+        problems.append(Problem("visits", r, "q5a", Reason("item5_both")))
     neither = ~has_a & ~has_b & ~not_integer["q5a"] & ~not_integer["q5b"]
     for r in np.flatnonzero(neither).tolist():
-        problems.append(
-            Problem("visits", r, "q5a", "neither q5a nor q5b is scored (exactly one is required)")
-        )
+        problems.append(Problem("visits", r, "q5a", Reason("item5_neither")))
     problems.sort(key=lambda p: p.row)
     return problems
 
 
 def visit_problems(patients: Table, visits: Table, *, items: bool = True) -> list[Problem]:
-    """Every invalid visit row (vectorised; messages are built only for bad rows).
+    """Every invalid visit row (vectorised; reasons are made only for bad rows).
 
     Checks: known patient; ``visit_date`` present, not before onset, not after death; items
     integers 0-4, all present (no imputation); exactly one of 5a/5b (Cedarbaum 1999); no second
@@ -456,11 +472,13 @@ def _visit_problems(
     unknown = pidx < 0
     for r in np.flatnonzero(unknown).tolist():
         text = _ids_text(vids, np.array([r]))[0]
-        problems.append(Problem("visits", r, "patient_id", f"unknown patient {text!r}"))
+        reason = Reason("unknown_patient", {"patient_id": text})
+        problems.append(Problem("visits", r, "patient_id", reason))
 
     missing_date = vday == _NAT
     for r in np.flatnonzero(missing_date).tolist():
-        problems.append(Problem("visits", r, "visit_date", "visit_date: required"))
+        reason = Reason("required", {"column": "visit_date"})
+        problems.append(Problem("visits", r, "visit_date", reason))
 
     onset = _day_numbers(patients, "onset_date", n_p)
     death = _day_numbers(patients, "death_date", n_p)
@@ -470,24 +488,12 @@ def _visit_problems(
     v_death = death[safe]
     before = ok & (v_onset != _NAT) & (vday < v_onset)
     for r in np.flatnonzero(before).tolist():
-        problems.append(
-            Problem(
-                "visits",
-                r,
-                "visit_date",
-                f"visit_date {_fmt_day(vday[r])} is before onset_date {_fmt_day(v_onset[r])}",
-            )
-        )
+        reason = _date_reason("date_before", "visit_date", vday[r], "onset_date", v_onset[r])
+        problems.append(Problem("visits", r, "visit_date", reason))
     after = ok & (v_death != _NAT) & (vday > v_death)
     for r in np.flatnonzero(after).tolist():
-        problems.append(
-            Problem(
-                "visits",
-                r,
-                "visit_date",
-                f"visit_date {_fmt_day(vday[r])} is after death_date {_fmt_day(v_death[r])}",
-            )
-        )
+        reason = _date_reason("date_after", "visit_date", vday[r], "death_date", v_death[r])
+        problems.append(Problem("visits", r, "visit_date", reason))
 
     if items:
         problems += visit_item_problems(visits)
@@ -502,15 +508,8 @@ def _visit_problems(
     else:
         pairs = []
     for r, first in pairs:
-        problems.append(
-            Problem(
-                "visits",
-                r,
-                "visit_date",
-                f"duplicate visit: this patient already has a visit on {_fmt_day(vday[r])}",
-                first,
-            )
-        )
+        reason = Reason("duplicate_visit", {"visit_date": _day(vday[r])})
+        problems.append(Problem("visits", r, "visit_date", reason, first))
     problems.sort(key=lambda p: p.row)
     return problems
 

@@ -5,7 +5,8 @@ and is the independent reference the cohort API is tested against; the rules are
 listed in ``cohort`` (Cedarbaum 1999; Balendra 2014; Chiò 2015; Kimura 2006 / Labra 2016;
 Westeneng 2018; Petrou 2016; Cudkowicz 2022), with the same spec conventions.
 
-Values that are undefined are ``None``, and ``reasons`` says why.
+Values that are undefined are ``None``, and ``reasons`` says why, as a ``Reason`` (a code with
+parameters; ``wording.describe`` gives the engine's sentence).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cellpath.outcomes.alsfrs import AlsfrsRScore, alsfrs_r_problems, score_alsfrs_r
+from cellpath.outcomes.alsfrs import AlsfrsRScore, alsfrs_r_reasons, score_alsfrs_r
 from cellpath.outcomes.cohort import POST_TARGET_DAYS, POST_WINDOW_DAYS, PRE_MIN_MONTHS
 from cellpath.outcomes.progression import ols_slope
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.response import nurown_responder, petrou_responder
 from cellpath.outcomes.staging import kings_stage, mitos_stage
 from cellpath.outcomes.survival import encals_linear_predictor, encals_median_survival
@@ -30,16 +32,26 @@ from cellpath.outcomes.vocabulary import (
     ONSET_SITES,
     values,
 )
+from cellpath.outcomes.wording import describe
 
 __all__ = ["InvalidPatientError", "PatientOutcomes", "VisitOutcome", "patient_outcomes"]
 
 
 class InvalidPatientError(ValueError):
-    """The patient or one of their visits is invalid; ``problems`` lists every reason."""
+    """The patient or one of their visits is invalid.
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    ``reasons`` lists every problem (a visit's carries ``visit``, its 1-based position in the
+    visits given), ``problems`` the same in the engine's words. ``visits`` holds the visits that
+    could still be scored on their own (items valid and a date), in date order, so that a
+    caller can show them beside the problems; their ``months_since_onset`` is None when the
+    onset date is missing.
+    """
+
+    def __init__(self, reasons: list[Reason], visits: tuple[VisitOutcome, ...] = ()) -> None:
+        self.reasons = reasons
+        self.problems = [describe(r, entry="patient_outcomes") for r in reasons]
+        self.visits = visits
+        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -47,7 +59,7 @@ class VisitOutcome:
     """One scored visit (ALSFRS-R total and domains, King's and MiToS stage)."""
 
     visit_date: _dt.date
-    months_since_onset: float
+    months_since_onset: float | None
     total: int
     bulbar: int
     fine_motor: int
@@ -81,7 +93,7 @@ class PatientOutcomes:
     post_visit_date: _dt.date | None
     current_kings: str | None = None
     current_mitos: int | None = None
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, Reason] = field(default_factory=dict)
 
 
 def _to_date(value: object) -> _dt.date | None:
@@ -123,6 +135,33 @@ def _finite(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
+def _no_post_visit(baseline: _dt.date) -> Reason:
+    """No visit in the post-treatment window; ``earliest``/``latest`` are its whole days."""
+    first = math.ceil(POST_TARGET_DAYS - POST_WINDOW_DAYS)
+    last = math.floor(POST_TARGET_DAYS + POST_WINDOW_DAYS)
+    return Reason(
+        "no_post_visit",
+        {
+            "baseline": baseline,
+            "earliest": baseline + _dt.timedelta(days=first),
+            "latest": baseline + _dt.timedelta(days=last),
+            "target_months": POST_TARGET_DAYS / DAYS_PER_MONTH,
+            "window_days": POST_WINDOW_DAYS,
+        },
+    )
+
+
+def _outside_encals_domain(inputs: Mapping[str, float]) -> tuple[str, ...]:
+    """The inputs Westeneng 2018's transformations cannot take: ΔFS < 0, or a diagnostic delay,
+    age at onset or FVC that is not positive."""
+    lowest_allowed = {"delta_fs": 0.0}
+    return tuple(
+        k
+        for k in ("delta_fs", "diagnostic_delay", "age_at_onset", "fvc_percent")
+        if not (inputs[k] >= lowest_allowed[k] if k in lowest_allowed else inputs[k] > 0)
+    )
+
+
 def patient_outcomes(
     patient: Mapping[str, object],
     visits: Iterable[Mapping[str, object]],
@@ -133,37 +172,37 @@ def patient_outcomes(
 
     ``patient`` uses the PATIENTS.csv keys (``onset_date`` required; dates as ``date``, ISO
     strings or datetime64); each visit uses the VISITS.csv keys (``visit_date``, ``q1``…``q12``
-    with ``q5a``/``q5b``). Raises ``InvalidPatientError`` listing every problem.
-    ``current_kings``/``current_mitos`` are the last visit's stages, or 5 (death; Roche 2012,
-    Chiò 2015) when a death date is known and on or before ``as_of`` (default: any).
+    with ``q5a``/``q5b``). Raises ``InvalidPatientError`` with every problem and the visits
+    that could be scored. ``current_kings``/``current_mitos`` are the last visit's stages, or 5
+    (death; Roche 2012, Chiò 2015) when a death date is known and on or before ``as_of``
+    (default: any).
     """
-    problems: list[str] = []
+    problems: list[Reason] = []
     onset = _to_date(patient.get("onset_date"))
     if onset is None:
-        problems.append("onset_date: required")
+        problems.append(Reason("required", {"column": "onset_date"}))
     death = _to_date(patient.get("death_date"))
     scored: list[tuple[_dt.date, AlsfrsRScore]] = []
     seen: set[_dt.date] = set()
     for i, visit in enumerate(visits):
         vdate = _to_date(visit.get("visit_date"))
-        prefix = f"visit {i + 1}"
+        where = {"visit": i + 1, "column": "visit_date"}
         if vdate is None:
-            problems.append(f"{prefix}: visit_date: required")
+            problems.append(Reason("required", where))
             continue
-        item_problems = alsfrs_r_problems(visit)
-        problems += [f"{prefix}: {p}" for p in item_problems]
+        item_problems = alsfrs_r_reasons(visit)
+        problems += [r.with_params(visit=i + 1) for r in item_problems]
         if onset is not None and vdate < onset:
-            problems.append(f"{prefix}: visit_date {vdate} is before onset_date {onset}")
+            dates = {"date": vdate, "other": "onset_date", "other_date": onset}
+            problems.append(Reason("date_before", {**where, **dates}))
         if death is not None and vdate > death:
-            problems.append(f"{prefix}: visit_date {vdate} is after death_date {death}")
+            dates = {"date": vdate, "other": "death_date", "other_date": death}
+            problems.append(Reason("date_after", {**where, **dates}))
         if vdate in seen:
-            problems.append(f"{prefix}: duplicate visit on {vdate}")
+            problems.append(Reason("duplicate_visit", {"visit": i + 1, "visit_date": vdate}))
         seen.add(vdate)
         if not item_problems:
             scored.append((vdate, score_alsfrs_r(visit)))
-    if problems:
-        raise InvalidPatientError(problems)
-    assert onset is not None
     scored.sort(key=lambda pair: pair[0])
 
     out_visits: list[VisitOutcome] = []
@@ -171,7 +210,7 @@ def patient_outcomes(
         out_visits.append(
             VisitOutcome(
                 visit_date=vdate,
-                months_since_onset=_months(onset, vdate),
+                months_since_onset=_months(onset, vdate) if onset is not None else None,
                 total=s.total,
                 bulbar=s.bulbar,
                 fine_motor=s.fine_motor,
@@ -182,24 +221,26 @@ def patient_outcomes(
                 gastrostomy=s.gastrostomy,
             )
         )
-    reasons: dict[str, str] = {}
+    if problems:
+        raise InvalidPatientError(problems, tuple(out_visits))
+    assert onset is not None
+    months = [_months(onset, v.visit_date) for v in out_visits]
+    reasons: dict[str, Reason] = {}
     first = out_visits[0] if out_visits else None
     last = out_visits[-1] if out_visits else None
 
     # ΔFS at the first visit (Labra 2016).
     delta_fs = None
     if first is None:
-        reasons["delta_fs"] = "no visits"
-    elif first.months_since_onset <= 0:
-        reasons["delta_fs"] = "first visit on the onset date: no elapsed time"
+        reasons["delta_fs"] = Reason("no_visits")
+    elif months[0] <= 0:
+        reasons["delta_fs"] = Reason("first_visit_at_onset")
     else:
-        delta_fs = (48 - first.total) / first.months_since_onset
+        delta_fs = (48 - first.total) / months[0]
 
-    slope = _finite(
-        ols_slope([v.months_since_onset for v in out_visits], [v.total for v in out_visits])
-    )
+    slope = _finite(ols_slope(months, [v.total for v in out_visits]))
     if slope is None:
-        reasons["slope_ols"] = "fewer than 2 visits"
+        reasons["slope_ols"] = Reason("too_few_visits", {"needed": 2, "found": len(out_visits)})
 
     # ENCALS (Westeneng 2018) with the spec's inputs.
     birth = _to_date(patient.get("birth_date"))
@@ -216,14 +257,15 @@ def patient_outcomes(
         "ftd": _binary(patient.get("ftd")),
         "c9orf72": _binary(patient.get("c9orf72")),
     }
-    missing = [k for k, v in inputs.items() if v is None]
+    missing = tuple(k for k, v in inputs.items() if v is None)
     lp = median = None
     if missing:
-        reasons["encals_lp"] = "missing ENCALS input: " + ", ".join(missing)
+        reasons["encals_lp"] = Reason("missing_inputs", {"model": "ENCALS", "inputs": missing})
     else:
         lp = _finite(float(encals_linear_predictor(**inputs)))  # type: ignore[arg-type]
         if lp is None:
-            reasons["encals_lp"] = "an ENCALS input is outside its domain (delay, age, FVC > 0)"
+            outside = _outside_encals_domain(inputs)  # type: ignore[arg-type]
+            reasons["encals_lp"] = Reason("encals_outside_domain", {"inputs": outside})
         else:
             median = float(encals_median_survival(lp))
 
@@ -233,11 +275,12 @@ def patient_outcomes(
     base = post_visit = None
     r_petrou = r_nurown = None
     if treatment is None:
-        reasons["pre_slope"] = reasons["post_slope"] = "no treatment date"
+        reasons["pre_slope"] = reasons["post_slope"] = Reason("no_treatment_date")
     else:
         before = [v for v in out_visits if v.visit_date <= treatment]
         if not before:
-            reasons["pre_slope"] = reasons["post_slope"] = "no visit on or before treatment"
+            no_baseline = Reason("no_baseline_visit", {"treatment_date": treatment})
+            reasons["pre_slope"] = reasons["post_slope"] = no_baseline
         else:
             base = before[-1]
             assert first is not None
@@ -245,7 +288,14 @@ def patient_outcomes(
             if span >= PRE_MIN_MONTHS:
                 pre = (base.total - first.total) / span
             else:
-                reasons["pre_slope"] = "first visit and baseline less than 1 month apart"
+                reasons["pre_slope"] = Reason(
+                    "run_in_too_short",
+                    {
+                        "min_months": PRE_MIN_MONTHS,
+                        "first_visit": first.visit_date,
+                        "baseline": base.visit_date,
+                    },
+                )
             best = None
             for v in out_visits:
                 if v.visit_date <= treatment:
@@ -254,7 +304,7 @@ def patient_outcomes(
                 if dist <= POST_WINDOW_DAYS and (best is None or dist < best[0]):
                     best = (dist, v)
             if best is None:
-                reasons["post_slope"] = "no visit after treatment within 6 months ± 45 days"
+                reasons["post_slope"] = _no_post_visit(base.visit_date)
             else:
                 post_visit = best[1]
                 post = (post_visit.total - base.total) / _months(
@@ -265,8 +315,8 @@ def patient_outcomes(
         petrou = petrou_responder(pre, post)
         pct = petrou.value
         r_petrou = petrou.responder
-        if petrou.reason:
-            reasons["petrou_improvement_pct"] = petrou.reason
+        if petrou.reasons:
+            reasons["petrou_improvement_pct"] = petrou.reasons[0]
         r_nurown = nurown_responder(pre, post).responder
 
     as_of_date = _to_date(as_of)

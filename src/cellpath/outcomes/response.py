@@ -2,7 +2,8 @@
 
 Slopes are signed ALSFRS-R points/month (or FVC %pred/month), negative = decline
 (als-measures.md §2.2). Where a definition is undefined (no slope, or no decline in the run-in
-for percentage rules) the result carries no value and a reason instead.
+for percentage rules) the result carries no value and a reason instead: ``slope_missing`` or
+``no_run_in_decline``, with the ``measure`` it concerns (``reasons.Reason``).
 
 Sources
 -------
@@ -27,6 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cellpath.outcomes.reasons import Reason
+from cellpath.outcomes.wording import describe
+
 __all__ = [
     "NUROWN_PHASE2_THRESHOLD",
     "NUROWN_PHASE3_THRESHOLD",
@@ -34,6 +38,7 @@ __all__ = [
     "PETROU_THRESHOLD",
     "ResponderResult",
     "nurown_responder",
+    "oh_reason",
     "oh_tier",
     "percent_improvement",
     "petrou_responder",
@@ -45,22 +50,23 @@ NUROWN_PHASE3_THRESHOLD = 1.25  # points/month, Cudkowicz 2022
 NUROWN_PHASE2_THRESHOLD = 1.5  # points/month, Berry 2019
 OH_TIERS: tuple[float, ...] = (100.0, 75.0, 50.0)  # %, Oh 2018
 
-_NO_DECLINE = (
-    "pre-treatment slope is not negative (no decline in the run-in): % improvement is undefined"
-)
-
 
 @dataclass(frozen=True)
 class ResponderResult:
-    """A responder call: ``responder`` is None when undefined, with ``reason`` saying why.
+    """A responder call: ``responder`` is None when undefined, with ``reasons`` saying why.
 
     ``value`` is the quantity the rule thresholds (improvement %, or slope change).
-    ``reason`` may also annotate a defined call made on part of the data.
+    ``reasons`` may also qualify a defined call made on part of the data.
     """
 
     responder: bool | None
     value: float | None
-    reason: str | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def reason(self) -> str | None:
+        """The reasons in the engine's words, joined by "; " (None if there are none)."""
+        return "; ".join(describe(r) for r in self.reasons) or None
 
 
 def percent_improvement(slope_pre: npt.ArrayLike, slope_post: npt.ArrayLike) -> np.ndarray:
@@ -83,13 +89,15 @@ def _missing(*values: float | None) -> bool:
     return any(v is None or math.isnan(v) for v in values)
 
 
-def _improvement(pre: float | None, post: float | None, what: str) -> tuple[float | None, str]:
+def _improvement(
+    pre: float | None, post: float | None, measure: str
+) -> tuple[float | None, Reason | None]:
     if _missing(pre, post):
-        return None, f"{what}: pre- or post-treatment slope missing"
+        return None, Reason("slope_missing", {"measure": measure})
     assert pre is not None and post is not None
     if pre >= 0:
-        return None, f"{what}: {_NO_DECLINE}"
-    return float(percent_improvement(pre, post)), ""
+        return None, Reason("no_run_in_decline", {"measure": measure, "pre_slope": pre})
+    return float(percent_improvement(pre, post)), None
 
 
 def petrou_responder(
@@ -103,7 +111,7 @@ def petrou_responder(
     """Petrou 2016: responder if ALSFRS-R *or* FVC slope improves by ≥ 25 %.
 
     ``value`` is the ALSFRS-R improvement %. FVC slopes are optional; when given but undefined,
-    the call rests on ALSFRS-R alone and ``reason`` says so. Undefined (None) when no measure
+    the call rests on ALSFRS-R alone and ``reasons`` say so. Undefined (None) when no measure
     has a defined improvement. Worked example W-PET: ALSFRS-R −1.2 → −0.8 (33.3 %), FVC −3.5 →
     −3.0 (14.3 %) → responder.
     """
@@ -116,10 +124,9 @@ def petrou_responder(
         if why_f:
             reasons.append(why_f)
     defined = [m for m in measures if m is not None]
-    reason = "; ".join(reasons) or None
     if not defined:
-        return ResponderResult(None, None, reason)
-    return ResponderResult(any(m >= threshold for m in defined), alsfrs, reason)
+        return ResponderResult(None, None, tuple(reasons))
+    return ResponderResult(any(m >= threshold for m in defined), alsfrs, tuple(reasons))
 
 
 def nurown_responder(
@@ -134,7 +141,7 @@ def nurown_responder(
     example W-NUR: pre −1.0146, post −0.1553 → change +0.8593, not a responder.
     """
     if _missing(slope_pre, slope_post):
-        return ResponderResult(None, None, "pre- or post-treatment slope missing")
+        return ResponderResult(None, None, (Reason("slope_missing"),))
     assert slope_pre is not None and slope_post is not None
     change = float(slope_post - slope_pre)
     return ResponderResult(change >= threshold, change)
@@ -143,12 +150,19 @@ def nurown_responder(
 def oh_tier(slope_pre: float | None, slope_post: float | None) -> tuple[int | None, str | None]:
     """Oh 2018 tier: 100, 75 or 50 (highest % improvement threshold reached) or 0 (< 50 %, poor).
 
-    Returns (tier, None), or (None, reason) when the improvement is undefined.
+    Returns (tier, None), or (None, why) when the improvement is undefined, ``why`` being the
+    reason in the engine's words (``oh_reason`` gives the reason itself).
     """
     value, why = _improvement(slope_pre, slope_post, "ALSFRS-R")
     if value is None:
-        return None, why
+        return None, describe(why) if why else None
     for tier in OH_TIERS:
         if value >= tier:
             return int(tier), None
     return 0, None
+
+
+def oh_reason(slope_pre: float | None, slope_post: float | None) -> Reason | None:
+    """Why the Oh 2018 tier of these slopes is undefined (``slope_missing`` or
+    ``no_run_in_decline``), or None when ``oh_tier`` gives one."""
+    return _improvement(slope_pre, slope_post, "ALSFRS-R")[1]

@@ -17,14 +17,25 @@ from it are deliberate: GLI age splines are linearly interpolated between the 0.
 extrapolated outside the 8-80 year sample.
 
 Units: age in decimal years, height in cm, FVC in litres. ``sex`` is "M" or "F".
+
+``fvc_percent_predicted`` is the one FVC % predicted of a person's recorded measurements: it
+applies the recorded equation, falls back on a % entered from a report, and says why when there
+is none.
 """
 
 from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from cellpath.outcomes import _gli2012_fvc_lookup as _lookup
+from cellpath.outcomes.reasons import Reason
+from cellpath.outcomes.vocabulary import DAYS_PER_YEAR, FVC_EQUATIONS, values
 
 __all__ = [
     "GLI_AFRICAN_AMERICAN",
@@ -35,6 +46,8 @@ __all__ = [
     "NHANES_AFRICAN_AMERICAN",
     "NHANES_CAUCASIAN",
     "NHANES_MEXICAN_AMERICAN",
+    "FvcPercentPredicted",
+    "fvc_percent_predicted",
     "gli2012_fvc_lln",
     "gli2012_fvc_lms",
     "gli2012_fvc_percent_predicted",
@@ -235,3 +248,93 @@ def nhanes3_fvc_percent_predicted(
     """
     pred, _ = nhanes3_fvc(age, height_cm, sex, ethnicity)
     return 100.0 * np.asarray(fvc_litres, dtype=np.float64) / pred
+
+
+@dataclass(frozen=True)
+class FvcPercentPredicted:
+    """FVC % predicted of one measurement: ``source`` is "computed" (with ``equation``) or
+    "entered" (from a report); without a value, ``source`` is "" and ``reason`` says why."""
+
+    percent: float | None
+    source: str
+    equation: str = ""
+    reason: Reason | None = None
+
+
+_EQUATIONS = {"gli2012": gli2012_fvc_percent_predicted, "nhanes3": nhanes3_fvc_percent_predicted}
+
+
+def fvc_percent_predicted(
+    person: Mapping[str, object], measurements: Iterable[Mapping[str, object]]
+) -> list[FvcPercentPredicted]:
+    """FVC % predicted of each of one person's spirometry measurements, in order.
+
+    ``person`` has ``birth_date`` (a date), ``height_cm`` and ``sex`` ("M"/"F"); a measurement
+    has ``measured_on`` (a date), ``fvc_litres``, ``equation`` (``vocabulary.FVC_EQUATIONS``;
+    "gli2012" if absent) and may have ``fvc_percent_entered``, a % read from a report.
+
+    The % is computed from the litres with the recorded equation at the age on the day measured
+    (GLI-2012, Quanjer 2012; NHANES III, Hankinson 1999; both with their reference group for
+    white European ancestry, as no ethnic group is recorded). A % entered from a report is used
+    when none can be computed. Otherwise ``reason`` is ``no_fvc_litres``, ``missing_inputs``
+    (of ``height_cm``, ``sex``, ``birth_date``), ``not_one_of`` (an unknown equation) or
+    ``outside_reference_ages`` (``equation``, ``age``).
+
+    >>> [round(p.percent, 1) for p in fvc_percent_predicted(
+    ...     {"birth_date": _dt.date(1962, 1, 15), "height_cm": 175, "sex": "M"},
+    ...     [{"measured_on": _dt.date(2022, 1, 15), "fvc_litres": 3.5}])]
+    [78.3]
+    """
+    rows = list(measurements)
+    birth = person.get("birth_date")
+    facts = {"height_cm": person.get("height_cm"), "sex": person.get("sex"), "birth_date": birth}
+    missing = tuple(name for name, value in facts.items() if not value)
+    equations = [str(row.get("equation") or "gli2012") for row in rows]
+
+    # One call per equation for all the measurements it applies to.
+    computed: dict[int, float] = {}
+    ages: dict[int, float] = {}
+    if not missing and isinstance(birth, _dt.date):
+        for equation, function in _EQUATIONS.items():
+            chosen = [
+                i
+                for i, row in enumerate(rows)
+                if row.get("fvc_litres") is not None and equations[i] == equation
+            ]
+            for i in chosen:
+                measured_on = rows[i]["measured_on"]
+                assert isinstance(measured_on, _dt.date)
+                ages[i] = (measured_on - birth).days / DAYS_PER_YEAR
+            if not chosen:
+                continue
+            percent = function(
+                np.array([float(rows[i]["fvc_litres"]) for i in chosen]),  # type: ignore[arg-type]
+                np.array([ages[i] for i in chosen]),
+                float(person["height_cm"]),  # type: ignore[arg-type]
+                person["sex"],
+            )
+            computed.update(zip(chosen, np.atleast_1d(percent).tolist(), strict=True))
+
+    out = []
+    for i, row in enumerate(rows):
+        value = computed.get(i)
+        entered = row.get("fvc_percent_entered")
+        reason = None
+        if value is not None and math.isfinite(value):
+            out.append(FvcPercentPredicted(value, "computed", equations[i]))
+            continue
+        if entered is not None:
+            out.append(FvcPercentPredicted(float(entered), "entered"))  # type: ignore[arg-type]
+            continue
+        if row.get("fvc_litres") is None:
+            reason = Reason("no_fvc_litres")
+        elif missing:
+            reason = Reason("missing_inputs", {"model": "FVC % predicted", "inputs": missing})
+        elif equations[i] not in _EQUATIONS:
+            allowed = values(FVC_EQUATIONS)
+            params = {"column": "equation", "value": equations[i], "allowed": allowed}
+            reason = Reason("not_one_of", params)
+        else:
+            reason = Reason("outside_reference_ages", {"equation": equations[i], "age": ages[i]})
+        out.append(FvcPercentPredicted(None, "", reason=reason))
+    return out

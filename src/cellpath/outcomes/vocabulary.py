@@ -12,6 +12,8 @@ Sources
   5a (cutting food) without a gastrostomy and 5b (with a gastrostomy); 10–12 are R1–R3.
   Domains: Bakker LA et al., J Neurol 2017, doi:10.1007/s00415-017-8538-4 (bulbar 1–3, fine
   motor 4–6, gross motor 7–9, respiratory 10–12).
+* Spirometry reference equations: Quanjer PH et al., ERJ 2012;40:1324–1343 (GLI-2012);
+  Hankinson JL et al., AJRCCM 1999;159:179–187 (NHANES III).
 * Month = 365.25/12 = 30.4375 days (Precision-ALS; lubridate ``dmonths(1)``; als-measures.md
   §2.4); year = 365.25 days.
 """
@@ -30,6 +32,7 @@ __all__ = [
     "DOMAINS",
     "EL_ESCORIAL",
     "EL_ESCORIAL_VALUES",
+    "FVC_EQUATIONS",
     "ITEM5_KEYS",
     "ONSET_SITES",
     "SEXES",
@@ -93,6 +96,10 @@ ONSET_SITES: tuple[Term, ...] = (
 
 #: Sex as recorded ("F"/"M", as in PRO-ACT and the reference equations).
 SEXES: tuple[Term, ...] = (Term("F", "Female"), Term("M", "Male"))
+
+
+#: Reference equations for FVC % predicted (``spirometry``), as recorded with a measurement.
+FVC_EQUATIONS: tuple[Term, ...] = (Term("gli2012", "GLI-2012"), Term("nhanes3", "NHANES III"))
 
 
 def sex_word(code: str | None) -> str | None:

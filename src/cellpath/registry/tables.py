@@ -3,7 +3,8 @@
 Text-level problems (bad date, non-integer item, unknown category spelling, wrong field count,
 missing column) are found here; clinical-data problems (item out of range, 5a/5b, visit before
 onset or after death, duplicates…) by ``cohort.patient_problems`` / ``cohort.visit_problems``.
-Every problem carries the file's line number, reported as ``FILE:LINE: message``.
+Every problem carries the file's line number, reported as ``FILE:LINE: message``; a problem the
+engine also finds is worded by the engine (``cellpath.outcomes.wording``), so both say it alike.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from cellpath.outcomes import cohort
+from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+from cellpath.outcomes.wording import describe
 from cellpath.registry.csvio import CsvTable, read_csv
 
 __all__ = [
@@ -345,13 +348,16 @@ def parse_visits(
         return _text(ids[r : r + 1])[0]
 
     blank_id = ids == b""
-    report(blank_id, "patient_id: required")
+    report(blank_id, describe(Reason("required", {"column": "patient_id"})))
     if patients is not None:
         pidx = map_ids(patients.ids, ids)
         unknown = pidx < 0
         report(
             unknown & ~blank_id,
-            lambda r: f"unknown patient {id_text(r)!r} (not in {patients_label})",
+            lambda r: (
+                describe(Reason("unknown_patient", {"patient_id": id_text(r)}))
+                + f" (not in {patients_label})"
+            ),
         )
         rejected = ~unknown & patients.bad_rows[np.maximum(pidx, 0)]
         report(
@@ -384,8 +390,8 @@ def parse_visits(
                 try:
                     int(text)
                 except ValueError:
-                    return f"{name}: {text!r} is not an integer 0-4"
-                return f"{name}: {text} is out of range 0-4"
+                    return describe(Reason("item_invalid", {"item": name, "value": text}))
+                return describe(Reason("item_out_of_range", {"item": name, "value": text}))
 
             report(bad_item, message)
             vals = np.where(bad_item, 0, vals).astype(np.int16)  # reported; keep 5a/5b logic quiet
@@ -406,7 +412,7 @@ def parse_visits(
         rows = np.flatnonzero(~unknown & ~rejected & ~bad_date & (vday != _NAT))
         sub = {k: v[rows] for k, v in table.items()}
         core(cohort.visit_problems(patients.table, sub, items=False), rows)
-    report((vday == _NAT) & ~bad_date, "visit_date: required")
+    report((vday == _NAT) & ~bad_date, describe(Reason("required", {"column": "visit_date"})))
     for r, msg in sorted(row_problems, key=lambda rm: rm[0]):
         problems.append(FileProblem(label, int(lines[r]), msg, id_text(r)))
     problems.sort(key=lambda p: p.line)

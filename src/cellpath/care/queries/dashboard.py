@@ -28,6 +28,7 @@ from django.db.models.functions import RowNumber
 
 from cellpath.accounts.audit import record_list
 from cellpath.accounts.models import User
+from cellpath.care.measurements import alsfrs_r_total_shown
 from cellpath.care.models import AdverseEvent, AlsfrsR, Patient, Visit
 from cellpath.care.models.assessments import Respondent
 from cellpath.care.queries.conditions import (
@@ -35,7 +36,6 @@ from cellpath.care.queries.conditions import (
     window_closes,
     window_opens,
 )
-from cellpath.care.queries.entry import alsfrs_r_total
 from cellpath.care.queries.records import patients_visible_to
 
 LIMIT = 50
@@ -182,7 +182,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
         other_events=[e for e in shown_events if not e.serious],
         events_open=event_counts["total"],
         events_serious=event_counts["serious"],
-        self_reports=[(r, alsfrs_r_total(r)) for r in shown_reports],
+        self_reports=[(r, alsfrs_r_total_shown(r)) for r in shown_reports],
         self_reports_count=reports_count,
         unsigned=shown_unsigned,
         unsigned_count=unsigned_count,

@@ -5,7 +5,6 @@ records the read in the audit log."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +15,7 @@ from cellpath.accounts.models import Membership, User
 from cellpath.accounts.roles import Role
 from cellpath.care import data_quality
 from cellpath.care.data_quality import Finding
+from cellpath.care.measurements import alsfrs_r_total_shown, fvc_percents
 from cellpath.care.models import (
     Administration,
     AdverseEvent,
@@ -29,13 +29,10 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
+from cellpath.care.progression.wording import fvc_percent_missing
 from cellpath.care.queries.records import patients_visible_to
-from cellpath.outcomes.alsfrs import InvalidAlsfrsError, score_alsfrs_r
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question
-from cellpath.outcomes.spirometry import (
-    gli2012_fvc_percent_predicted,
-    nhanes3_fvc_percent_predicted,
-)
+from cellpath.outcomes.spirometry import FvcPercentPredicted
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 
 TEAM = (Role.COORDINATOR, Role.CLINICIAN)
@@ -169,50 +166,19 @@ def course_page(*, user: User, pk: int) -> CoursePage | None:
     )
 
 
-def alsfrs_r_total(assessment: AlsfrsR) -> int | None:
-    """Computed by the outcomes engine, never stored (None if the record cannot be scored)."""
-    try:
-        return score_alsfrs_r(assessment.items()).total
-    except InvalidAlsfrsError:
-        return None
-
-
 def age_years(patient: Patient, on: date) -> float | None:
     if patient.date_of_birth is None:
         return None
     return (on - patient.date_of_birth).days / DAYS_PER_YEAR
 
 
-def fvc_percent_predicted(measurement: Spirometry, patient: Patient) -> tuple[float | None, str]:
-    """FVC % predicted and where it comes from: as entered from a report, or computed from the
-    litres, age, height and sex with the recorded equation. None, with what is missing."""
-    if measurement.fvc_percent_entered is not None:
-        return float(measurement.fvc_percent_entered), "as entered from a report"
-    if measurement.fvc_litres is None:
-        return None, "no FVC in litres"
-    age = age_years(patient, measurement.measured_on)
-    missing = [
-        name
-        for name, value in (
-            ("date of birth", age),
-            ("height", patient.height_cm),
-            ("sex", patient.sex or None),
-        )
-        if value is None
-    ]
-    if missing:
-        return None, f"needs the patient's {' and '.join(missing)}"
-    compute = (
-        nhanes3_fvc_percent_predicted
-        if measurement.equation == Spirometry.Equation.NHANES_III
-        else gli2012_fvc_percent_predicted
-    )
-    value = float(
-        compute(float(measurement.fvc_litres), age, float(patient.height_cm), patient.sex)
-    )
-    if not math.isfinite(value):
-        return None, f"outside the ages covered by {measurement.get_equation_display()}"
-    return value, f"computed with {measurement.get_equation_display()}"
+def _percent_source(measurement: Spirometry, fvc: FvcPercentPredicted) -> str:
+    """Where FVC % predicted comes from, or why it is missing (the progression page's words)."""
+    if fvc.source == "computed":
+        return f"computed with {measurement.get_equation_display()}"
+    if fvc.source == "entered":
+        return "as entered from a report"
+    return fvc_percent_missing(fvc.reason)
 
 
 def alsfrs_r_findings(assessment: AlsfrsR) -> list[Finding]:
@@ -222,7 +188,7 @@ def alsfrs_r_findings(assessment: AlsfrsR) -> list[Finding]:
         gastrostomy_date=patient.gastrostomy_date,
         assessed_on=assessment.assessed_on,
     )
-    total = alsfrs_r_total(assessment)
+    total = alsfrs_r_total_shown(assessment)
     previous = (
         AlsfrsR.objects.filter(patient=patient, assessed_on__lt=assessment.assessed_on)
         .order_by("-assessed_on")
@@ -230,14 +196,14 @@ def alsfrs_r_findings(assessment: AlsfrsR) -> list[Finding]:
     )
     if total is not None and previous is not None:
         findings += data_quality.alsfrs_r_rise_findings(
-            total, alsfrs_r_total(previous), previous.assessed_on
+            total, alsfrs_r_total_shown(previous), previous.assessed_on
         )
     return findings
 
 
 def spirometry_findings(measurement: Spirometry) -> list[Finding]:
-    percent, _ = fvc_percent_predicted(measurement, measurement.patient)
-    return data_quality.fvc_percent_findings(percent)
+    (fvc,) = fvc_percents(measurement.patient, [measurement])
+    return data_quality.fvc_percent_findings(fvc.percent)
 
 
 def _weight_before(patient: Patient, day: date) -> Weight | None:
@@ -352,8 +318,11 @@ def visit_page(*, user: User, pk: int, today: date) -> VisitPage | None:
     return VisitPage(
         visit=visit,
         status=visit.status(today),
-        alsfrs_r=[ScoredAlsfrsR(a, alsfrs_r_total(a)) for a in alsfrs],
-        spirometry=[MeasuredSpirometry(m, *fvc_percent_predicted(m, patient)) for m in spirometry],
+        alsfrs_r=[ScoredAlsfrsR(a, alsfrs_r_total_shown(a)) for a in alsfrs],
+        spirometry=[
+            MeasuredSpirometry(m, fvc.percent, _percent_source(m, fvc))
+            for m, fvc in zip(spirometry, fvc_percents(patient, spirometry), strict=True)
+        ],
         weights=weights,
         updates=[(u, _author(u, team)) for u in updates],
         findings=findings,

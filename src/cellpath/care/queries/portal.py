@@ -35,7 +35,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.queries.records import patients_visible_to
-from cellpath.outcomes.alsfrs import score_alsfrs_r
+from cellpath.outcomes.alsfrs import alsfrs_r_total
 
 PORTAL_PATIENT_KEY = "cellpath_portal_patient"
 """Session key: the record a caregiver of several patients chose to act for."""
@@ -204,11 +204,6 @@ def self_report_get(*, user: User, patient: Patient, pk: int) -> AlsfrsR | None:
     return assessment
 
 
-def alsfrs_r_total(assessment: AlsfrsR) -> int:
-    """Computed by the outcomes engine when shown, never stored."""
-    return score_alsfrs_r(assessment.items()).total
-
-
 def updates(*, user: User, patient: Patient) -> list[tuple[PatientUpdate, str]]:
     """The patient's updates, newest first, each with who wrote it as the reader sees it:
     "you", "the patient", "a caregiver" or "the care team"."""
@@ -305,7 +300,7 @@ def personal_data(*, user: User, patient: Patient, fmt: str) -> PersonalData:
     for name, rows in sources:
         rows = list(rows)
         if name == "alsfrs_r":
-            tables[name] = [_row(r, total=alsfrs_r_total(r)) for r in rows]
+            tables[name] = [_row(r, total=alsfrs_r_total(r.items())) for r in rows]
         elif name == "treatment_courses":  # the programme by its name, not only its number
             tables[name] = [_row(r, programme=r.programme_label) for r in rows]
         else:

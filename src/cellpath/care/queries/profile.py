@@ -16,8 +16,9 @@ from datetime import date
 
 from cellpath.accounts.audit import record_view
 from cellpath.accounts.models import User
+from cellpath.care.measurements import alsfrs_r_total_shown, fvc_percents
 from cellpath.care.models import AlsfrsR, Medication, Patient, Spirometry, TreatmentCourse, Weight
-from cellpath.care.queries.entry import age_years, fvc_percent_predicted
+from cellpath.care.queries.entry import age_years
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items, sex_word
 from cellpath.screening import Profile
 
@@ -46,12 +47,11 @@ def record_profile(*, user: User, patient: Patient, today: date) -> Profile:
     }
     latest = AlsfrsR.objects.filter(patient=patient).order_by("-assessed_on").first()
     if latest is not None:
-        items = merged_items(latest.items())
-        facts["alsfrs_r_items"] = items
-        facts["alsfrs_r_total"] = sum(items.values()) if len(items) == 12 else None
+        facts["alsfrs_r_items"] = merged_items(latest.items())
+        facts["alsfrs_r_total"] = alsfrs_r_total_shown(latest)
     spirometry = Spirometry.objects.filter(patient=patient).order_by("-measured_on").first()
     if spirometry is not None:
-        percent, _ = fvc_percent_predicted(spirometry, patient)
+        percent = fvc_percents(patient, [spirometry])[0].percent
         if percent is not None:
             facts["vc_percent_predicted"] = round(percent, 1)
             facts["vc_measure"] = "FVC"

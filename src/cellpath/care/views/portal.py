@@ -38,6 +38,7 @@ from cellpath.care.models.assessments import Respondent
 from cellpath.care.queries import portal as queries
 from cellpath.care.services import portal as portal_services
 from cellpath.care.views.records import csv_cell, form_errors_from
+from cellpath.outcomes.alsfrs import alsfrs_r_total
 from cellpath.outcomes.alsfrs_questions import Question, questions_for
 
 View = Callable[..., HttpResponse]
@@ -261,7 +262,7 @@ def alsfrs_done(request: HttpRequest, patient: Patient) -> HttpResponse:
         "care/portal/alsfrs_done.html",
         {
             "assessment": assessment,
-            "total": queries.alsfrs_r_total(assessment),
+            "total": alsfrs_r_total(assessment.items()),
             "progression_url": _progression_url(patient),
         },
     )

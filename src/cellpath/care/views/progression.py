@@ -1,12 +1,11 @@
 """The progression page: a patient's measured course beside what the outcomes engine predicts.
 
-The view reads (scoped and audited), computes with `care.progression`, and draws the charts
-here from that plain data; the template puts a table of the plotted values under each chart.
+The view reads (scoped and audited), computes with `care.progression.figures`, and lays out the
+charts here from that plain data with `care.progression.charts`; every word comes from
+`care.progression.wording`. The template puts a table of the plotted values under each chart.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,18 +14,17 @@ from django.utils.safestring import SafeString
 
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
-from cellpath.care import charts
-from cellpath.care.progression import Progression, TimelineEvent, build_progression
+from cellpath.care.progression import Progression, TimelineEvent, build_progression, charts, wording
 from cellpath.care.queries.progression import progression_records
 
-# Event marks: label, colour class, marker, hollow, dash. Each kind differs by shape too.
-EVENT_KINDS: dict[str, tuple[str, str, str, bool, str | None]] = {
-    "course": ("Course started", "ev-course", "square", True, "6 3"),
-    "dose": ("Cells given", "ev-dose", "triangle", False, "2 3"),
-    "ae": ("Adverse event", "ev-ae", "diamond", True, "2 3"),
-    "sae": ("Serious adverse event", "ev-sae", "diamond", False, None),
-    "tracheostomy": ("Tracheostomy", "ev-trach", "circle", True, "6 3"),
-    "death": ("Died", "ev-death", "cross", False, None),
+# Event marks: colour class, marker, hollow, dash. Each kind differs by shape too.
+EVENT_KINDS: dict[str, tuple[str, str, bool, str | None]] = {
+    "course": ("ev-course", "square", True, "6 3"),
+    "dose": ("ev-dose", "triangle", False, "2 3"),
+    "ae": ("ev-ae", "diamond", True, "2 3"),
+    "sae": ("ev-sae", "diamond", False, None),
+    "tracheostomy": ("ev-trach", "circle", True, "6 3"),
+    "death": ("ev-death", "cross", False, None),
 }
 TREATMENT_KINDS = ("course", "dose", "death")
 
@@ -36,64 +34,46 @@ def _event_groups(
 ) -> list[charts.EventGroup]:
     groups = []
     for kind in kinds:
-        label, css, marker, hollow, dash = EVENT_KINDS[kind]
+        css, marker, hollow, dash = EVENT_KINDS[kind]
         marks = [
-            charts.EventMark(e.months, f"{e.day:%d %b %Y}: {e.text}")
+            charts.EventMark(e.months, wording.point_title(e.day, e.text))
             for e in events
             if e.kind == kind and e.months is not None
         ]
         if marks:
+            label = wording.EVENT_LABELS[kind]
             groups.append(charts.EventGroup(label, marks, css, marker, hollow, dash))
     return groups
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _months_axis(end: float) -> charts.Axis:
     """Months since onset, ticked every 3, 6 or 12 months (quarters and years read best)."""
     step = 3 if end <= 24 else 6 if end <= 60 else 12
     ticks = [float(t) for t in range(0, int(end) + 1, step)]
-    return charts.Axis("Months since symptom onset", 0, end, ticks=ticks)
+    return charts.Axis(wording.MONTHS_AXIS, 0, end, ticks=ticks)
 
 
 def _time_axis(p: Progression) -> charts.Axis:
     return _months_axis(p.axis_months)
 
 
-def _marked(events: tuple[TimelineEvent, ...], kinds: tuple[str, ...]) -> str:
-    counts = []
-    for k in kinds:
-        n = sum(e.kind == k for e in events)
-        if n:
-            counts.append(f"{EVENT_KINDS[k][0].lower()} ({n})")
-    return f" Marked on the time axis: {', '.join(counts)}." if counts else ""
-
-
 def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
     if not p.visits or not p.charts_possible:
         return {}
     visits = p.visits
-    first, last = visits[0], visits[-1]
-    span = (
-        f"{_count(len(visits), 'ALSFRS-R', 'ALSFRS-R assessments')} from "
-        f"{first.months:.1f} to {last.months:.1f} months since onset"
-    )
     total = charts.line_chart(
         chart_id="chart-alsfrs-total",
-        title="ALSFRS-R total over months since symptom onset",
-        description=(
-            f"{span}; the total went from {first.total} to {last.total} out of 48."
-            f"{_marked(p.events, tuple(EVENT_KINDS))} The table below lists every value."
-        ),
+        title=wording.TOTAL_TITLE,
+        description=wording.total_description(p, tuple(EVENT_KINDS)),
         x_axis=_time_axis(p),
-        y_axis=charts.Axis("ALSFRS-R total (0–48)", 0, 48, ticks=range(0, 49, 8)),
+        y_axis=charts.Axis(wording.TOTAL_AXIS, 0, 48, ticks=range(0, 49, 8)),
         series=[
             charts.Series(
-                "ALSFRS-R total",
+                wording.TOTAL_SERIES,
                 [
-                    charts.Point(v.months, v.total, f"{v.assessed_on:%d %b %Y}: {v.total}")
+                    charts.Point(
+                        v.months, v.total, wording.point_title(v.assessed_on, str(v.total))
+                    )
                     for v in visits
                 ],
                 "s1",
@@ -103,27 +83,25 @@ def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
         events=_event_groups(p.events),
     )
     domains = [
-        ("Bulbar", "bulbar", "s2", "circle", None),
-        ("Fine motor", "fine_motor", "s3", "square", "7 3"),
-        ("Gross motor", "gross_motor", "s4", "triangle", "2 3"),
-        ("Respiratory", "respiratory", "s5", "diamond", "9 3 2 3"),
+        ("bulbar", "s2", "circle", None),
+        ("fine_motor", "s3", "square", "7 3"),
+        ("gross_motor", "s4", "triangle", "2 3"),
+        ("respiratory", "s5", "diamond", "9 3 2 3"),
     ]
     domain_chart = charts.line_chart(
         chart_id="chart-alsfrs-domains",
-        title="ALSFRS-R domain subscores over months since symptom onset",
-        description=(
-            f"{span}; latest subscores out of 12: bulbar {last.bulbar}, fine motor "
-            f"{last.fine_motor}, gross motor {last.gross_motor}, respiratory {last.respiratory}."
-            f"{_marked(p.events, TREATMENT_KINDS)} The table below lists every value."
-        ),
+        title=wording.DOMAINS_TITLE,
+        description=wording.domains_description(p, TREATMENT_KINDS),
         x_axis=_time_axis(p),
-        y_axis=charts.Axis("Subscore (0–12)", 0, 12, ticks=range(0, 13, 2)),
+        y_axis=charts.Axis(wording.DOMAINS_AXIS, 0, 12, ticks=range(0, 13, 2)),
         series=[
             charts.Series(
-                label,
+                wording.DOMAIN_NAMES[key],
                 [
                     charts.Point(
-                        v.months, getattr(v, key), f"{v.assessed_on:%d %b %Y}: {getattr(v, key)}"
+                        v.months,
+                        getattr(v, key),
+                        wording.point_title(v.assessed_on, str(getattr(v, key))),
                     )
                     for v in visits
                 ],
@@ -131,7 +109,7 @@ def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
                 marker=marker,
                 dash=dash,
             )
-            for label, key, css, marker, dash in domains
+            for key, css, marker, dash in domains
         ],
         events=_event_groups(p.events, TREATMENT_KINDS),
     )
@@ -146,7 +124,9 @@ def _fvc_chart(p: Progression) -> SafeString | None:
 
     def points(source: str) -> list[charts.Point]:
         return [
-            charts.Point(f.months, f.percent, f"{f.measured_on:%d %b %Y}: {f.percent:.1f} %")
+            charts.Point(
+                f.months, f.percent, wording.point_title(f.measured_on, f"{f.percent:.1f} %")
+            )
             for f in shown
             if f.source == source
         ]
@@ -154,9 +134,9 @@ def _fvc_chart(p: Progression) -> SafeString | None:
     series = [
         s
         for s in (
-            charts.Series("FVC % predicted, computed", points("computed"), "s2", "circle"),
+            charts.Series(wording.FVC_SERIES["computed"], points("computed"), "s2", "circle"),
             charts.Series(
-                "FVC % predicted, as entered from a report",
+                wording.FVC_SERIES["entered"],
                 points("entered"),
                 "s3",
                 "square",
@@ -168,15 +148,10 @@ def _fvc_chart(p: Progression) -> SafeString | None:
     ]
     return charts.line_chart(
         chart_id="chart-fvc",
-        title="FVC % predicted over months since symptom onset",
-        description=(
-            f"{_count(len(shown), 'measurement', 'measurements')} from {shown[0].months:.1f} to "
-            f"{shown[-1].months:.1f} months since onset; FVC went from {shown[0].percent:.0f} % "
-            f"to {shown[-1].percent:.0f} % predicted.{_marked(p.events, TREATMENT_KINDS)} "
-            "The table below lists every value and how it was obtained."
-        ),
+        title=wording.FVC_TITLE,
+        description=wording.fvc_description(p, shown, TREATMENT_KINDS),
         x_axis=_time_axis(p),
-        y_axis=charts.Axis("FVC (% predicted)", 0, top),
+        y_axis=charts.Axis(wording.FVC_AXIS, 0, top),
         series=series,
         events=_event_groups(p.events, TREATMENT_KINDS),
     )
@@ -187,24 +162,19 @@ def _survival_chart(p: Progression) -> SafeString | None:
     if survival is None or not survival.curve:
         return None
     end = survival.curve[-1][0]
-    guides = [charts.Guide("y", 0.5, "50 %")]
+    guides = [charts.Guide("y", 0.5, wording.HALF)]
     median = survival.median_months
     if median is not None:
-        guides.append(charts.Guide("x", median, f"Predicted median: {median:.1f} months"))
+        guides.append(charts.Guide("x", median, wording.median_guide(median)))
     events = []
     observed = survival.observed
     if observed is not None:
         marker, hollow = {"died": ("cross", False), "tracheostomy": ("circle", True)}.get(
             observed.kind, ("circle", True)
         )
-        label = {
-            "died": "Died",
-            "tracheostomy": "Tracheostomy",
-            "alive": "Alive at the last record",
-        }[observed.kind]
         events.append(
             charts.EventGroup(
-                f"Observed: {label.lower()} ({observed.months:.1f} months)",
+                wording.observed_label(observed),
                 [charts.EventMark(observed.months, observed.text)],
                 "ev-death" if observed.kind == "died" else "ev-observed",
                 marker,
@@ -212,26 +182,21 @@ def _survival_chart(p: Progression) -> SafeString | None:
                 None,
             )
         )
-    median_text = f" The predicted median is {median:.1f} months." if median is not None else ""
-    observed_text = f" {observed.text}" if observed is not None else ""
     return charts.line_chart(
         chart_id="chart-encals",
-        title="ENCALS predicted probability of being event-free over months since onset",
-        description=(
-            "The curve falls from 100 % at onset."
-            f"{median_text}{observed_text} The table below lists the curve every 12 months."
-        ),
+        title=wording.SURVIVAL_TITLE,
+        description=wording.survival_description(median, observed),
         x_axis=_months_axis(end),
         y_axis=charts.Axis(
-            "Predicted probability",
+            wording.SURVIVAL_AXIS,
             0,
             1,
             ticks=[0, 0.25, 0.5, 0.75, 1],
-            tick_format=lambda v: f"{v * 100:.0f} %",
+            tick_format=wording.percent_tick,
         ),
         series=[
             charts.Series(
-                "Predicted probability of no event (ENCALS)",
+                wording.SURVIVAL_SERIES,
                 [charts.Point(t, s, "") for t, s in survival.curve],
                 "s1",
                 marker="none",
@@ -240,10 +205,6 @@ def _survival_chart(p: Progression) -> SafeString | None:
         events=events,
         guides=guides,
     )
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
 
 
 def _months(m: float | None) -> str:
@@ -256,18 +217,18 @@ def _table_rows(p: Progression) -> dict[str, list[tuple]]:
     return {
         "visits": [
             (
-                _day(v.assessed_on),
+                wording.short_day(v.assessed_on),
                 _months(v.months),
                 str(v.total),
                 v.kings,
                 str(v.mitos),
-                v.respondent,
+                wording.respondent(v.respondent),
             )
             for v in p.visits
         ],
         "domains": [
             (
-                _day(v.assessed_on),
+                wording.short_day(v.assessed_on),
                 _months(v.months),
                 str(v.bulbar),
                 str(v.fine_motor),
@@ -278,17 +239,19 @@ def _table_rows(p: Progression) -> dict[str, list[tuple]]:
         ],
         "fvc": [
             (
-                _day(f.measured_on),
+                wording.short_day(f.measured_on),
                 _months(f.months),
                 "—" if f.litres is None else str(f.litres),
                 "—" if f.percent is None else f"{f.percent:.1f}",
                 f.source,
-                f"Worked out with {f.equation}" if f.source == "computed" else f.needs,
+                wording.fvc_how(f),
                 "—" if f.svc_litres is None else str(f.svc_litres),
             )
             for f in p.fvc
         ],
-        "events": [(_day(e.day), _months(e.months), e.text, e.kind == "sae") for e in p.events],
+        "events": [
+            (wording.short_day(e.day), _months(e.months), e.text, e.kind == "sae") for e in p.events
+        ],
     }
 
 
