@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from cellpath.outcomes.alsfrs import alsfrs_r_total
+from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
 from cellpath.outcomes.alsfrs_questions import questions_for
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items
@@ -140,10 +140,11 @@ def _date(value: object) -> date | None:
 def alsfrs_total_from(answers: Mapping[str, object]) -> int | None:
     """The ALSFRS-R total when all 12 questions were answered (5a or 5b), else None."""
     gastrostomy = answers.get("gastrostomy") is True
-    values = [answers.get(q.item) for q in questions_for(gastrostomy=gastrostomy)]
-    if any(v is None or v == "" for v in values):
+    record = {q.item: answers.get(q.item) for q in questions_for(gastrostomy=gastrostomy)}
+    try:
+        return alsfrs_r_total(record)
+    except InvalidAlsfrsError:  # not all answered (or an answer that is not a score)
         return None
-    return int(alsfrs_r_total([int(v) for v in values]))  # type: ignore[arg-type]
 
 
 def profile_from(answers: Mapping[str, object], *, today: date) -> Profile:

@@ -36,7 +36,13 @@ import numpy as np
 import numpy.typing as npt
 
 from cellpath.outcomes.reasons import Reason
-from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DOMAINS
+from cellpath.outcomes.vocabulary import (
+    ALSFRS_R_KEYS,
+    ALSFRS_R_NUMBERS,
+    DOMAINS,
+    ITEM5_KEYS,
+    POSITION_KEYS,
+)
 from cellpath.outcomes.wording import describe
 
 __all__ = [
@@ -54,9 +60,9 @@ __all__ = [
 ]
 
 _ORIGINAL_ONLY_KEYS = ("q10_respiratory", "Q10_Respiratory")
-_REVISED_ONLY_KEYS = (
-    "q11",
-    "q12",
+_REVISED_ONLY_KEYS = (  # R2 and R3 (items 11, 12) exist only in the ALSFRS-R
+    ALSFRS_R_NUMBERS[11].key,
+    ALSFRS_R_NUMBERS[12].key,
     "r1",
     "r2",
     "r3",
@@ -137,7 +143,7 @@ def alsfrs_r_reasons(record: Mapping[str, object]) -> list[Reason]:
     reasons: list[Reason] = []
     for key in ALSFRS_R_KEYS:
         value = record.get(key)
-        if key in ("q5a", "q5b"):
+        if key in ITEM5_KEYS:
             if not _is_blank(value) and _item_value(value) is None:
                 reasons.append(Reason("item_invalid", {"item": key, "value": value}))
             continue
@@ -188,10 +194,8 @@ def score_alsfrs_r(record: Mapping[str, object]) -> AlsfrsRScore:
     reasons = alsfrs_r_reasons(record)
     if reasons:
         raise InvalidAlsfrsError(reasons)
-    i5, gastrostomy = merge_item5(record.get("q5a"), record.get("q5b"))
-    values = [_item_value(record[k]) for k in ("q1", "q2", "q3", "q4")]
-    values.append(i5)
-    values += [_item_value(record[k]) for k in ("q6", "q7", "q8", "q9", "q10", "q11", "q12")]
+    i5, gastrostomy = merge_item5(*(record.get(key) for key in ITEM5_KEYS))
+    values = [i5 if key is None else _item_value(record[key]) for key in POSITION_KEYS]
     items = tuple(int(v) for v in values if v is not None)
     sub = {name: sum(items[j] for j in idx) for name, idx in DOMAINS.items()}
     return AlsfrsRScore(items=items, gastrostomy=gastrostomy, total=sum(items), **sub)

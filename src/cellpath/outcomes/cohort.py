@@ -57,7 +57,9 @@ from cellpath.outcomes.vocabulary import (
     DAYS_PER_MONTH,
     DAYS_PER_YEAR,
     EL_ESCORIAL,
+    ITEM5_KEYS,
     ONSET_SITES,
+    POSITION_KEYS,
     SEXES,
     values,
 )
@@ -422,13 +424,14 @@ def visit_item_problems(visits: Table) -> list[Problem]:
             shown = arr[r] if arr is not None else vals[r]
             reason = Reason("item_out_of_range", {"item": key, "value": shown})
             problems.append(Problem("visits", r, key, reason))
-        if key not in ("q5a", "q5b"):
+        if key not in ITEM5_KEYS:
             for r in np.flatnonzero((vals < 0) & ~non_int).tolist():
                 problems.append(Problem("visits", r, key, Reason("item_missing", {"item": key})))
-    has_a, has_b = scored["q5a"], scored["q5b"]
+    q5a, q5b = ITEM5_KEYS
+    has_a, has_b = scored[q5a], scored[q5b]
     for r in np.flatnonzero(has_a & has_b).tolist():
-        problems.append(Problem("visits", r, "q5a", Reason("item5_both")))
-    neither = ~has_a & ~has_b & ~not_integer["q5a"] & ~not_integer["q5b"]
+        problems.append(Problem("visits", r, q5a, Reason("item5_both")))
+    neither = ~has_a & ~has_b & ~not_integer[q5a] & ~not_integer[q5b]
     for r in np.flatnonzero(neither).tolist():
         problems.append(Problem("visits", r, "q5a", Reason("item5_neither")))
     problems.sort(key=lambda p: p.row)
@@ -556,12 +559,10 @@ def compute(
     # Score in input order (items as a (12, n) int8 block whose .T is the (n, 12) view the
     # staging functions take), then reorder only the results.
     block = np.empty((12, n), dtype=np.int8)
-    src = ("q1", "q2", "q3", "q4", None, "q6", "q7", "q8", "q9", "q10", "q11", "q12")
-    for j, key_name in enumerate(src):
+    for j, key_name in enumerate(POSITION_KEYS):
         if key_name is not None:
             block[j] = np.asarray(visits[key_name])
-    q5a = np.asarray(visits["q5a"])
-    q5b = np.asarray(visits["q5b"])
+    q5a, q5b = (np.asarray(visits[key]) for key in ITEM5_KEYS)
     # Cedarbaum 1999: 5a without gastrostomy, 5b with; answering 5b marks a gastrostomy.
     gastrostomy = _scored(q5b)
     block[4] = np.where(gastrostomy, q5b, q5a)

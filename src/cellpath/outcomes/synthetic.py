@@ -38,7 +38,9 @@ from cellpath.outcomes.vocabulary import (
     DAYS_PER_YEAR,
     DOMAINS,
     EL_ESCORIAL_VALUES,
+    ITEM5_KEYS,
     ONSET_SITES,
+    POSITION_KEYS,
     values,
 )
 
@@ -190,12 +192,13 @@ def synthetic_cohort(
         "patient_id": (pat + 1).astype(np.int64),
         "visit_date": vday[keep].astype("datetime64[D]"),
     }
-    for j, key in enumerate(("q1", "q2", "q3", "q4")):
-        visits[key] = items[:, j].astype(np.int8)
-    visits["q5a"] = np.where(gastro, -1, i5).astype(np.int8)
-    visits["q5b"] = np.where(gastro, i5, -1).astype(np.int8)
-    for j, key in enumerate(("q6", "q7", "q8", "q9", "q10", "q11", "q12"), start=5):
-        visits[key] = items[:, j].astype(np.int8)
+    q5a, q5b = ITEM5_KEYS
+    for j, key in enumerate(POSITION_KEYS):  # in the record's column order, 5a then 5b
+        if key is None:
+            visits[q5a] = np.where(gastro, -1, i5).astype(np.int8)
+            visits[q5b] = np.where(gastro, i5, -1).astype(np.int8)
+        else:
+            visits[key] = items[:, j].astype(np.int8)
 
     def blank(mask_rate: float) -> np.ndarray:
         return rng.random(n) < mask_rate

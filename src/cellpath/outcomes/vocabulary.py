@@ -35,6 +35,7 @@ __all__ = [
     "FVC_EQUATIONS",
     "ITEM5_KEYS",
     "ONSET_SITES",
+    "POSITION_KEYS",
     "SEXES",
     "AlsfrsItem",
     "Term",
@@ -168,6 +169,10 @@ def item5_key(*, gastrostomy: bool) -> str:
 
 #: Item 5 as answered without a gastrostomy (5a) and with one (5b).
 ITEM5_KEYS: tuple[str, str] = (item5_key(gastrostomy=False), item5_key(gastrostomy=True))
+#: The record's key of each position 1–12, None for item 5 (5a or 5b: see `ITEM5_KEYS`).
+POSITION_KEYS: tuple[str | None, ...] = tuple(
+    None if n == 5 else ALSFRS_R_NUMBERS[n].key for n in range(1, 13)
+)
 
 
 def merged_items(record: Mapping[str, object]) -> dict[int, int]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from cellpath.outcomes import cohort
 from cellpath.outcomes.reasons import Reason
-from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, ALSFRS_R_NUMBERS, ITEM5_KEYS
 from cellpath.outcomes.wording import describe
 from cellpath.registry.csvio import CsvTable, read_csv
 
@@ -314,7 +314,8 @@ def parse_visits(
     csvt = read_csv(path, list(VISIT_COLUMNS))
     problems = [FileProblem(label, ln, msg) for ln, msg in csvt.problems]
     header = set(csvt.header)
-    if "q10" in header and not ({"q11", "q12"} & header):
+    r2_r3 = {ALSFRS_R_NUMBERS[11].key, ALSFRS_R_NUMBERS[12].key}  # only the ALSFRS-R has them
+    if "q10" in header and not (r2_r3 & header):
         problems.append(
             FileProblem(
                 label,
@@ -323,7 +324,7 @@ def parse_visits(
                 "to ALSFRS-R (0-48); the file needs the ALSFRS-R columns q10, q11, q12 (R1-R3)",
             )
         )
-    if "q5" in header and not ({"q5a", "q5b"} & header):
+    if "q5" in header and not (set(ITEM5_KEYS) & header):
         problems.append(
             FileProblem(
                 label, 1, "item 5 must be given as q5a (no gastrostomy) and q5b (gastrostomy)"

@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
 from cellpath.outcomes.progression import delta_fs
 from cellpath.outcomes.vocabulary import ALSFRS_R_NUMBERS, EL_ESCORIAL, choices
 
@@ -389,7 +391,8 @@ class Profile:
         if self.pregnancy is None and self.sex == "male":
             derived = replace(derived, pregnancy=False)
         if derived.alsfrs_r_total is None and set(self.alsfrs_r_items) == set(ALSFRS_R_NUMBERS):
-            derived = replace(derived, alsfrs_r_total=sum(self.alsfrs_r_items.values()))
+            with suppress(InvalidAlsfrsError):  # an item out of range: no total
+                derived = replace(derived, alsfrs_r_total=alsfrs_r_total(self.alsfrs_r_items))
         if (
             derived.alsfrs_r_slope_per_month is None
             and derived.alsfrs_r_total is not None

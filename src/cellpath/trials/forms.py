@@ -245,9 +245,7 @@ class MatchForm(SearchForm):
             for name in self.ITEM_FIELDS
             if data.get(name) is not None
         }
-        total = data.get("alsfrs_r_total")
-        if total is None and len(items) == 12:
-            total = sum(items.values())
+        total = data.get("alsfrs_r_total")  # else worked out from the items (with_derived)
         height, weight = data.get("height_cm"), data.get("weight_kg")
         riluzole = _yes_no(data.get("riluzole", ""))
         since = months_since(data.get("riluzole_since"), today)
