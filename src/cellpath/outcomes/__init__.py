@@ -16,75 +16,65 @@ Entry points:
 
 The engine returns no English: what it refuses, leaves undefined or qualifies comes as a
 ``Reason`` (a code with parameters), and ``wording.describe`` gives its sentence.
+
+The names below load their module when first used (PEP 562), so that a program needing only the
+clinical vocabulary (``outcomes.vocabulary``), such as the trial reader, does not load NumPy and
+the spirometry tables.
 """
 
-from cellpath.outcomes.alsfrs import (
-    AlsfrsRScore,
-    Instrument,
-    InvalidAlsfrsError,
-    alsfrs_r_problems,
-    alsfrs_r_reasons,
-    alsfrs_r_total,
-    alsfrs_total,
-    domain_subscores,
-    recognise_instrument,
-    score_alsfrs_r,
-)
-from cellpath.outcomes.cohort import CohortInputError, CohortOutcomes, compute
-from cellpath.outcomes.patient import InvalidPatientError, PatientOutcomes, patient_outcomes
-from cellpath.outcomes.progression import delta_fs, months_between, ols_slope, two_point_slope
-from cellpath.outcomes.reasons import Reason
-from cellpath.outcomes.response import nurown_responder, oh_tier, petrou_responder
-from cellpath.outcomes.spirometry import (
-    FvcPercentPredicted,
-    fvc_percent_predicted,
-    gli2012_fvc_percent_predicted,
-    nhanes3_fvc_percent_predicted,
-)
-from cellpath.outcomes.staging import KINGS_LABELS, kings_stage, mitos_stage
-from cellpath.outcomes.survival import (
-    encals_linear_predictor,
-    encals_median_survival,
-    encals_survival,
-    tricals_linear_predictor,
-)
-from cellpath.outcomes.wording import describe
+from importlib import import_module
 
-__all__ = [
-    "KINGS_LABELS",
-    "AlsfrsRScore",
-    "CohortInputError",
-    "CohortOutcomes",
-    "FvcPercentPredicted",
-    "Instrument",
-    "InvalidAlsfrsError",
-    "InvalidPatientError",
-    "PatientOutcomes",
-    "Reason",
-    "alsfrs_r_problems",
-    "alsfrs_r_reasons",
-    "alsfrs_r_total",
-    "alsfrs_total",
-    "compute",
-    "delta_fs",
-    "describe",
-    "domain_subscores",
-    "encals_linear_predictor",
-    "encals_median_survival",
-    "encals_survival",
-    "fvc_percent_predicted",
-    "gli2012_fvc_percent_predicted",
-    "kings_stage",
-    "mitos_stage",
-    "months_between",
-    "nhanes3_fvc_percent_predicted",
-    "nurown_responder",
-    "oh_tier",
-    "ols_slope",
-    "patient_outcomes",
-    "petrou_responder",
-    "recognise_instrument",
-    "score_alsfrs_r",
-    "tricals_linear_predictor",
-    "two_point_slope",
-]
+_EXPORTS = {
+    "AlsfrsRScore": "alsfrs",
+    "Instrument": "alsfrs",
+    "InvalidAlsfrsError": "alsfrs",
+    "alsfrs_r_problems": "alsfrs",
+    "alsfrs_r_reasons": "alsfrs",
+    "alsfrs_r_total": "alsfrs",
+    "alsfrs_total": "alsfrs",
+    "domain_subscores": "alsfrs",
+    "recognise_instrument": "alsfrs",
+    "score_alsfrs_r": "alsfrs",
+    "CohortInputError": "cohort",
+    "CohortOutcomes": "cohort",
+    "compute": "cohort",
+    "InvalidPatientError": "patient",
+    "PatientOutcomes": "patient",
+    "patient_outcomes": "patient",
+    "delta_fs": "progression",
+    "months_between": "progression",
+    "ols_slope": "progression",
+    "two_point_slope": "progression",
+    "Reason": "reasons",
+    "nurown_responder": "response",
+    "oh_tier": "response",
+    "petrou_responder": "response",
+    "FvcPercentPredicted": "spirometry",
+    "fvc_percent_predicted": "spirometry",
+    "gli2012_fvc_percent_predicted": "spirometry",
+    "nhanes3_fvc_percent_predicted": "spirometry",
+    "KINGS_LABELS": "staging",
+    "kings_stage": "staging",
+    "mitos_stage": "staging",
+    "encals_linear_predictor": "survival",
+    "encals_median_survival": "survival",
+    "encals_survival": "survival",
+    "tricals_linear_predictor": "survival",
+    "describe": "wording",
+}
+"""Each public name and the module of the engine that defines it."""
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return [*globals(), *_EXPORTS]

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
-from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
-from cellpath.outcomes.progression import delta_fs
 from cellpath.outcomes.vocabulary import ALSFRS_R_NUMBERS, EL_ESCORIAL, choices
 
 __all__ = ["CHOICE", "FIELDS", "ITEM", "NUMBER", "YES_NO", "Field", "Profile", "parse_answer"]
@@ -387,6 +385,10 @@ class Profile:
         """The profile with what follows from other answers: the ALSFRS-R total from all twelve
         items; ΔFS from the total and the months since onset (Kimura et al., Neurology
         2006;66:265–267); "not pregnant" for a man."""
+        # the engine (and NumPy) load here, not on import: the trial reader needs only Criterion
+        from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
+        from cellpath.outcomes.progression import delta_fs
+
         derived = self
         if self.pregnancy is None and self.sex == "male":
             derived = replace(derived, pregnancy=False)
