@@ -67,7 +67,7 @@ def serve(database_url: str, port: int) -> None:
 
     from waitress import serve as waitress_serve
 
-    from cellpath.intake import limits
+    from cellpath.accounts import limits
     from cellpath.site.wsgi import application
 
     limits.APPLY = limits.FormLimit("apply", per_address=10**9, per_email=10**9)

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from cellpath.accounts.tokens import token_hash
 from cellpath.evidence.models import Control, Design, EndpointMet
 from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets import QUESTIONS, _latin1, build_packet
-from cellpath.intake.services import token_hash
 from cellpath.intake.services_packets import packet_by_token, packet_request
 from cellpath.programmes.warning_signs import ALL_SIGNS
 from tests.intake.conftest import csrf_post

@@ -30,7 +30,7 @@ def _confirm_token(world: World) -> dict[str, Any]:
             email="alert@example.org", profile=Profile(age_years=60), query=Search(),
             consent_text="yes",
         )  # fmt: skip
-        from cellpath.intake.tokens import token_hash
+        from cellpath.accounts.tokens import token_hash
 
         token = "matrix-confirm-token"
         saved.confirm_token_hash = token_hash(token)

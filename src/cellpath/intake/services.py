@@ -19,6 +19,7 @@ from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import audited_delete, audited_save
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
+from cellpath.accounts.tokens import token_hash
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create
 from cellpath.intake import documents
@@ -32,7 +33,6 @@ from cellpath.intake.models import (
 )
 from cellpath.intake.questions import profile_from
 from cellpath.intake.services_newsletter import newsletter_from_application
-from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
 from cellpath.screening import Criterion, Screening, evaluate

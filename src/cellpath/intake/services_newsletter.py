@@ -27,8 +27,8 @@ from django_tasks import task
 
 from cellpath.accounts.audit import record
 from cellpath.accounts.models import AuditEvent, User
+from cellpath.accounts.tokens import token_hash
 from cellpath.intake.models import Application, Subscriber
-from cellpath.intake.tokens import token_hash
 from cellpath.outbox import absolute_url
 
 UNSUBSCRIBE_SALT = "cellpath.newsletter.unsubscribe"

@@ -21,9 +21,9 @@ from django_tasks import task
 from cellpath.accounts.audit import audited_save
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
+from cellpath.accounts.tokens import token_hash
 from cellpath.intake.models import ContactMessage, PacketRequest
 from cellpath.intake.packets import build_packet, packet_filename
-from cellpath.intake.services import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
 

@@ -15,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from cellpath.intake import limits, services
+from cellpath.accounts import limits
+from cellpath.intake import services
 from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms import AboutForm, AnswersForm
 from cellpath.intake.models import Application

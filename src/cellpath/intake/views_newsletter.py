@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cellpath.accounts import limits
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
-from cellpath.intake import limits
 from cellpath.intake import services_newsletter as newsletter
 from cellpath.intake.forms_newsletter import NewsletterForm
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cellpath.intake import limits, services_packets
+from cellpath.accounts import limits
+from cellpath.intake import services_packets
 from cellpath.intake.forms_packets import ContactForm, PacketRequestForm
 from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets import build_packet, packet_filename

@@ -22,14 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from cellpath.intake.limits import FormLimit
-from cellpath.intake.tokens import token_hash
+from cellpath.accounts.limits import TRIAL_ALERT
+from cellpath.accounts.tokens import token_hash
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.screening import Profile, Verdict
 from cellpath.trials.finder.queries import Place, Search, match_trials
 from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
 
-LIMIT = FormLimit("trial-alert", per_address=10, per_email=3)
+LIMIT = TRIAL_ALERT
 CONFIRM_DAYS = 7
 STOP_SALT = "cellpath.trials.alert-stop"
 SEARCH_SALT = "cellpath.trials.match-results"

@@ -9,7 +9,6 @@ portal also uses live with the other assessments (`alsfrs_r_record`, `update_pos
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 
@@ -22,6 +21,7 @@ from cellpath.accounts.audit import Actor, audited_save, record
 from cellpath.accounts.models import AuditEvent, Membership, User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.services import membership_grant, user_create
+from cellpath.accounts.tokens import token_hash
 from cellpath.care.models import CaregiverLink, ErasureRequest, Patient, PatientIdentity
 from cellpath.care.services.permissions import actor_user, require_role_at_site
 from cellpath.outbox import absolute_url, send_email_after_commit
@@ -127,10 +127,6 @@ def identity_erase(
 # --- caregivers ----------------------------------------------------------------------------
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def caregiver_invite(
     *, actor: Actor, patient: Patient, email: str, accept_url: Callable[[str], str]
@@ -149,7 +145,7 @@ def caregiver_invite(
             caregiver_revoke(actor=actor, link=stale)
     token = secrets.token_urlsafe(32)
     link = audited_save(
-        CaregiverLink(patient=patient, email=email, token_hash=_token_hash(token)), actor=actor
+        CaregiverLink(patient=patient, email=email, token_hash=token_hash(token)), actor=actor
     )
     name = patient.identity.full_name if hasattr(patient, "identity") else "A patient"
     send_email_after_commit(
@@ -170,7 +166,7 @@ def caregiver_invite(
 def caregiver_invitation(token: str) -> CaregiverLink | None:
     """The invitation a link's token opens, while it can still be accepted."""
     link = (
-        CaregiverLink.objects.filter(token_hash=_token_hash(token), revoked_at__isnull=True)
+        CaregiverLink.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .select_related("patient", "patient__site")
         .first()
     )

@@ -1,5 +1,6 @@
 """Rate limits of the public forms (OWASP ASVS V2.2.1 / V11.1.4): per address per hour and per
-e-mail address per day, counted in the database so every app process sees the same counts."""
+e-mail address per day, counted in the database (`throttle`) so every app process sees the same
+counts. Every public form's limit is in this table, so the policy reads in one place."""
 
 from __future__ import annotations
 
@@ -39,3 +40,4 @@ APPLY = FormLimit("apply", per_address=20, per_email=5)
 NEWSLETTER = FormLimit("newsletter", per_address=10, per_email=3)
 PACKET = FormLimit("packet", per_address=10, per_email=5)
 CONTACT = FormLimit("contact", per_address=10, per_email=5)
+TRIAL_ALERT = FormLimit("trial-alert", per_address=10, per_email=3)
