@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from cellpath.accounts.audit import record
+from cellpath.accounts.exports import csv_cell
 from cellpath.accounts.models import AuditEvent, User
 from cellpath.accounts.tokens import token_hash
 from cellpath.intake.models import Application, Subscriber
@@ -215,12 +216,6 @@ def active_subscribers() -> QuerySet[Subscriber]:
 
 
 EXPORT_COLUMNS = ("email", "consented_at", "confirmed_at", "consent_text")
-
-
-def csv_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas in exported text (OWASP CSV injection)."""
-    text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def newsletter_export(*, actor: User) -> list[list[str]]:

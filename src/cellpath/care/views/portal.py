@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from cellpath.accounts import services as account_services
 from cellpath.accounts.access import role_required
+from cellpath.accounts.exports import csv_cell
 from cellpath.accounts.roles import Role
 from cellpath.care import services
 from cellpath.care.forms_portal import (
@@ -37,7 +38,7 @@ from cellpath.care.models import Patient
 from cellpath.care.models.assessments import Respondent
 from cellpath.care.queries import portal as queries
 from cellpath.care.services import portal as portal_services
-from cellpath.care.views.records import csv_cell, form_errors_from
+from cellpath.care.views.records import form_errors_from
 from cellpath.outcomes.alsfrs import alsfrs_r_total
 from cellpath.outcomes.alsfrs_questions import Question, questions_for
 
@@ -360,8 +361,7 @@ def my_data_csv(request: HttpRequest, patient: Patient) -> HttpResponse:
             for name, value in row.items():
                 if name == "id":
                     continue
-                text = value.isoformat() if hasattr(value, "isoformat") else value
-                writer.writerow([table, record_id, name, csv_cell(text)])
+                writer.writerow([table, record_id, name, csv_cell(value)])
     return _download(
         "\ufeff" + out.getvalue(),  # a byte-order mark so spreadsheets read UTF-8
         content_type="text/csv; charset=utf-8",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cellpath.accounts.access import role_required
+from cellpath.accounts.exports import csv_cell
 from cellpath.accounts.queries import site_list
 from cellpath.accounts.roles import Role
 from cellpath.care import queries, services
@@ -19,12 +20,6 @@ from cellpath.care.forms import IdentityForm, NewPatientForm, PatientForm
 from cellpath.care.forms_entry import PatientFilterForm
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
-
-
-def csv_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas in exported text (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 def form_errors_from(error: ValidationError, *forms_: object) -> None:
