@@ -4,7 +4,6 @@ invented applications across the triage workflow. Idempotent."""
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
@@ -185,5 +184,4 @@ def _messages_and_subscribers(actor: Actor) -> None:
                 email=f"reader{n}@demo.cellpath.test",
                 consent_text="Send me Cellpath's newsletter about ALS research.",
                 confirmed_at=now if confirmed else None,
-                unsubscribe_token_hash=secrets.token_hex(32),  # demo rows: no link was mailed
             )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import Site
+from cellpath.accounts.subscriptions import Subscription
 from cellpath.intake.questions import ASKED_FIELDS
 from cellpath.programmes.models import Programme
 from cellpath.screening import FIELDS, OPERATORS, Criterion
@@ -268,17 +269,14 @@ class PacketRequest(models.Model):
         return f"packet of {self.programme_id} for {self.email}"
 
 
-class Subscriber(models.Model):
+class Subscriber(Subscription):
     """A newsletter subscription with its consent record: double opt-in (nothing is sent until
-    the address confirms), one-click unsubscribe; only token hashes are kept."""
+    the address confirms), one-click unsubscribe (`accounts.subscriptions`). The row stays after
+    unsubscribing: it records the consent and when it was withdrawn."""
 
     email = models.EmailField(unique=True)
-    consent_text = models.CharField(max_length=300)
     consented_at = models.DateTimeField(default=timezone.now)
     consent_ip = models.GenericIPAddressField(null=True, blank=True)
-    confirm_token_hash = models.CharField(max_length=64, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribe_token_hash = models.CharField(max_length=64, unique=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,19 +1,17 @@
 """Saved searches: being told by e-mail when a new trial may match one's answers.
 
-Double opt-in: the answers are kept and nothing is sent until the address confirms (by POST:
-mail scanners open links; of that link only a hash is kept). Every e-mail carries the same
-one-click link — and the RFC 8058 headers — that stops the alerts and deletes the answers at
-once; it is signed with the secret key (an HMAC of the row's id, like the newsletter's
-unsubscribe link), so nothing is stored for it. The alerts run as a background task after each
-import that added or changed an open ALS trial. An alert names trials and links to them, never
-the person's answers: e-mail is not private.
+Double opt-in, the same mechanism as the newsletter's (`accounts.subscriptions`): the answers
+are kept and nothing is sent until the address confirms (by POST: mail scanners open links; of
+that link only a hash is kept). Every e-mail carries the same one-click link — and the RFC 8058
+headers — that stops the alerts and deletes the answers at once (signed, so nothing is stored
+for it). The alerts run as a background task after each import that added or changed an open
+ALS trial. An alert names trials and links to them, never the person's answers: e-mail is not
+private.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from django.core import signing
@@ -23,15 +21,22 @@ from django.utils import timezone
 from django_tasks import task
 
 from cellpath.accounts.limits import TRIAL_ALERT
-from cellpath.accounts.tokens import token_hash
-from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.accounts.subscriptions import DoubleOptIn
+from cellpath.outbox import absolute_url
 from cellpath.screening import Profile, Verdict
 from cellpath.trials.finder.queries import Place, Search, match_trials
 from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
 
 LIMIT = TRIAL_ALERT
-CONFIRM_DAYS = 7
-STOP_SALT = "cellpath.trials.alert-stop"
+ALERTS = DoubleOptIn(
+    model=SavedSearch,
+    confirm_url="trials:alert-confirm",
+    stop_url="trials:alert-stop",
+    stop_salt="cellpath.trials.alert-stop",
+    asked_at="created_at",
+    stopped_at=None,  # stopping deletes the answers: nothing of them is kept
+)
+CONFIRM_DAYS = ALERTS.confirm_days
 SEARCH_SALT = "cellpath.trials.match-results"
 SEARCH_MAX_AGE = 24 * 60 * 60
 """A results page's "tell me about new trials" form works for a day."""
@@ -89,25 +94,11 @@ def _told(profile: Profile, query: Search) -> list[str]:
     return [nct_id for nct_id, found in ranked if found.verdict in TOLD]
 
 
-# --- links --------------------------------------------------------------------------------------
+# --- the double opt-in ---------------------------------------------------------------------------
 
 
 def stop_token(saved: SavedSearch) -> str:
-    return signing.Signer(salt=STOP_SALT).sign(str(saved.pk))
-
-
-def _stop_link(saved: SavedSearch) -> str:
-    return absolute_url(reverse("trials:alert-stop", args=[stop_token(saved)]))
-
-
-def _stop_headers(saved: SavedSearch) -> dict[str, str]:
-    return {
-        "List-Unsubscribe": f"<{_stop_link(saved)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
-# --- writes -------------------------------------------------------------------------------------
+    return ALERTS.stop_token(saved)
 
 
 def saved_search_create(
@@ -115,29 +106,23 @@ def saved_search_create(
 ) -> SavedSearch:
     """Keep the answers (unconfirmed) and e-mail the confirmation link. The trials that match
     today count as already shown: alerts are about new ones."""
-    confirm = secrets.token_urlsafe(24)
     saved = SavedSearch(
-        email=email.strip(),
-        profile=profile.as_json(),
-        filters=search_json(query),
-        consent_text=consent_text[:300],
-        confirm_token_hash=token_hash(confirm),
+        email=email.strip(), profile=profile.as_json(), filters=search_json(query),
         known=_told(profile, query),
-    )
+    )  # fmt: skip
     with transaction.atomic():
-        saved.save()
-        send_email_after_commit(
+        confirm = ALERTS.start(saved, consent_text=consent_text)
+        ALERTS.send_after_commit(
+            saved,
             subject="Please confirm: e-mails about new ALS trials",
             body=(
                 "Someone (we hope you) asked Cellpath to keep their answers and to e-mail this "
                 "address when a new clinical trial may match them. Nothing is sent until you "
                 "confirm:\n\n"
-                f"{absolute_url(reverse('trials:alert-confirm', args=[confirm]))}\n\n"
+                f"{ALERTS.confirm_link(confirm)}\n\n"
                 f"This link works for {CONFIRM_DAYS} days. If it was not you, ignore this "
-                f"e-mail, or delete the answers now:\n{_stop_link(saved)}"
+                f"e-mail, or delete the answers now:\n{ALERTS.stop_link(saved)}"
             ),
-            to=[saved.email],
-            headers=_stop_headers(saved),
         )
     return saved
 
@@ -145,32 +130,20 @@ def saved_search_create(
 def saved_search_by_confirm_token(token: str) -> SavedSearch | None:
     """The saved search a confirmation link opens: confirmed ones always (clicking twice is
     harmless), unconfirmed ones for CONFIRM_DAYS."""
-    if not token:
-        return None
-    saved = SavedSearch.objects.filter(confirm_token_hash=token_hash(token)).first()
-    if saved is None:
-        return None
-    expired = saved.created_at < timezone.now() - timedelta(days=CONFIRM_DAYS)
-    return None if saved.confirmed_at is None and expired else saved
+    return ALERTS.by_confirm_token(token)
 
 
 def saved_search_by_stop_token(token: str) -> SavedSearch | None:
-    try:
-        pk = signing.Signer(salt=STOP_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return SavedSearch.objects.filter(pk=pk).first()
+    return ALERTS.by_stop_token(token)
 
 
 def saved_search_confirm(saved: SavedSearch) -> None:
-    if saved.confirmed_at is None:
-        saved.confirmed_at = timezone.now()
-        saved.save(update_fields=["confirmed_at"])
+    ALERTS.confirm(saved)
 
 
 def saved_search_delete(saved: SavedSearch) -> None:
     """Stop the alerts and delete the answers: nothing of them is kept."""
-    saved.delete()
+    ALERTS.stop(saved)
 
 
 @task()
@@ -207,17 +180,16 @@ def notify_saved_searches(*, changed: Sequence[str]) -> int:
             "Please talk to your neurologist and to the trial team.",
             "",
             "To stop these e-mails and delete your answers, in one click:",
-            _stop_link(saved),
+            ALERTS.stop_link(saved),
         ]
         with transaction.atomic():
             saved.known = [*saved.known, *(nct_id for nct_id, _ in new)]
             saved.last_sent_at = timezone.now()
             saved.save(update_fields=["known", "last_sent_at"])
-            send_email_after_commit(
+            ALERTS.send_after_commit(
+                saved,
                 subject=f"{len(new)} new ALS trial{'s' if len(new) > 1 else ''} may match you",
                 body="\n".join(lines),
-                to=[saved.email],
-                headers=_stop_headers(saved),
             )
         sent += 1
     return sent
