@@ -162,7 +162,7 @@ def packet_ms(database_url: str) -> float:
     _setup_django(database_url)
     from django.utils import timezone
 
-    from cellpath.intake.packets import build_packet
+    from cellpath.intake.packets.pdf import build_packet
     from cellpath.programmes.models import Programme
 
     programme = Programme.objects.get(slug=PROGRAMME)

@@ -15,8 +15,8 @@ from django.urls import reverse
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
+from cellpath.intake.packets.services import contact_message_send
 from cellpath.intake.services import application_document_add, application_note_add
-from cellpath.intake.services_packets import contact_message_send
 from tests.evidence.conftest import build_library
 from tests.factories import clinical_history
 from tests.intake.conftest import criteria_for, submitted

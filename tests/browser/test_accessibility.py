@@ -181,7 +181,7 @@ def test_apply_and_triage_pages_have_no_violations(site: str, axe_page) -> None:
     for path in ("/apply/", "/apply/?programme=riverside-msc-trial", "/contact/", "/info-packet/",
                  "/newsletter/", "/newsletter/check-your-inbox/", "/contact/sent/"):  # fmt: skip
         found += check(axe_page, site + path)
-    from cellpath.intake.services_packets import packet_request
+    from cellpath.intake.packets.services import packet_request
 
     _, packet_token = packet_request(programme=programme, email="axe@example.org")
     found += check(axe_page, f"{site}/info-packet/sent/{packet_token}/")

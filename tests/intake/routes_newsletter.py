@@ -12,7 +12,7 @@ def _subscription(world: World) -> tuple[Any, str]:
     """A pending subscriber and its confirm token, created once per world."""
     if not hasattr(world, "newsletter_subscription"):
         from cellpath.intake.models import Subscriber
-        from cellpath.intake.services_newsletter import newsletter_subscribe
+        from cellpath.intake.newsletter.services import newsletter_subscribe
 
         token = newsletter_subscribe(email="reader@example.org", consent_text="Send it to me.")
         world.newsletter_subscription = (Subscriber.objects.get(), token)  # type: ignore[attr-defined]
@@ -24,7 +24,7 @@ def _confirm_token(world: World) -> dict[str, Any]:
 
 
 def _unsubscribe_token(world: World) -> dict[str, Any]:
-    from cellpath.intake.services_newsletter import unsubscribe_token
+    from cellpath.intake.newsletter.services import unsubscribe_token
 
     return {"token": unsubscribe_token(_subscription(world)[0])}
 

@@ -10,7 +10,7 @@ from tests.matrix_kit import EVERYONE, Route
 
 def _token(world: World) -> dict[str, Any]:
     if not hasattr(world, "packet_token"):
-        from cellpath.intake.services_packets import packet_request
+        from cellpath.intake.packets.services import packet_request
         from tests.programmes.kit import make_programme, trial_data
 
         programme = make_programme(world.site_a, trial_data(slug="packet-trial", name="Packet"))

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cellpath.accounts.models import AuditEvent
-from cellpath.intake.forms import AboutForm
-from cellpath.intake.forms_newsletter import CONSENT_TEXT
+from cellpath.intake.forms.apply import AboutForm
 from cellpath.intake.models import Application, Subscriber
-from cellpath.intake.services_newsletter import (
+from cellpath.intake.newsletter.forms import CONSENT_TEXT
+from cellpath.intake.newsletter.services import (
     active_subscribers,
     newsletter_confirm,
     newsletter_from_application,

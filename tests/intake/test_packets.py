@@ -14,8 +14,8 @@ from django.utils import timezone
 from cellpath.accounts.tokens import token_hash
 from cellpath.evidence.models import Control, Design, EndpointMet
 from cellpath.intake.models import PacketRequest
-from cellpath.intake.packets import QUESTIONS, _latin1, build_packet
-from cellpath.intake.services_packets import packet_by_token, packet_request
+from cellpath.intake.packets.pdf import QUESTIONS, _latin1, build_packet
+from cellpath.intake.packets.services import packet_by_token, packet_request
 from cellpath.programmes.warning_signs import ALL_SIGNS
 from tests.intake.conftest import csrf_post
 from tests.programmes.kit import clinic_data, make_programme, make_study, trial_data

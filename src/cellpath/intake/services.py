@@ -31,8 +31,8 @@ from cellpath.intake.models import (
     ScreeningCriterion,
     criterion_of,
 )
+from cellpath.intake.newsletter.services import newsletter_from_application
 from cellpath.intake.questions import profile_from
-from cellpath.intake.services_newsletter import newsletter_from_application
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
 from cellpath.screening import Criterion, Screening, evaluate

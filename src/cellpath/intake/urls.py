@@ -1,29 +1,29 @@
 from django.urls import include, path
 
-from cellpath.intake import views, views_criteria, views_triage
+from cellpath.intake.views import apply, criteria, triage
 
 app_name = "intake"
 urlpatterns = [
-    path("", include("cellpath.intake.urls_newsletter")),
-    path("", include("cellpath.intake.urls_packets")),
-    path("apply/", views.start, name="start"),
-    path("apply/<str:token>/review/", views.review, name="review"),
-    path("apply/<str:token>/documents/", views.documents, name="documents"),
-    path("apply/<str:token>/result/", views.result, name="result"),
-    path("apply/<str:token>/trials/", views.trials, name="trials"),
-    path("apply/<str:token>/<slug:slug>/", views.step, name="step"),
-    path("applications/", views_triage.queue, name="queue"),
-    path("applications/messages/", views_triage.inbox, name="inbox"),
-    path("applications/criteria/<slug:slug>/", views_criteria.criteria, name="criteria"),
-    path("applications/<str:reference>/", views_triage.detail, name="detail"),
-    path("applications/<str:reference>/status/", views_triage.transition, name="transition"),
-    path("applications/<str:reference>/notes/", views_triage.note, name="note"),
-    path("applications/<str:reference>/email/", views_triage.email, name="email"),
-    path("applications/<str:reference>/assign/", views_triage.assign, name="assign"),
-    path("applications/<str:reference>/convert/", views_triage.convert, name="convert"),
+    path("", include("cellpath.intake.newsletter.urls")),
+    path("", include("cellpath.intake.packets.urls")),
+    path("apply/", apply.start, name="start"),
+    path("apply/<str:token>/review/", apply.review, name="review"),
+    path("apply/<str:token>/documents/", apply.documents, name="documents"),
+    path("apply/<str:token>/result/", apply.result, name="result"),
+    path("apply/<str:token>/trials/", apply.trials, name="trials"),
+    path("apply/<str:token>/<slug:slug>/", apply.step, name="step"),
+    path("applications/", triage.queue, name="queue"),
+    path("applications/messages/", triage.inbox, name="inbox"),
+    path("applications/criteria/<slug:slug>/", criteria.criteria, name="criteria"),
+    path("applications/<str:reference>/", triage.detail, name="detail"),
+    path("applications/<str:reference>/status/", triage.transition, name="transition"),
+    path("applications/<str:reference>/notes/", triage.note, name="note"),
+    path("applications/<str:reference>/email/", triage.email, name="email"),
+    path("applications/<str:reference>/assign/", triage.assign, name="assign"),
+    path("applications/<str:reference>/convert/", triage.convert, name="convert"),
     path(
         "applications/<str:reference>/documents/<int:pk>/",
-        views_triage.document,
+        triage.document,
         name="document",
     ),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cellpath.accounts import limits
 from cellpath.intake import services
 from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
-from cellpath.intake.forms import AboutForm, AnswersForm
+from cellpath.intake.forms.apply import AboutForm, AnswersForm
 from cellpath.intake.models import Application
 from cellpath.intake.questions import (
     DATE_QUESTIONS,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
 from cellpath.intake import services
-from cellpath.intake.forms_criteria import CriterionFormSet
+from cellpath.intake.forms.criteria import CriterionFormSet
 from cellpath.intake.models import ScreeningCriterion
 from cellpath.programmes.queries import programmes_editable_by
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cellpath.intake.forms import HONEYPOT
+from cellpath.intake.forms.apply import HONEYPOT
 
 CONSENT_TEXT = (
     "Send me Cellpath's newsletter about ALS research by e-mail. I can stop it at any time "

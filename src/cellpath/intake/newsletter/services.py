@@ -112,7 +112,7 @@ def newsletter_from_application(application: Application, *, ip: str | None = No
     address, recording the words of that box as the consent text."""
     if not application.consent_newsletter:
         return None
-    from cellpath.intake.forms import AboutForm
+    from cellpath.intake.forms.apply import AboutForm
 
     consent_text = str(AboutForm.base_fields["consent_newsletter"].label)
     return newsletter_subscribe(email=application.email, consent_text=consent_text, ip=ip)

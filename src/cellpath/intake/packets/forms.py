@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from cellpath.intake.forms import HONEYPOT
+from cellpath.intake.forms.apply import HONEYPOT
 from cellpath.programmes.models import Programme
 
 MESSAGE_LIMIT = 4000

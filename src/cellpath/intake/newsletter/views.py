@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cellpath.accounts import limits
 from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
-from cellpath.intake import services_newsletter as newsletter
-from cellpath.intake.forms_newsletter import NewsletterForm
+from cellpath.intake.newsletter import services as newsletter
+from cellpath.intake.newsletter.forms import NewsletterForm
 
 
 def _link_problem(request: HttpRequest, kind: str) -> HttpResponse:

@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cellpath.accounts import limits
-from cellpath.intake import services_packets
-from cellpath.intake.forms_packets import ContactForm, PacketRequestForm
 from cellpath.intake.models import PacketRequest
-from cellpath.intake.packets import build_packet, packet_filename
+from cellpath.intake.packets import services
+from cellpath.intake.packets.forms import ContactForm, PacketRequestForm
+from cellpath.intake.packets.pdf import build_packet, packet_filename
 
 
 def _link_problem(request: HttpRequest, packet: PacketRequest | None) -> HttpResponse | None:
@@ -23,7 +23,7 @@ def _link_problem(request: HttpRequest, packet: PacketRequest | None) -> HttpRes
         return render(
             request,
             "intake/packet_link_problem.html",
-            {"reason": "expired", "packet": packet, "days": services_packets.PACKET_DAYS},
+            {"reason": "expired", "packet": packet, "days": services.PACKET_DAYS},
             status=410,
         )
     return None
@@ -42,7 +42,7 @@ def packet_request(request: HttpRequest) -> HttpResponse:
             return render(request, "intake/packet_too_many.html", status=429)
         if form.is_valid():
             try:
-                _packet, token = services_packets.packet_request(
+                _packet, token = services.packet_request(
                     programme=form.cleaned_data["programme"], email=form.cleaned_data["email"]
                 )
             except ValidationError as error:
@@ -56,20 +56,20 @@ def packet_request(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def packet_sent(request: HttpRequest, token: str) -> HttpResponse:
-    packet = services_packets.packet_by_token(token)
+    packet = services.packet_by_token(token)
     problem = _link_problem(request, packet)
     if problem:
         return problem
     return render(
         request,
         "intake/packet_sent.html",
-        {"packet": packet, "token": token, "days": services_packets.PACKET_DAYS},
+        {"packet": packet, "token": token, "days": services.PACKET_DAYS},
     )
 
 
 @require_GET
 def packet_download(request: HttpRequest, token: str) -> HttpResponse:
-    packet = services_packets.packet_by_token(token)
+    packet = services.packet_by_token(token)
     problem = _link_problem(request, packet)
     if problem:
         problem["Cache-Control"] = "private, no-store"
@@ -95,7 +95,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
             try:
-                services_packets.contact_message_send(**details)
+                services.contact_message_send(**details)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

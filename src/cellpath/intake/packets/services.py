@@ -23,7 +23,7 @@ from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.tokens import token_hash
 from cellpath.intake.models import ContactMessage, PacketRequest
-from cellpath.intake.packets import build_packet, packet_filename
+from cellpath.intake.packets.pdf import build_packet, packet_filename
 from cellpath.outbox import absolute_url, send_email_after_commit
 from cellpath.programmes.models import Programme
 

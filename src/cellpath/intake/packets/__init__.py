@@ -1,0 +1,2 @@
+"""The information packet: a PDF made from a programme's data and the study library, e-mailed and
+downloadable for a week."""
