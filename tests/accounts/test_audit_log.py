@@ -15,7 +15,7 @@ from django.urls import reverse
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
-from cellpath.intake.packets.services import contact_message_send
+from cellpath.intake.contact.services import contact_message_send
 from cellpath.intake.services import application_document_add, application_note_add
 from tests.evidence.conftest import build_library
 from tests.factories import clinical_history

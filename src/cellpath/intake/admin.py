@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 
 from cellpath.accounts.audit import audited_delete, audited_save
-from cellpath.intake.forms.apply import CriterionAdminForm
+from cellpath.intake.forms.criteria import CriterionAdminForm
 from cellpath.intake.models import ScreeningCriterion
 
 

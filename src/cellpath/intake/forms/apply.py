@@ -8,15 +8,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cellpath.intake.models import Application, ScreeningCriterion
+from cellpath.intake.forms.public import honeypot, is_bot
+from cellpath.intake.models import Application
 from cellpath.intake.questions import DATE_QUESTIONS, TEXT_QUESTIONS
 from cellpath.outcomes.alsfrs_questions import BY_ITEM
 from cellpath.programmes.models import Programme
 from cellpath.screening import FIELDS, parse_answer
 
 YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
-HONEYPOT = "website"
-"""A field people never see (hidden by CSS and from screen readers); bots fill it in."""
 
 
 class AboutForm(forms.ModelForm):
@@ -44,11 +43,7 @@ class AboutForm(forms.ModelForm):
         label="Send me Cellpath's newsletter about ALS research (you can stop it at any time).",
         required=False,
     )
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot()
 
     class Meta:
         model = Application
@@ -85,7 +80,7 @@ class AboutForm(forms.ModelForm):
 
     @property
     def bot(self) -> bool:
-        return bool(self.data.get(HONEYPOT))
+        return is_bot(self.data)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -184,27 +179,3 @@ class AnswersForm(forms.Form):
                 value = "no"
             initial[key] = value
         return initial
-
-
-class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label="Move to", choices=Application.Status.choices)
-
-
-class EmailForm(forms.Form):
-    subject = forms.CharField(label="Subject", max_length=200)
-    body = forms.CharField(
-        label="Message", max_length=6000, widget=forms.Textarea(attrs={"rows": 12})
-    )
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class CriterionAdminForm(forms.ModelForm):
-    """The admin's form: refuses a criterion the screening cannot evaluate, with the reason."""
-
-    class Meta:
-        model = ScreeningCriterion
-        fields = ("programme", "field", "op", "value", "kind", "explanation", "when_known",
-                  "order")  # fmt: skip

@@ -1,5 +1,6 @@
 """Programme staff edit their programme's screening criteria: one row per criterion, the value
-typed as people write it ("18, 75" for between; "definite, probable" for one of)."""
+typed as people write it ("18, 75" for between; "definite, probable" for one of). Installation
+administrators may also use the admin's form (`CriterionAdminForm`)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,12 @@ class CriterionForm(forms.ModelForm):
 CriterionFormSet = forms.modelformset_factory(
     ScreeningCriterion, form=CriterionForm, extra=1, can_delete=True
 )
+
+
+class CriterionAdminForm(forms.ModelForm):
+    """The admin's form: refuses a criterion the screening cannot evaluate, with the reason."""
+
+    class Meta:
+        model = ScreeningCriterion
+        fields = ("programme", "field", "op", "value", "kind", "explanation", "when_known",
+                  "order")  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cellpath.intake.forms.apply import HONEYPOT
+from cellpath.intake.forms.public import email_field, honeypot, is_bot
 
 CONSENT_TEXT = (
     "Send me Cellpath's newsletter about ALS research by e-mail. I can stop it at any time "
@@ -14,27 +14,14 @@ CONSENT_TEXT = (
 
 
 class NewsletterForm(forms.Form):
-    email = forms.EmailField(
-        label="Your e-mail address",
-        max_length=254,
-        help_text="We will send you an e-mail to check that this address is yours.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "required": "Enter your e-mail address.",
-            "invalid": "Enter an e-mail address like name@example.org.",
-        },
-    )
+    email = email_field("We will send you an e-mail to check that this address is yours.")
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
         required=True,
         error_messages={"required": "Tick this box to subscribe."},
     )
-    website = forms.CharField(
-        required=False,
-        label="Leave this empty",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    website = honeypot()
 
     @property
     def bot(self) -> bool:
-        return bool(self.data.get(HONEYPOT))
+        return is_bot(self.data)

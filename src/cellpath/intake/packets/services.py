@@ -1,9 +1,7 @@
-"""Writes of the information-packet request and the contact form.
+"""Writes of the information-packet request.
 
 A packet request keeps the address and the hash of a download token (never the token); the PDF
-is built and e-mailed by a background task, after the request commits. A contact message is
-health data from the moment it is sent: it is audited, belongs to the site of the programme it
-is about, and the e-mail to that site's coordinators says only that it arrived.
+is built and e-mailed by a background task, after the request commits.
 """
 
 from __future__ import annotations
@@ -18,20 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from cellpath.accounts.audit import audited_save
-from cellpath.accounts.models import User
-from cellpath.accounts.roles import Role
 from cellpath.accounts.tokens import token_hash
-from cellpath.intake.models import ContactMessage, PacketRequest
+from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets.pdf import build_packet, packet_filename
-from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.outbox import absolute_url
 from cellpath.programmes.models import Programme
 
 PACKET_DAYS = 7
 """How long a packet's download link works."""
-DUPLICATE_MINUTES = 10
-"""The same message from the same address within this time is kept once."""
-CONTACT_ACTOR = "public contact form"
 
 
 def _long_date(moment: datetime) -> str:
@@ -107,65 +99,3 @@ def email_packet(*, request_id: int, download_url: str) -> int:
     sent = message.send()
     PacketRequest.objects.filter(pk=packet.pk).update(sent_at=timezone.now())
     return sent
-
-
-def coordinator_emails(site_id: int | None) -> list[str]:
-    """The addresses of the active coordinators of a site; of every site for None (a general
-    message, which every coordinator's inbox shows)."""
-    coordinators = User.objects.filter(is_active=True, memberships__role=Role.COORDINATOR)
-    if site_id is not None:
-        coordinators = coordinators.filter(memberships__site_id=site_id)
-    return sorted(coordinators.values_list("email", flat=True).distinct())
-
-
-def contact_message_send(
-    *,
-    programme: Programme | None,
-    name: str,
-    email: str,
-    message: str,
-    consent_contact: bool,
-) -> tuple[ContactMessage, bool]:
-    """Keep a message from the contact form and tell the site's coordinators it arrived (every
-    coordinator for a general message), without its text: health data stays in Cellpath. The
-    same message from the same address within `DUPLICATE_MINUTES` is kept once: returns the
-    message and whether it is new."""
-    if not consent_contact:
-        raise ValidationError({"consent_contact": "We can only answer if we may reply by e-mail."})
-    email, message = email.strip(), message.strip()
-    since = timezone.now() - timedelta(minutes=DUPLICATE_MINUTES)
-    earlier = ContactMessage.objects.filter(
-        email__iexact=email, message=message, created_at__gte=since
-    ).first()
-    if earlier is not None:
-        return earlier, False
-    contact = ContactMessage(
-        programme=programme,
-        site_id=programme.site_id if programme else None,
-        name=name.strip(),
-        email=email,
-        message=message,
-        consent_contact=True,
-    )
-    with transaction.atomic():
-        audited_save(contact, actor=CONTACT_ACTOR)
-        _tell_coordinators(contact)
-    return contact, True
-
-
-def _tell_coordinators(contact: ContactMessage) -> None:
-    about = f" about {contact.programme.name}" if contact.programme else ""
-    body = "\n".join(
-        [
-            f"A new message{about} arrived through Cellpath's contact form on "
-            f"{_long_date(contact.created_at)}.",
-            "",
-            "To keep health information inside Cellpath, this e-mail does not contain the "
-            "message or who sent it. Please sign in to Cellpath to read it:",
-            absolute_url(reverse("accounts:sign-in")),
-        ]
-    )
-    for address in coordinator_emails(contact.site_id):
-        send_email_after_commit(
-            subject="New message through the contact form", body=body, to=[address]
-        )

@@ -1,4 +1,4 @@
-"""The information packet and the contact form (included in the `intake` namespace)."""
+"""The information packet (included in the `intake` namespace: names are `intake:packet…`)."""
 
 from django.urls import path
 
@@ -8,6 +8,4 @@ urlpatterns = [
     path("info-packet/", views.packet_request, name="packet-request"),
     path("info-packet/sent/<str:token>/", views.packet_sent, name="packet-sent"),
     path("info-packet/<str:token>.pdf", views.packet_download, name="packet-download"),
-    path("contact/", views.contact, name="contact"),
-    path("contact/sent/", views.contact_sent, name="contact-sent"),
 ]

@@ -1,4 +1,4 @@
-"""The information-packet request (form, sent page, download) and the contact form: public."""
+"""The information-packet request: the form, the page after sending, the download. Public."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cellpath.accounts import limits
 from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets import services
-from cellpath.intake.packets.forms import ContactForm, PacketRequestForm
+from cellpath.intake.packets.forms import PacketRequestForm
 from cellpath.intake.packets.pdf import build_packet, packet_filename
 
 
@@ -79,31 +79,3 @@ def packet_download(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{packet_filename(packet.programme)}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def contact(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None)
-    if request.method == "GET":
-        form.preselect(request.GET.get("programme"))
-    if request.method == "POST":
-        if form.bot:  # answer as if it worked; keep nothing
-            return render(request, "intake/contact_sent.html")
-        if limits.CONTACT.exceeded(request, request.POST.get("email", "")):
-            return render(request, "intake/contact_too_many.html", status=429)
-        if form.is_valid():
-            details = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            try:
-                services.contact_message_send(**details)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                limits.CONTACT.count(request, request.POST.get("email", ""))
-                return redirect("intake:contact-sent")
-    return render(request, "intake/contact_form.html", {"form": form})
-
-
-@require_GET
-def contact_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/contact_sent.html")

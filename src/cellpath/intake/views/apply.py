@@ -25,7 +25,6 @@ from cellpath.intake.questions import (
     STEP_BY_SLUG,
     TEXT_QUESTIONS,
     needed_keys,
-    profile_from,
     step_keys,
     steps_for,
 )
@@ -33,8 +32,6 @@ from cellpath.intake.services import programme_criteria
 from cellpath.outcomes.alsfrs_questions import BY_ITEM
 from cellpath.programmes.models import Programme
 from cellpath.screening import FIELDS, Verdict
-from cellpath.trials.forms import MatchForm
-from cellpath.trials.views import results_page
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -89,7 +86,7 @@ class Linked:
 Opened = tuple[Linked | None, HttpResponse | None]
 
 
-def _linked(request: HttpRequest, token: str) -> Opened:
+def by_link(request: HttpRequest, token: str) -> Opened:
     """The applications a link opens, or the page explaining why the link does not work."""
     applications = services.applications_by_token(token)
     if not applications:
@@ -104,7 +101,7 @@ def _open_for_answers(
 ) -> tuple[Linked | None, HttpResponse | None]:
     """The applications a link opens for answering, or the page to show instead: why the link
     does not work, or the result once coordinators have started every review."""
-    linked, problem = _linked(request, token)
+    linked, problem = by_link(request, token)
     if problem:
         return None, problem
     if not linked.open:
@@ -175,7 +172,7 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, token: str) -> HttpResponse:
-    linked, problem = _linked(request, token)
+    linked, problem = by_link(request, token)
     if problem:
         return problem
     if request.method == "POST":
@@ -201,7 +198,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    linked, problem = _linked(request, token)
+    linked, problem = by_link(request, token)
     if problem:
         return problem
     sent = [application for application in linked.applications if application.submitted_at]
@@ -231,20 +228,6 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
             else None,
         },
     )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def trials(request: HttpRequest, token: str) -> HttpResponse:
-    """The applicant's answers (opened by their private link) against every open ALS trial:
-    intake makes the profile, the trial finder matches it and shows the results."""
-    linked, problem = _linked(request, token)
-    if problem:
-        return problem
-    application = linked.applications[0]
-    profile = profile_from(application.answers, today=timezone.localdate())
-    form = MatchForm(request.POST or None)
-    return results_page(request, profile, form, application=application, token=token)
 
 
 def _label(key: str) -> str:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cellpath.accounts.access import role_required
 from cellpath.accounts.audit import record_list, record_view
 from cellpath.intake import emails, queries, services
-from cellpath.intake.forms.apply import EmailForm, NoteForm, TransitionForm
+from cellpath.intake.forms.triage import EmailForm, NoteForm, TransitionForm
 from cellpath.intake.models import Application
 from cellpath.intake.queries import TRIAGE_ROLES
 from cellpath.programmes.queries import programmes_editable_by
