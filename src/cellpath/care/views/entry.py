@@ -65,14 +65,6 @@ def _data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _form_page(request: HttpRequest, *, title: str, form: Any, back: str, **extra: Any) -> Any:
-    return render(
-        request,
-        "care/entry/form.html",
-        {"title": title, "form": form, "back": back, **extra},
-    )
-
-
 def saved(
     request: HttpRequest,
     form: Any,
@@ -98,15 +90,39 @@ def saved(
     return None
 
 
-def _saved_with_findings(request: HttpRequest, what: str, findings: list[Any]) -> None:
-    if findings:
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+    back: str,
+    then: str | Callable[[Any], str] | None = None,
+    findings: Callable[[Any], list[Any]] | None = None,
+    non_field_to: str | None = None,
+    duplicate: str = "",
+    template: str = "care/entry/form.html",
+    **page: Any,
+) -> HttpResponse:
+    """The page of one entry form. A valid POST is saved through its service (`saved`): `done`
+    is said (a text, or made from the saved row) and the browser goes on to `then` (a URL, or
+    made from the saved row; `back` when None). When `findings` of the saved row are unusual,
+    `done` becomes a warning asking to check them, kept as entered. Otherwise — a GET, an
+    invalid form, a refusal — `template` shows the form again with `back` and `page` (title,
+    intro, submit, …), its answers filled in and any refusal next to its field."""
+    row = saved(request, form, save, non_field_to=non_field_to, duplicate=duplicate)
+    if row is None:
+        return render(request, template, {"form": form, "back": back, **page})
+    said = done(row) if callable(done) else done
+    if findings is not None and findings(row):
         messages.warning(
             request,
-            f"{what} saved. Some values are unusual: please check them below "
-            "(they are kept as entered).",
+            f"{said} Some values are unusual: please check them below (they are kept as entered).",
         )
     else:
-        messages.success(request, f"{what} saved.")
+        messages.success(request, said)
+    go = back if then is None else then(row) if callable(then) else then
+    return redirect(go)
 
 
 # Treatment -------------------------------------------------------------------------------------
@@ -132,26 +148,24 @@ def patient_treatment(request: HttpRequest, pk: int) -> HttpResponse:
 def course_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(queries.team_patient_get(user=request.user, pk=pk))
     form = CourseForm(_data(request), instance=TreatmentCourse(patient=patient))
-    course = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.course_start(actor=request.user, patient=patient, **data),
-    )
-    if course is not None:
-        visits = course.visits.count()
-        messages.success(
-            request,
-            f"Course {course.number} started; {visits} follow-up visit"
-            f"{'s' if visits != 1 else ''} scheduled.",
-        )
-        return redirect("care:course-detail", pk=course.pk)
-    return _form_page(
-        request,
+        save=lambda data: services.course_start(actor=request.user, patient=patient, **data),
+        done=_course_started,
+        then=lambda course: reverse("care:course-detail", args=[course.pk]),
+        back=reverse("care:patient-treatment", args=[patient.pk]),
         title=f"Start a treatment course for {patient.study_id}",
         intro="Repeat courses are numbered after the patient's earlier ones.",
-        form=form,
-        back=reverse("care:patient-treatment", args=[patient.pk]),
         submit="Start the course",
+    )
+
+
+def _course_started(course: TreatmentCourse) -> str:
+    visits = course.visits.count()
+    return (
+        f"Course {course.number} started; {visits} follow-up visit"
+        f"{'s' if visits != 1 else ''} scheduled."
     )
 
 
@@ -179,28 +193,21 @@ def course_programme(request: HttpRequest, pk: int) -> HttpResponse:
     """Link a course to its programme, or confirm that the programme it names is not listed."""
     course = _found(queries.course_get(user=request.user, pk=pk))
     form = CourseProgrammeForm(_data(request), course=course)
-    linked = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.course_programme_link(
+        save=lambda data: services.course_programme_link(
             actor=request.user, course=course, programme=data["programme"]
         ),
-    )
-    if linked is not None:
-        messages.success(
-            request,
+        done=lambda linked: (
             f"Course {linked.number} is linked to {linked.programme.name}."
             if linked.programme_id
-            else f"Course {linked.number} keeps “{linked.programme_name}”, not listed in Cellpath.",
-        )
-        return redirect("care:course-detail", pk=course.pk)
-    return _form_page(
-        request,
+            else f"Course {linked.number} keeps “{linked.programme_name}”, not listed in Cellpath."
+        ),
+        back=reverse("care:course-detail", args=[course.pk]),
         title=f"Programme of course {course.number} — {course.patient.study_id}",
         intro="Choose the programme this course belongs to. If it is not listed in Cellpath, "
         "keep the name as entered.",
-        form=form,
-        back=reverse("care:course-detail", args=[course.pk]),
         submit="Save",
     )
 
@@ -211,20 +218,14 @@ def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     initial = {"tissue": course.tissue} if course.autologous else {}
     form = HarvestForm(_data(request), instance=Harvest(course=course), initial=initial)
-    harvest = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.harvest_record(actor=request.user, course=course, **data),
-    )
-    if harvest is not None:
-        messages.success(request, f"Harvest {harvest.reference} recorded.")
-        return redirect("care:course-detail", pk=course.pk)
-    return _form_page(
-        request,
+        save=lambda data: services.harvest_record(actor=request.user, course=course, **data),
+        done=lambda harvest: f"Harvest {harvest.reference} recorded.",
+        back=reverse("care:course-detail", args=[course.pk]),
         title=f"Record a harvest — {course.patient.study_id}, course {course.number}",
         intro="Cells collected from the patient for this course.",
-        form=form,
-        back=reverse("care:course-detail", args=[course.pk]),
     )
 
 
@@ -233,18 +234,14 @@ def harvest_create(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     form = BatchForm(_data(request), instance=Batch(course=course), course=course)
-    batch = saved(
-        request, form, lambda data: services.batch_record(actor=request.user, course=course, **data)
-    )
-    if batch is not None:
-        messages.success(request, f"Lot {batch.lot_number} recorded.")
-        return redirect("care:course-detail", pk=course.pk)
-    return _form_page(
+    return form_page(
         request,
+        form,
+        save=lambda data: services.batch_record(actor=request.user, course=course, **data),
+        done=lambda batch: f"Lot {batch.lot_number} recorded.",
+        back=reverse("care:course-detail", args=[course.pk]),
         title=f"Record a processed lot — {course.patient.study_id}, course {course.number}",
         intro="A lot of cells made in the laboratory. Autologous lots name their harvest.",
-        form=form,
-        back=reverse("care:course-detail", args=[course.pk]),
     )
 
 
@@ -253,22 +250,15 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
 def administration_create(request: HttpRequest, pk: int) -> HttpResponse:
     course = _found(queries.course_get(user=request.user, pk=pk))
     form = AdministrationForm(_data(request), instance=Administration(course=course), course=course)
-    dose = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.administration_record(actor=request.user, course=course, **data),
-    )
-    if dose is not None:
-        messages.success(
-            request,
-            f"Dose of {format_cells(dose.dose_cells)} cells on {dose.given_on:%d %B %Y} recorded.",
-        )
-        return redirect("care:course-detail", pk=course.pk)
-    return _form_page(
-        request,
-        title=f"Record a dose — {course.patient.study_id}, course {course.number}",
-        form=form,
+        save=lambda data: services.administration_record(actor=request.user, course=course, **data),
+        done=lambda dose: (
+            f"Dose of {format_cells(dose.dose_cells)} cells on {dose.given_on:%d %B %Y} recorded."
+        ),
         back=reverse("care:course-detail", args=[course.pk]),
+        title=f"Record a dose — {course.patient.study_id}, course {course.number}",
     )
 
 
@@ -289,25 +279,21 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
         courses=courses,
         initial=initial,
     )
-    event = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.adverse_event_record(actor=request.user, patient=patient, **data),
-    )
-    if event is not None:
-        messages.success(
-            request,
+        save=lambda data: services.adverse_event_record(
+            actor=request.user, patient=patient, **data
+        ),
+        done=lambda event: (
             "Serious adverse event recorded. The site's clinicians have been e-mailed."
             if event.serious
-            else "Adverse event recorded.",
-        )
-        return redirect("care:adverse-event-detail", pk=event.pk)
-    return _form_page(
-        request,
+            else "Adverse event recorded."
+        ),
+        then=lambda event: reverse("care:adverse-event-detail", args=[event.pk]),
+        back=reverse("care:patient-treatment", args=[patient.pk]),
         title=f"Record an adverse event for {patient.study_id}",
         intro="Grade it with CTCAE v5. A serious adverse event alerts the site's clinicians.",
-        form=form,
-        back=reverse("care:patient-treatment", args=[patient.pk]),
         submit="Record the adverse event",
     )
 
@@ -342,26 +328,21 @@ def adverse_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(queries.team_patient_get(user=request.user, pk=pk))
     form = UnscheduledVisitForm(_data(request), initial={"visit_date": timezone.localdate()})
-    visit = saved(
+    return form_page(
         request,
         form,
-        lambda data: entry_services.visit_unscheduled_add(
+        save=lambda data: entry_services.visit_unscheduled_add(
             actor=request.user, patient=patient, **data
         ),
         non_field_to="visit_date",
-    )
-    if visit is not None:
-        messages.success(request, f"Visit {visit.label} added.")
-        return redirect("care:visit-detail", pk=visit.pk)
-    return _form_page(
-        request,
+        done=lambda visit: f"Visit {visit.label} added.",
+        then=lambda visit: reverse("care:visit-detail", args=[visit.pk]),
+        back=reverse("care:patient-treatment", args=[patient.pk]),
         title=f"Add a visit outside the schedule for {patient.study_id}",
         intro=(
             "For assessments outside the follow-up plan, such as before treatment. Scheduled "
             "visits are created when a course starts."
         ),
-        form=form,
-        back=reverse("care:patient-treatment", args=[patient.pk]),
         submit="Add the visit",
     )
 
@@ -393,10 +374,10 @@ def alsfrs_r_create(request: HttpRequest, pk: int) -> HttpResponse:
         gastrostomy=patient.gastrostomy_date is not None,
         initial={"assessed_on": _visit_day(visit), "respondent": "clinic"},
     )
-    assessment = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.alsfrs_r_record(
+        save=lambda data: services.alsfrs_r_record(
             actor=request.user,
             patient=patient,
             assessed_on=data["assessed_on"],
@@ -406,14 +387,12 @@ def alsfrs_r_create(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         non_field_to="assessed_on",
         duplicate=DUPLICATE_ALSFRS_R,
-    )
-    if assessment is not None:
-        _saved_with_findings(request, "ALSFRS-R", queries.alsfrs_r_findings(assessment))
-        return redirect("care:visit-detail", pk=visit.pk)
-    return render(
-        request,
-        "care/entry/alsfrs_r_form.html",
-        {"form": form, "visit": visit, "patient": patient},
+        done="ALSFRS-R saved.",
+        findings=queries.alsfrs_r_findings,
+        back=reverse("care:visit-detail", args=[visit.pk]),
+        template="care/entry/alsfrs_r_form.html",
+        visit=visit,
+        patient=patient,
     )
 
 
@@ -427,27 +406,22 @@ def spirometry_create(request: HttpRequest, pk: int) -> HttpResponse:
         instance=Spirometry(patient=patient),
         initial={"measured_on": _visit_day(visit)},
     )
-    measurement = saved(
+    return form_page(
         request,
         form,
-        lambda data: services.spirometry_record(
+        save=lambda data: services.spirometry_record(
             actor=request.user, patient=patient, visit=visit, **data
         ),
         non_field_to="measured_on",
         duplicate=DUPLICATE_SPIROMETRY,
-    )
-    if measurement is not None:
-        _saved_with_findings(request, "Spirometry", queries.spirometry_findings(measurement))
-        return redirect("care:visit-detail", pk=visit.pk)
-    return _form_page(
-        request,
+        done="Spirometry saved.",
+        findings=queries.spirometry_findings,
+        back=reverse("care:visit-detail", args=[visit.pk]),
         title=f"Spirometry — {patient.study_id}, {visit.label}",
         intro=(
             "Enter FVC in litres, or the % predicted from an outside report, and SVC if "
             "measured. % predicted is computed from the patient's height, age and sex."
         ),
-        form=form,
-        back=reverse("care:visit-detail", args=[visit.pk]),
     )
 
 
@@ -459,22 +433,17 @@ def weight_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = WeightForm(
         _data(request), instance=Weight(patient=patient), initial={"measured_on": _visit_day(visit)}
     )
-    weight = saved(
+    return form_page(
         request,
         form,
-        lambda data: entry_services.weight_record_at_visit(
+        save=lambda data: entry_services.weight_record_at_visit(
             actor=request.user, patient=patient, visit=visit, **data
         ),
         non_field_to="measured_on",
-    )
-    if weight is not None:
-        _saved_with_findings(request, "Weight", queries.weight_findings(weight))
-        return redirect("care:visit-detail", pk=visit.pk)
-    return _form_page(
-        request,
-        title=f"Weight — {patient.study_id}, {visit.label}",
-        form=form,
+        done="Weight saved.",
+        findings=queries.weight_findings,
         back=reverse("care:visit-detail", args=[visit.pk]),
+        title=f"Weight — {patient.study_id}, {visit.label}",
     )
 
 
@@ -484,22 +453,16 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _found(queries.visit_get(user=request.user, pk=pk))
     patient = visit.patient
     form = UpdateForm(_data(request), initial={"written_on": _visit_day(visit)})
-    update = saved(
+    return form_page(
         request,
         form,
-        lambda data: entry_services.update_post_at_visit(
+        save=lambda data: entry_services.update_post_at_visit(
             actor=request.user, patient=patient, visit=visit, **data
         ),
         non_field_to="written_on",
-    )
-    if update is not None:
-        messages.success(request, "Update saved.")
-        return redirect("care:visit-detail", pk=visit.pk)
-    return _form_page(
-        request,
-        title=f"How is {patient.study_id} doing? — {visit.label}",
-        form=form,
+        done="Update saved.",
         back=reverse("care:visit-detail", args=[visit.pk]),
+        title=f"How is {patient.study_id} doing? — {visit.label}",
     )
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +15,7 @@ from cellpath.care.forms import ConsentForm, DateForm, MedicationForm
 from cellpath.care.models import Consent, Medication
 from cellpath.care.queries import entry as entry_queries
 from cellpath.care.queries.medications_consents import consent_get, medication_get
-from cellpath.care.views.entry import saved
+from cellpath.care.views.entry import form_page
 
 TEAM = (Role.COORDINATOR, Role.CLINICIAN)
 
@@ -29,36 +26,18 @@ def _found(obj: Any) -> Any:
     return obj
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    patient_pk: int,
-    save: Callable[[dict[str, Any]], object],
-    done: str,
-) -> HttpResponse:
-    """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the record."""
-    back = reverse("care:patient-detail", args=[patient_pk])
-    day = "day" if "day" in form.fields else None
-    if saved(request, form, save, non_field_to=day) is not None:
-        messages.success(request, done)
-        return redirect(back)
-    return render(request, "care/entry/form.html", {"title": title, "form": form, "back": back})
-
-
 @role_required(*TEAM)
 @require_http_methods(["GET", "POST"])
 def medication_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(entry_queries.team_patient_get(user=request.user, pk=pk))
     form = MedicationForm(request.POST or None, instance=Medication(patient=patient))
-    return _form_page(
+    return form_page(
         request,
         form,
-        title=f"Add an ALS medication — {patient.study_id}",
-        patient_pk=patient.pk,
         save=lambda data: services.medication_record(actor=request.user, patient=patient, **data),
         done="Medication recorded.",
+        back=reverse("care:patient-detail", args=[patient.pk]),
+        title=f"Add an ALS medication — {patient.study_id}",
     )
 
 
@@ -67,15 +46,16 @@ def medication_create(request: HttpRequest, pk: int) -> HttpResponse:
 def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
     medication = _found(medication_get(user=request.user, pk=pk))
     form = DateForm(request.POST or None, label="Stopped on")
-    return _form_page(
+    return form_page(
         request,
         form,
-        title=f"Record that {medication} stopped — {medication.patient.study_id}",
-        patient_pk=medication.patient_id,
         save=lambda data: services.medication_stop(
             actor=request.user, medication=medication, stopped_on=data["day"]
         ),
+        non_field_to="day",
         done=f"{medication} marked as stopped.",
+        back=reverse("care:patient-detail", args=[medication.patient_id]),
+        title=f"Record that {medication} stopped — {medication.patient.study_id}",
     )
 
 
@@ -84,13 +64,13 @@ def medication_stop(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = _found(entry_queries.team_patient_get(user=request.user, pk=pk))
     form = ConsentForm(request.POST or None, instance=Consent(patient=patient))
-    return _form_page(
+    return form_page(
         request,
         form,
-        title=f"Record consent — {patient.study_id}",
-        patient_pk=patient.pk,
         save=lambda data: services.consent_record(actor=request.user, patient=patient, **data),
         done="Consent recorded.",
+        back=reverse("care:patient-detail", args=[patient.pk]),
+        title=f"Record consent — {patient.study_id}",
     )
 
 
@@ -101,13 +81,14 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if consent.withdrawn_on is not None:
         raise Http404
     form = DateForm(request.POST or None, label="Withdrawn on")
-    return _form_page(
+    return form_page(
         request,
         form,
-        title=f"Record withdrawal of consent ({consent}) — {consent.patient.study_id}",
-        patient_pk=consent.patient_id,
         save=lambda data: services.consent_withdraw(
             actor=request.user, consent=consent, withdrawn_on=data["day"]
         ),
+        non_field_to="day",
         done="Withdrawal recorded. The consent record is kept, marked as withdrawn.",
+        back=reverse("care:patient-detail", args=[consent.patient_id]),
+        title=f"Record withdrawal of consent ({consent}) — {consent.patient.study_id}",
     )
