@@ -4,9 +4,12 @@ never know which. Kept at the bottom of the house so every app may send mail."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 
@@ -24,6 +27,14 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+def long_date(value: date | datetime) -> str:
+    """A date as Cellpath's messages and pages write it, "7 December 2026"; a moment is read in
+    the local time zone."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
 
 
 def absolute_url(path: str) -> str:

@@ -20,14 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from cellpath.accounts.limits import TRIAL_ALERT
 from cellpath.accounts.subscriptions import DoubleOptIn
 from cellpath.outbox import absolute_url
 from cellpath.screening import Profile, Verdict
 from cellpath.trials.finder.queries import Place, Search, match_trials
 from cellpath.trials.models import OPEN_STATUSES, SavedSearch, Trial
 
-LIMIT = TRIAL_ALERT
 ALERTS = DoubleOptIn(
     model=SavedSearch,
     confirm_url="trials:alert-confirm",

@@ -20,6 +20,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from cellpath.accounts.subscriptions import Subscription
+
 
 class Status(models.TextChoices):
     """ClinicalTrials.gov `overallStatus` (API v2 enumeration)."""
@@ -202,19 +204,17 @@ class TrialSite(models.Model):
         return json.loads(self.contacts or "[]")
 
 
-class SavedSearch(models.Model):
+class SavedSearch(Subscription):
     """A search someone asked to be told about: their answers (a matching profile), their
-    filters, and the trials already shown to them. Nothing is sent until the address confirms
-    (of that link only a hash is kept); stopping deletes the row."""
+    filters, and the trials already shown to them. Double opt-in as every list
+    (`accounts.subscriptions`): nothing is sent until the address confirms; stopping deletes the
+    row."""
 
     email = models.EmailField()
     profile = models.JSONField(default=dict, blank=True)
     filters = models.JSONField(default=dict, blank=True)
     known = models.JSONField(default=list, blank=True, help_text="NCT numbers already shown.")
-    consent_text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
-    confirm_token_hash = models.CharField(max_length=64, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

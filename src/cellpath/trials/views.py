@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cellpath.accounts.access import role_required
+from cellpath.accounts.limits import TRIAL_ALERT
 from cellpath.accounts.roles import Role
 from cellpath.care.queries import patient_get
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
@@ -144,7 +145,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
         return render(request, "trials/alert_link_problem.html", {"expired_form": True}, status=400)
     profile, query = searched
     alert_form = AlertForm(request.POST)
-    if alerts.LIMIT.exceeded(request, request.POST.get("email", "")):
+    if TRIAL_ALERT.exceeded(request, request.POST.get("email", "")):
         return render(request, "trials/alert_too_many.html", status=429)
     if not alert_form.is_valid():
         return results_page(request, profile, None, alert_form=alert_form, query=query)
@@ -154,7 +155,7 @@ def alert_create(request: HttpRequest) -> HttpResponse:
         query=query,
         consent_text=str(AlertForm.base_fields["consent"].label),
     )
-    alerts.LIMIT.count(request, alert_form.cleaned_data["email"])
+    TRIAL_ALERT.count(request, alert_form.cleaned_data["email"])
     return redirect("trials:alert-sent")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from cellpath.outbox import long_date
 from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.vocabulary import (
     ALSFRS_R_ITEMS,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 def day(d: date) -> str:
     """A date as the page's sentences write it: "27 September 2023"."""
-    return f"{d.day} {d:%B %Y}"
+    return long_date(d)
 
 
 def short_day(d: date) -> str:

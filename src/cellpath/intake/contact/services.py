@@ -7,7 +7,7 @@ arrived.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,17 +18,12 @@ from cellpath.accounts.audit import audited_save
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.intake.models import ContactMessage
-from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.outbox import absolute_url, long_date, send_email_after_commit
 from cellpath.programmes.models import Programme
 
 DUPLICATE_MINUTES = 10
 """The same message from the same address within this time is kept once."""
 CONTACT_ACTOR = "public contact form"
-
-
-def _long_date(moment: datetime) -> str:
-    day = timezone.localtime(moment).date()
-    return f"{day.day} {day:%B %Y}"
 
 
 def coordinator_emails(site_id: int | None) -> list[str]:
@@ -80,7 +75,7 @@ def _tell_coordinators(contact: ContactMessage) -> None:
     body = "\n".join(
         [
             f"A new message{about} arrived through Cellpath's contact form on "
-            f"{_long_date(contact.created_at)}.",
+            f"{long_date(contact.created_at)}.",
             "",
             "To keep health information inside Cellpath, this e-mail does not contain the "
             "message or who sent it. Please sign in to Cellpath to read it:",

@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 
 from cellpath.evidence.grading import LEVELS
 from cellpath.evidence.models import Study
-from cellpath.outbox import absolute_url
+from cellpath.outbox import absolute_url, long_date
 from cellpath.programmes.models import Programme
 
 QUESTIONS: tuple[str, ...] = (
@@ -117,10 +117,6 @@ def _latin1_char(char: str) -> str:
         except UnicodeEncodeError:
             return "?"
     return char
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 class _Packet(FPDF):
@@ -280,7 +276,7 @@ def build_packet(programme: Programme, *, today: date, compress: bool = True) ->
     pdf.cell(0, 7, "Information packet", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, f"Made by Cellpath on {_long_date(today)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, f"Made by Cellpath on {long_date(today)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     write.paragraph(
         "Please read: this packet is not medical advice. Cell therapies for ALS are "
@@ -290,7 +286,7 @@ def build_packet(programme: Programme, *, today: date, compress: bool = True) ->
     )
     write.paragraph(
         f"This packet comes from the programme's listing on Cellpath (version "
-        f"{programme.version}, updated {_long_date(programme.updated_at.date())}) and from "
+        f"{programme.version}, updated {long_date(programme.updated_at.date())}) and from "
         "our study library. Facts can change: check them with the programme."
     )
 

@@ -7,7 +7,7 @@ is built and e-mailed by a background task, after the request commits.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -19,16 +19,11 @@ from django_tasks import task
 from cellpath.accounts.tokens import token_hash
 from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets.pdf import build_packet, packet_filename
-from cellpath.outbox import absolute_url
+from cellpath.outbox import absolute_url, long_date
 from cellpath.programmes.models import Programme
 
 PACKET_DAYS = 7
 """How long a packet's download link works."""
-
-
-def _long_date(moment: datetime) -> str:
-    day = timezone.localtime(moment).date()
-    return f"{day.day} {day:%B %Y}"
 
 
 def packet_request(*, programme: Programme, email: str) -> tuple[PacketRequest, str]:
@@ -72,7 +67,7 @@ def email_packet(*, request_id: int, download_url: str) -> int:
             f"Here is the information packet you asked for about {programme.name}.",
             "It is attached to this e-mail as a PDF file.",
             "",
-            f"You can also download it until {_long_date(packet.expires_at)}:",
+            f"You can also download it until {long_date(packet.expires_at)}:",
             download_url,
             f"(The link works for {PACKET_DAYS} days. After that, you can ask for a new "
             "packet on Cellpath.)",
