@@ -200,3 +200,11 @@ def test_no_email_without_consent_to_contact(application, client_for) -> None:
         "did not agree to be contacted"
         in client.get(reverse("intake:detail", args=[ref])).content.decode()
     )
+
+
+def test_the_answers_read_as_asked_not_as_field_names(application, client_for) -> None:
+    page = client_for("coordinator_a").get(reverse("intake:detail", args=[application.reference]))
+    text = page.content.decode()
+    assert "<dt>Tracheostomy</dt><dd>No</dd>" in text
+    assert "<dt>El Escorial category</dt><dd>Probable</dd>" in text
+    assert "<dt>tracheostomy</dt>" not in text and "<dt>el_escorial</dt>" not in text

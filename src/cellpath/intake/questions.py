@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
+from cellpath.outcomes.alsfrs_questions import BY_ITEM, questions_for
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
-from cellpath.outcomes.alsfrs_questions import questions_for
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items
-from cellpath.screening import Profile
+from cellpath.screening import FIELDS, Profile
 
 DATE_QUESTIONS = {
     "date_of_birth": "What is your date of birth?",
@@ -170,3 +170,31 @@ def profile_from(answers: Mapping[str, object], *, today: date) -> Profile:
     if profile.vc_percent_predicted is not None:
         profile = replace(profile, vc_measure="FVC")
     return profile
+
+
+def _label(key: str) -> str:
+    if key in FIELDS:
+        return FIELDS[key].label
+    if key in BY_ITEM:
+        return f"ALSFRS-R {BY_ITEM[key].number}. {BY_ITEM[key].title}"
+    if key in TEXT_QUESTIONS:
+        return TEXT_QUESTIONS[key].split("?")[0]
+    return DATE_QUESTIONS.get(key, key).rstrip("?").replace("What is your ", "").capitalize()
+
+
+def _shown(key: str, value: object) -> str:
+    if key in FIELDS and FIELDS[key].choices:
+        return dict(FIELDS[key].choices).get(value, str(value))  # type: ignore[call-overload]
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if value is None:
+        return "Not sure"
+    return str(value)
+
+
+def answers_shown(answers: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The answers given, as the applicant's review and the coordinator's page show them:
+    (what was asked, in short; the answer in words)."""
+    return [(_label(key), _shown(key, value)) for key, value in answers.items() if value != ""]

@@ -21,17 +21,15 @@ from cellpath.intake.documents import MAX_FILES, SizeLimitUploadHandler
 from cellpath.intake.forms.apply import AboutForm, AnswersForm
 from cellpath.intake.models import Application
 from cellpath.intake.questions import (
-    DATE_QUESTIONS,
     STEP_BY_SLUG,
-    TEXT_QUESTIONS,
+    answers_shown,
     needed_keys,
     step_keys,
     steps_for,
 )
 from cellpath.intake.services import programme_criteria
-from cellpath.outcomes.alsfrs_questions import BY_ITEM
 from cellpath.programmes.models import Programme
-from cellpath.screening import FIELDS, Verdict
+from cellpath.screening import Verdict
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
@@ -179,9 +177,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         with suppress(ValidationError):  # already under review: the result page says so
             services.applications_submit(applications=linked.applications, token=token)
         return redirect("intake:result", token=token)
-    answered = [
-        (_label(key), _shown(value)) for key, value in linked.first.answers.items() if value != ""
-    ]
+    answered = answers_shown(linked.first.answers)
     return render(
         request,
         "intake/review.html",
@@ -228,26 +224,6 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
             else None,
         },
     )
-
-
-def _label(key: str) -> str:
-    if key in FIELDS:
-        return FIELDS[key].label
-    if key in BY_ITEM:
-        return f"ALSFRS-R {BY_ITEM[key].number}. {BY_ITEM[key].title}"
-    if key in TEXT_QUESTIONS:
-        return TEXT_QUESTIONS[key].split("?")[0]
-    return DATE_QUESTIONS.get(key, key).rstrip("?").replace("What is your ", "").capitalize()
-
-
-def _shown(value: object) -> str:
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    if value is None:
-        return "Not sure"
-    return str(value)
 
 
 @csrf_exempt  # the size limit must be in place before the body is read; CSRF is checked below

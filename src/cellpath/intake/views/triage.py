@@ -15,6 +15,7 @@ from cellpath.intake import emails, queries, services
 from cellpath.intake.forms.triage import EmailForm, NoteForm, TransitionForm
 from cellpath.intake.models import Application
 from cellpath.intake.queries import TRIAGE_ROLES
+from cellpath.intake.questions import answers_shown
 from cellpath.programmes.queries import programmes_editable_by
 
 
@@ -68,6 +69,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "transition_form": TransitionForm(),
             "note_form": NoteForm(),
             "duplicates": queries.same_person(application),
+            "answers": answers_shown(application.answers),
             "templates": emails.TEMPLATES,
             "email_form": email_form,
         },
