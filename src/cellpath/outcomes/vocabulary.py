@@ -33,6 +33,7 @@ __all__ = [
     "EL_ESCORIAL",
     "EL_ESCORIAL_VALUES",
     "FVC_EQUATIONS",
+    "FVC_EQUATION_SOURCES",
     "ITEM5_KEYS",
     "ONSET_SITES",
     "POSITION_KEYS",
@@ -101,6 +102,9 @@ SEXES: tuple[Term, ...] = (Term("F", "Female"), Term("M", "Male"))
 
 #: Reference equations for FVC % predicted (``spirometry``), as recorded with a measurement.
 FVC_EQUATIONS: tuple[Term, ...] = (Term("gli2012", "GLI-2012"), Term("nhanes3", "NHANES III"))
+#: Where each equation was published (Quanjer et al., Eur Respir J 2012;40:1324–1343; Hankinson
+#: et al., Am J Respir Crit Care Med 1999;159:179–187).
+FVC_EQUATION_SOURCES: dict[str, str] = {"gli2012": "Quanjer 2012", "nhanes3": "Hankinson 1999"}
 
 
 def sex_word(code: str | None) -> str | None:

@@ -6,7 +6,7 @@ FVC % predicted, stages, slopes) is computed by `cellpath.outcomes` when shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +16,12 @@ from django.utils import timezone
 from cellpath.accounts.audit import AuditedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
-from cellpath.outcomes.vocabulary import ALSFRS_R_ITEMS, ALSFRS_R_KEYS
+from cellpath.outcomes.vocabulary import (
+    ALSFRS_R_ITEMS,
+    ALSFRS_R_KEYS,
+    FVC_EQUATION_SOURCES,
+    FVC_EQUATIONS,
+)
 
 ITEM = [MinValueValidator(0), MaxValueValidator(4)]
 
@@ -143,9 +148,10 @@ class Spirometry(PatientAssessment):
     the recorded reference equation (GLI-2012, Quanjer 2012; NHANES III, Hankinson 1999);
     a % entered from an outside report is kept as entered."""
 
-    class Equation(models.TextChoices):
-        GLI_2012 = "gli2012", "GLI-2012 (Quanjer 2012)"
-        NHANES_III = "nhanes3", "NHANES III (Hankinson 1999)"
+    EQUATIONS: ClassVar[list[tuple[str, str]]] = [
+        (t.value, f"{t.label} ({FVC_EQUATION_SOURCES[t.value]})") for t in FVC_EQUATIONS
+    ]
+    DEFAULT_EQUATION: ClassVar[str] = FVC_EQUATIONS[0].value  # GLI-2012
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="spirometry")
     measured_on = models.DateField("measured on")
@@ -174,7 +180,7 @@ class Spirometry(PatientAssessment):
         validators=[MinValueValidator(0.1), MaxValueValidator(10)],
     )
     equation = models.CharField(
-        "reference equation", max_length=10, choices=Equation.choices, default=Equation.GLI_2012
+        "reference equation", max_length=10, choices=EQUATIONS, default=DEFAULT_EQUATION
     )
 
     class Meta:

@@ -73,7 +73,7 @@ def spirometry_record(
     fvc_litres: Decimal | None = None,
     fvc_percent_entered: Decimal | None = None,
     svc_litres: Decimal | None = None,
-    equation: str = Spirometry.Equation.GLI_2012,
+    equation: str = Spirometry.DEFAULT_EQUATION,
     visit: Visit | None = None,
 ) -> Spirometry:
     require_role_at_site(
