@@ -1,7 +1,9 @@
-"""Shared fixtures: two sites, one user per role at each, patient records, signed-in clients."""
+"""Shared fixtures: two sites, one user per role at each, patient records, signed-in clients;
+and how the test run is set up: which tests each pass runs."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 
@@ -14,6 +16,64 @@ from cellpath.accounts.roles import Role
 from cellpath.accounts.services import AUTH_AT_KEY, LAST_SEEN_KEY
 from cellpath.care.models import Patient
 from tests.factories import PatientFactory, SiteFactory, UserFactory
+
+# --- Which tests a pass runs. `make test` runs everything on SQLite, then, with
+# CELLPATH_TEST_PASS=database, only what touches the database again on PostgreSQL: a test that
+# never opens the database, or drives the browser, would only repeat what the first pass showed.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+TEST_PASSES = ("", "all", "database")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """Whether a test uses the database: through the django_db marker or a database fixture,
+    asked for directly or by a fixture it uses (`fixturenames` holds the whole closure)."""
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        names
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    test_pass = os.environ.get("CELLPATH_TEST_PASS", "")
+    if test_pass not in TEST_PASSES:
+        raise pytest.UsageError(f"CELLPATH_TEST_PASS={test_pass!r}: use one of {TEST_PASSES[1:]}")
+    if test_pass != "database":
+        return
+    browser: list[pytest.Item] = []
+    no_database: list[pytest.Item] = []
+    kept: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("browser"):
+            browser.append(item)
+        elif touches_database(item):
+            kept.append(item)
+        else:
+            no_database.append(item)
+    if not browser and not no_database:
+        return
+    config.hook.pytest_deselected(items=browser + no_database)
+    items[:] = kept
+    config.stash[_PASS_NOTE] = (
+        f"CELLPATH_TEST_PASS=database: deselected {len(browser) + len(no_database)} tests "
+        f"({len(no_database)} that never touch the database, {len(browser)} browser tests); "
+        "the full pass (make test-sqlite) runs them"
+    )
+
+
+_PASS_NOTE = pytest.StashKey[str]()
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
+    return config.stash.get(_PASS_NOTE, None)
+
 
 ACTORS = (
     "anonymous",
