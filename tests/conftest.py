@@ -1,5 +1,5 @@
 """Shared fixtures: two sites, one user per role at each, patient records, signed-in clients;
-and how the test run is set up: which tests each pass runs."""
+and how the test run is set up: which tests each pass runs, the Hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from cellpath.accounts.access import MFA_SESSION_KEY
 from cellpath.accounts.models import Site, User
@@ -16,6 +17,16 @@ from cellpath.accounts.roles import Role
 from cellpath.accounts.services import AUTH_AT_KEY, LAST_SEEN_KEY
 from cellpath.care.models import Patient
 from tests.factories import PatientFactory, SiteFactory, UserFactory
+
+# --- Hypothesis: "ci" when the environment variable CI is set, "dev" otherwise; HYPOTHESIS_PROFILE
+# chooses. No deadline in either: how long an example takes says nothing about whether it is right,
+# and on a loaded machine a deadline only makes tests flaky. Tests that set their own
+# @settings(max_examples=...) keep them in both profiles.
+hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=25, deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 # --- Which tests a pass runs. `make test` runs everything on SQLite, then, with
 # CELLPATH_TEST_PASS=database, only what touches the database again on PostgreSQL: a test that
