@@ -3,12 +3,15 @@ and how the test run is set up: which tests each pass runs, the Hypothesis profi
 
 from __future__ import annotations
 
+import copy
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from hypothesis import settings as hypothesis_settings
 
 from cellpath.accounts.access import MFA_SESSION_KEY
@@ -113,9 +116,11 @@ class World:
     patient_b: Patient  # at site B, owned by users["patient_b"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_passwords() -> Iterator[None]:
+    """For the whole session, so that the world a module shares is built with it too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -132,8 +137,7 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def build_world() -> World:
     site_a = SiteFactory(name="Site A", code="aaa")
     site_b = SiteFactory(name="Site B", code="bbb")
     users: dict[str, User] = {}
@@ -149,6 +153,100 @@ def world(db: None) -> World:
     patient_a = PatientFactory(site=site_a, user=users["patient_a"], full_name="Ada Example")
     patient_b = PatientFactory(site=site_b, user=users["patient_b"], full_name="Bo Example")
     return World(site_a, site_b, users, patient_a, patient_b)
+
+
+class SharedWorld:
+    """The world of one test module, built once, as Django's TestCase.setUpTestData does: inside
+    a transaction opened before the first of the module's tests that uses it and rolled back
+    after the last (so the audit log, which refuses UPDATE and DELETE, only sees a rollback).
+    Each test runs in a savepoint inside it (pytest-django's `db`) and gets its own deep copy of
+    the objects, so neither its writes nor its changes to them reach the next test.
+
+    The transaction is rolled back early, before a test of the module that does not use the
+    world (it must find the tables as the migrations left them), and before one that commits
+    (transactional_db, live_server: they flush the tables and need a world of their own); a later
+    test of the module that uses the world has it built again."""
+
+    def __init__(self) -> None:
+        self.module: object = None
+        self.world: World | None = None
+        self._atomic: transaction.Atomic | None = None
+
+    def open(self, module: object) -> None:
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.module = module
+        try:
+            self.world = build_world()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._atomic is not None:
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self.module = self.world = self._atomic = None
+
+
+_shared_world = SharedWorld()
+
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    """Whether the test runs outside a rolled-back transaction (the rule of pytest-django's
+    `_django_db_helper`)."""
+    marker = request.node.get_closest_marker("django_db")
+
+    def flags(
+        transaction: bool = False,
+        reset_sequences: bool = False,
+        databases: object = None,
+        serialized_rollback: bool = False,
+        available_apps: object = None,
+    ) -> bool:
+        return transaction or reset_sequences or serialized_rollback
+
+    return (marker is not None and flags(*marker.args, **marker.kwargs)) or not {
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }.isdisjoint(request.fixturenames)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    """Before pytest-django opens a test's database (`_django_db_helper`, which `db`,
+    `transactional_db`, `live_server` and the django_db marker all go through), the module's
+    shared world is opened if the test uses it, or rolled back if it does not."""
+    if fixturedef.argname == "_django_db_helper":
+        module = request.node.module
+        shares = "world" in request.fixturenames and not _commits(request)
+        if not (shares and _shared_world.module is module):
+            blocker = request.getfixturevalue("django_db_blocker")
+            request.getfixturevalue("django_db_setup")
+            with blocker.unblock():
+                _shared_world.close()
+                if shares:
+                    _shared_world.open(module)
+            if shares:
+                request.node.getparent(pytest.Module).addfinalizer(
+                    lambda: _close_shared_world(module, blocker)
+                )
+    return (yield)
+
+
+def _close_shared_world(module: object, blocker: object) -> None:
+    if _shared_world.module is module:
+        with blocker.unblock():  # type: ignore[attr-defined]
+            _shared_world.close()
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, db: None) -> World:
+    if _shared_world.module is request.node.module and _shared_world.world is not None:
+        return copy.deepcopy(_shared_world.world)
+    return build_world()
 
 
 def sign_in(client: Client, user: User, *, mfa: bool = True) -> Client:
