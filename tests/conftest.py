@@ -49,10 +49,9 @@ TEST_PASSES = ("", "all", "database")
 def touches_database(item: pytest.Item) -> bool:
     """Whether a test uses the database: through the django_db marker or a database fixture,
     asked for directly or by a fixture it uses (`fixturenames` holds the whole closure)."""
-    names = getattr(item, "fixturenames", ())
-    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
-        names
-    )
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
