@@ -243,6 +243,8 @@ def _close_shared_world(module: object, blocker: object) -> None:
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, db: None) -> World:
+    """Two sites, a user per role, a patient at each site: a copy of the module's shared world,
+    or, for a test that commits, a world of its own."""
     if _shared_world.module is request.node.module and _shared_world.world is not None:
         return copy.deepcopy(_shared_world.world)
     return build_world()
