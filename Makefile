@@ -32,18 +32,24 @@ chromium:  ## Debian's chromium for the browser tests, installed with apt-get (a
 	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium"; fi; \
 	fi
 
-test: install chromium  ## the whole suite on SQLite, then on PostgreSQL when one answers
+test: install chromium  ## the whole suite on SQLite, then what touches the database on PostgreSQL
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
+# CELLPATH_TEST_DATABASE names the PostgreSQL test database (default test_cellpath), so that
+# several people can test against one server; the SQLite pass stays in memory, private to it.
 test-sqlite: install
 	@echo "== Tests on SQLite =="
-	@env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	@env -u DATABASE_URL -u CELLPATH_TEST_DATABASE $(PY) -m pytest $(PYTEST_ARGS)
 
+# The PostgreSQL pass (CELLPATH_TEST_PASS=database, see tests/conftest.py) leaves out the tests that
+# never touch the database and the browser tests: the SQLite pass has run them.
 test-postgres: install
 	@if [ -n "$$DATABASE_URL" ] || $(PY) -m cellpath.site.pgcheck "$(PG_URL)"; then \
 	  echo "== Tests on PostgreSQL =="; \
-	  DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(PY) -m pytest $(PYTEST_ARGS); \
+	  DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" \
+	  CELLPATH_TEST_DATABASE="$${CELLPATH_TEST_DATABASE:-test_cellpath}" \
+	  CELLPATH_TEST_PASS=database $(PY) -m pytest $(PYTEST_ARGS); \
 	else \
 	  echo "== PostgreSQL tests skipped: no DATABASE_URL and no server on 127.0.0.1:5432 =="; \
 	fi

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 UNSET = {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELLPATH_ENV"}
@@ -30,3 +32,16 @@ def run_cellpath(
         text=True,
         timeout=120,
     )
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A folder (database, secret key, files) in which one `cellpath` command ran, and what it
+    printed. Tests that go on from there work on a copy."""
+
+    folder: Path
+    result: subprocess.CompletedProcess[str]
+
+    def copy(self, to: Path) -> Path:
+        shutil.copytree(self.folder, to, dirs_exist_ok=True)
+        return to

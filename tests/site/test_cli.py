@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.commands import cellpath_env, run_cellpath
+from tests.commands import Installation, cellpath_env, run_cellpath
 
 
 def _counts(tmp_path: Path) -> str:
@@ -22,24 +22,27 @@ def _counts(tmp_path: Path) -> str:
     return run_cellpath(["shell", "-c", code], tmp_path).stdout.strip().splitlines()[-1]
 
 
-def test_the_demo_loads_once_and_prints_a_sign_in_per_role(tmp_path: Path) -> None:
-    first = run_cellpath(["demo", "--no-serve"], tmp_path)
+def test_the_demo_loads_once_and_prints_a_sign_in_per_role(
+    demo_loaded: Installation, tmp_path: Path
+) -> None:
+    first = demo_loaded.result
     assert first.returncode == 0, first.stderr
     for role in ("patient", "coordinator", "clinician", "administrator", "caregiver", "editor"):
         assert f"  {role} " in first.stdout
+    demo_loaded.copy(tmp_path)
     counts = _counts(tmp_path)
     assert counts == "8 2 8 40"
     assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
     assert _counts(tmp_path) == counts
 
 
-def test_a_new_installation_has_no_accounts(tmp_path: Path) -> None:
-    assert run_cellpath(["migrate"], tmp_path).returncode == 0
-    assert _counts(tmp_path).startswith("0 ")
+def test_a_new_installation_has_no_accounts(migrated: Installation, tmp_path: Path) -> None:
+    assert migrated.result.returncode == 0, migrated.result.stderr
+    assert _counts(migrated.copy(tmp_path)).startswith("0 ")
 
 
-def test_createadmin_validates_the_password(tmp_path: Path) -> None:
-    run_cellpath(["migrate"], tmp_path)
+def test_createadmin_validates_the_password(migrated: Installation, tmp_path: Path) -> None:
+    migrated.copy(tmp_path)
     args = ["createadmin", "--email", "it@example.org", "--password-stdin"]
     weak = run_cellpath(args, tmp_path, stdin="short\n")
     assert weak.returncode == 2 and "too short" in weak.stderr
@@ -56,8 +59,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_answers_http(tmp_path: Path) -> None:
-    run_cellpath(["migrate"], tmp_path)
+def test_serve_answers_http(migrated: Installation, tmp_path: Path) -> None:
+    migrated.copy(tmp_path)
     port = _free_port()
     env = cellpath_env(tmp_path)
     server = subprocess.Popen(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.commands import run_cellpath
+from tests.commands import Installation, run_cellpath
 
 PAGES = ["landing", "accounts:sign-in", "healthz"]
 
@@ -75,7 +75,9 @@ def test_production_refuses_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 2 and "refuses" in result.stderr
 
 
-def test_the_deployment_check_flags_demo_accounts_in_production(tmp_path: Path) -> None:
-    assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
-    result = run_cellpath(["check", "--deploy"], tmp_path, env=PRODUCTION)
+def test_the_deployment_check_flags_demo_accounts_in_production(
+    demo_loaded: Installation, tmp_path: Path
+) -> None:
+    assert demo_loaded.result.returncode == 0, demo_loaded.result.stderr
+    result = run_cellpath(["check", "--deploy"], demo_loaded.copy(tmp_path), env=PRODUCTION)
     assert result.returncode != 0 and "cellpath.E001" in result.stderr
