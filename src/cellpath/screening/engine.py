@@ -256,24 +256,34 @@ def _taking_riluzole(profile: Profile) -> bool | None:
     return True if profile.riluzole_stable_days else None
 
 
-def _bounds(profile: Profile, field_key: str) -> tuple[float, float, Reason] | None:
+def _bounds(profile: Profile, field_key: str) -> tuple[float, float] | None:
     """What other answers imply about an unanswered field, as [low, high]. Symptoms begin
     before the diagnosis, so months since onset ≥ months since diagnosis; an ALSFRS-R item
     lies within [total − 44, total] ∩ [0, 4], the other eleven scoring 0–4 each (Cedarbaum
     1999)."""
-    onset, diagnosis = profile.months_since_symptom_onset, profile.months_since_diagnosis
-    if field_key == "months_since_symptom_onset" and diagnosis is not None:
-        why = Reason("implied", {"rule": "onset_from_diagnosis", "months": diagnosis})
-        return diagnosis, math.inf, why
-    if field_key == "months_since_diagnosis" and onset is not None:
-        return 0, onset, Reason("implied", {"rule": "diagnosis_from_onset", "months": onset})
+    if field_key == "months_since_symptom_onset":
+        diagnosis = profile.months_since_diagnosis
+        return None if diagnosis is None else (diagnosis, math.inf)
+    if field_key == "months_since_diagnosis":
+        onset = profile.months_since_symptom_onset
+        return None if onset is None else (0, onset)
     if field_key == "alsfrs_r_item" and profile.alsfrs_r_total is not None:
         total = profile.alsfrs_r_total
-        low, high = max(0, total - 44), min(4, total)
-        why = Reason("implied", {"rule": "item_from_total", "total": total, "low": low,
-                                 "high": high})  # fmt: skip
-        return low, high, why
+        return max(0, total - 44), min(4, total)
     return None
+
+
+def _implied(profile: Profile, field_key: str) -> Reason:
+    """The reason `_bounds` gave: which answers decided the field."""
+    if field_key == "months_since_symptom_onset":
+        months = profile.months_since_diagnosis
+        return Reason("implied", {"rule": "onset_from_diagnosis", "months": months})
+    if field_key == "months_since_diagnosis":
+        months = profile.months_since_symptom_onset
+        return Reason("implied", {"rule": "diagnosis_from_onset", "months": months})
+    total = profile.alsfrs_r_total or 0
+    low, high = max(0, total - 44), min(4, total)
+    return Reason("implied", {"rule": "item_from_total", "total": total, "low": low, "high": high})
 
 
 def _holds(value: Any, op: str, target: Any) -> bool | None:
@@ -322,6 +332,36 @@ def _holds_within(low: float, high: float, op: str, target: Any) -> bool | None:
     return False if disjoint else None
 
 
+def _decide(
+    profile: Profile, section: str, field_key: str, op: str, value: Any, item: int | None = None
+) -> tuple[Outcome, str, Any]:
+    """`decide` without building its reason (what ranking thousands of trials needs): the
+    outcome, the reason's code and the value compared."""
+    if field_key == OTHER:
+        return Outcome.TO_DISCUSS, "to_discuss", None
+    given: Any = _given(profile, field_key, item)
+    if field_key == "riluzole_stable_days":
+        taking = _taking_riluzole(profile)
+        if op in _PRESENCE_OPS:
+            given = taking
+        elif taking is False:
+            return Outcome.MEETS, "not_taking_riluzole", None
+    if given is None:
+        bounds = _bounds(profile, field_key)
+        holds = None if bounds is None else _holds_within(bounds[0], bounds[1], op, value)
+        if holds is None:
+            return Outcome.UNKNOWN, "not_answered", None
+        code = "implied"
+    else:
+        holds = _holds(given, op, value)
+        if holds is None:
+            return Outcome.UNKNOWN, "not_comparable", given
+        code = "answered"
+    if section == EXCLUSION:
+        return (Outcome.DOES_NOT_MEET if holds else Outcome.MEETS), code, given
+    return (Outcome.MEETS if holds else Outcome.DOES_NOT_MEET), code, given
+
+
 def decide(
     profile: Profile, section: str, field_key: str, op: str, value: Any, item: int | None = None
 ) -> tuple[Outcome, Reason]:
@@ -330,31 +370,15 @@ def decide(
     A riluzole criterion with a presence op asks whether the person takes it; one with a number
     of days is read as "if taking riluzole", as ALS trials mean it, and holds for a person who
     does not (the trial reader adds a presence criterion when a trial requires riluzole)."""
-    if field_key == OTHER:
-        return Outcome.TO_DISCUSS, TO_DISCUSS
-    given: Any = _given(profile, field_key, item)
-    if field_key == "riluzole_stable_days":
-        taking = _taking_riluzole(profile)
-        if op in _PRESENCE_OPS:
-            given = taking
-        elif taking is False:
-            return Outcome.MEETS, NOT_TAKING_RILUZOLE
-    if given is None:
-        bounds = _bounds(profile, field_key)
-        holds = None if bounds is None else _holds_within(bounds[0], bounds[1], op, value)
-        if holds is None:
-            error = profile.unreadable.get(field_key)
-            return Outcome.UNKNOWN, (Reason("unreadable", {"error": error}) if error
-                                     else NOT_ANSWERED)  # fmt: skip
-        why = bounds[2]  # type: ignore[index]
-    else:
-        holds = _holds(given, op, value)
-        if holds is None:
-            return Outcome.UNKNOWN, Reason("not_comparable", {"value": given})
-        why = Reason("answered", {"value": given})
-    if section == EXCLUSION:
-        return (Outcome.DOES_NOT_MEET if holds else Outcome.MEETS), why
-    return (Outcome.MEETS if holds else Outcome.DOES_NOT_MEET), why
+    outcome, code, given = _decide(profile, section, field_key, op, value, item)
+    if code in ("answered", "not_comparable"):
+        return outcome, Reason(code, {"value": given})
+    if code == "implied":
+        return outcome, _implied(profile, field_key)
+    if code == "not_answered":
+        error = profile.unreadable.get(field_key)
+        return outcome, (Reason("unreadable", {"error": error}) if error else NOT_ANSWERED)
+    return outcome, (TO_DISCUSS if code == "to_discuss" else NOT_TAKING_RILUZOLE)
 
 
 # --- Screening ------------------------------------------------------------------------------------
@@ -509,10 +533,13 @@ def screen(key: Any, rules: Iterable[Rule], profile: Profile) -> Screen:
     blocking = False
     unknown: list[str] = []
     for rule in rules:
-        outcome = decide(profile, *rule[:5])[0]
+        if len(rule) > 5:  # (…, when_known)
+            outcome, when_known = _decide(profile, *rule[:5])[0], rule[5]
+        else:
+            outcome, when_known = _decide(profile, *rule)[0], False
         if outcome is Outcome.DOES_NOT_MEET:
             failed += 1
-        elif outcome is Outcome.UNKNOWN and not (len(rule) > 5 and rule[5]):
+        elif outcome is Outcome.UNKNOWN and not when_known:
             blocking = True
             if rule[1] not in unknown:
                 unknown.append(rule[1])
