@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from cellpath.outcomes.reasons import Reason
 from cellpath.screening import wording
 from cellpath.screening.profile import CHOICE, FIELDS, ITEM, NUMBER, YES_NO, Profile
 
@@ -226,18 +227,11 @@ def _value_problems(definition: Any, op: str, value: object, *, ranges: bool) ->
 # --- Deciding one criterion ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why a criterion got its outcome, as a code and its parameters (`wording` says it).
-
-    Codes: ``answered`` (value; measured, when the person gave another vital capacity than the
-    rule names), ``implied`` (rule: onset_from_diagnosis | diagnosis_from_onset |
-    item_from_total | not_taking_riluzole, with its numbers), ``not_answered``, ``unreadable``
-    (error), ``not_comparable`` (value), ``invalid`` (problems), ``to_discuss``."""
-
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
+# Why a criterion got its outcome is a `Reason` (outcomes.reasons: a code and its parameters).
+# Codes: ``answered`` (value; measured, when the person gave another vital capacity than the
+# rule names), ``implied`` (rule: onset_from_diagnosis | diagnosis_from_onset | item_from_total
+# | not_taking_riluzole, with its numbers), ``not_answered``, ``unreadable`` (error),
+# ``not_comparable`` (value), ``invalid`` (problems), ``to_discuss``.
 
 NOT_ANSWERED = Reason("not_answered")
 TO_DISCUSS = Reason("to_discuss")
