@@ -327,7 +327,13 @@ def _holds_within(low: float, high: float, op: str, target: Any) -> bool | None:
 
 
 def _decide(
-    profile: Profile, section: str, field_key: str, op: str, value: Any, item: int | None = None
+    profile: Profile,
+    section: str,
+    field_key: str,
+    op: str,
+    value: Any,
+    item: int | None = None,
+    _when_known: bool = False,  # a rule's last element rides along (`screen` reads it)
 ) -> tuple[Outcome, str, Any]:
     """`decide` without building its reason (what ranking thousands of trials needs): the
     outcome, the reason's code and the value compared."""
@@ -527,13 +533,10 @@ def screen(key: Any, rules: Iterable[Rule], profile: Profile) -> Screen:
     blocking = False
     unknown: list[str] = []
     for rule in rules:
-        if len(rule) > 5:  # (…, when_known)
-            outcome, when_known = _decide(profile, *rule[:5])[0], rule[5]
-        else:
-            outcome, when_known = _decide(profile, *rule)[0], False
+        outcome = _decide(profile, *rule)[0]
         if outcome is Outcome.DOES_NOT_MEET:
             failed += 1
-        elif outcome is Outcome.UNKNOWN and not when_known:
+        elif outcome is Outcome.UNKNOWN and not (len(rule) > 5 and rule[5]):
             blocking = True
             if rule[1] not in unknown:
                 unknown.append(rule[1])
