@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cellpath.intake",
     "cellpath.care",
     "cellpath.trials",
+    "cellpath.reports",
     "cellpath.site.apps.CellpathAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
