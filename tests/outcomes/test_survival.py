@@ -118,3 +118,17 @@ def test_the_median_and_quantiles_solve_s_of_t(lp, p):
 def test_quantile_refuses_probabilities_outside_zero_one():
     with pytest.raises(ValueError):
         encals_survival_quantile(-4.0, 1.0)
+
+
+def test_log_survival_is_the_log_of_survival_and_stays_finite_far_out() -> None:
+    from cellpath.outcomes.survival import encals_log_survival
+
+    t = np.array([0.0, 1.0, 12.0, 38.11, 120.0])
+    lp = -4.6793  # W-ENC: median 38.11 months
+    assert np.allclose(np.exp(encals_log_survival(t, lp)), encals_survival(t, lp), rtol=1e-12)
+    assert encals_log_survival(0.0, lp) == 0.0
+    assert abs(np.exp(encals_log_survival(38.11, lp)) - 0.5) < 1e-3
+    # With an extreme LP, S rounds to 0; ln S is still a finite, very negative number.
+    assert encals_survival(1e4, 750.0) == 0.0
+    far = encals_log_survival(1e4, 750.0)
+    assert np.isfinite(far) and far < -700

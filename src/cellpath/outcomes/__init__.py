@@ -57,6 +57,7 @@ _EXPORTS = {
     "kings_stage": "staging",
     "mitos_stage": "staging",
     "encals_linear_predictor": "survival",
+    "encals_log_survival": "survival",
     "encals_median_survival": "survival",
     "encals_survival": "survival",
     "tricals_linear_predictor": "survival",

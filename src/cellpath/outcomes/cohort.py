@@ -43,7 +43,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from cellpath.outcomes.progression import segment_ols_slope
+from cellpath.outcomes.progression import (
+    POST_TARGET_DAYS,
+    POST_WINDOW_DAYS,
+    PRE_MIN_MONTHS,
+    segment_ols_slope,
+    treatment_slopes,
+)
 from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.response import (
     NUROWN_PHASE3_THRESHOLD,
@@ -80,11 +86,6 @@ __all__ = [
     "visit_problems",
 ]
 
-#: Post-treatment visit target: baseline + 6 months (spec), window ± 45 days.
-POST_TARGET_DAYS = 182.625
-POST_WINDOW_DAYS = 45.0
-#: Minimum first-visit → baseline span for a pre-treatment slope (spec).
-PRE_MIN_MONTHS = 1.0
 #: FVC % predicted accepted as plausible.
 FVC_PERCENT_RANGE = (0.0, 250.0)
 
@@ -621,38 +622,9 @@ def compute(
 
     # ----- treatment: baseline, pre and post slopes (spec, issue 3)
     treat = _day_numbers(patients, "treatment_date", n_p)
-    treated = treat != _NAT
-    v_treat = treat[pidx]
-    on_or_before = (v_treat != _NAT) & (vday <= v_treat)
-    n_before = np.bincount(pidx, weights=on_or_before, minlength=n_p).astype(np.intp)
-    has_base = treated & (n_before > 0)
-    base = np.where(has_base, starts + n_before - 1, 0)
-    base_day = at(vday, base, has_base, _NAT)
-    base_total = at(total_f, base, has_base, np.nan)
-    pre_months = np.where(has_base, (base_day - first_day) / DAYS_PER_MONTH, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pre_slope = np.where(
-            pre_months >= PRE_MIN_MONTHS, (base_total - first_total) / pre_months, np.nan
-        )
-
-    v_base_day = base_day[pidx].astype(np.float64)
-    dist = np.abs(vday - (v_base_day + POST_TARGET_DAYS))
-    candidate = has_base[pidx] & (vday > v_treat) & (dist <= POST_WINDOW_DAYS)
-    post = np.full(n_p, -1, dtype=np.intp)
-    if candidate.any():
-        cand_rows = np.flatnonzero(candidate)
-        # Closest to target first; ties go to the earlier visit (rows are date-sorted).
-        sel = cand_rows[np.lexsort((cand_rows, dist[cand_rows], pidx[cand_rows]))]
-        p_of = pidx[sel]
-        lead = np.r_[True, p_of[1:] != p_of[:-1]]
-        post[p_of[lead]] = sel[lead]
-    has_post = post >= 0
-    post_safe = np.where(has_post, post, 0)
-    post_day = at(vday, post_safe, has_post, _NAT)
-    post_total = at(total_f, post_safe, has_post, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        post_months = np.where(has_post, (post_day - base_day) / DAYS_PER_MONTH, np.nan)
-        post_slope = np.where(has_post, (post_total - base_total) / post_months, np.nan)
+    slopes = treatment_slopes(pidx, vday, total_f, treat, n_p)
+    pre_slope, post_slope = slopes.pre_slope, slopes.post_slope
+    base_day, post_day = slopes.baseline_day, slopes.post_day
     change = post_slope - pre_slope
     improvement = percent_improvement(pre_slope, post_slope)
     responder_petrou = np.where(

@@ -16,6 +16,7 @@ Sources and conventions (als-measures.md §2)
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -23,12 +24,24 @@ import numpy.typing as npt
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 
 __all__ = [
+    "POST_TARGET_DAYS",
+    "POST_WINDOW_DAYS",
+    "PRE_MIN_MONTHS",
+    "TreatmentSlopes",
     "delta_fs",
     "months_between",
     "ols_slope",
     "segment_ols_slope",
+    "treatment_slopes",
     "two_point_slope",
 ]
+
+#: Post-treatment visit target: baseline + 6 months (spec, issue 3), window ± 45 days.
+POST_TARGET_DAYS = 182.625
+POST_WINDOW_DAYS = 45.0
+#: Minimum first-visit → baseline span for a pre-treatment slope (spec, issue 3).
+PRE_MIN_MONTHS = 1.0
+_NAT = np.iinfo(np.int64).min
 
 
 DateLike = _dt.date | np.datetime64 | str
@@ -136,3 +149,91 @@ def segment_ols_slope(
         sxx = np.bincount(g, weights=dt * dt, minlength=n_groups)
         sxy = np.bincount(g, weights=dt * (yy - my[g]), minlength=n_groups)
         return np.where((n >= 2) & (t_max > t_min), sxy / sxx, np.nan)
+
+
+@dataclass(frozen=True)
+class TreatmentSlopes:
+    """Per-group pre/post-treatment two-point slopes (``treatment_slopes``).
+
+    Rows index into the sorted input (−1 = none); days are int64 day numbers (``_NAT`` = none);
+    slopes are per month, NaN where undefined.
+    """
+
+    baseline_row: np.ndarray
+    baseline_day: np.ndarray
+    pre_slope: np.ndarray
+    post_row: np.ndarray
+    post_day: np.ndarray
+    post_slope: np.ndarray
+
+
+def treatment_slopes(
+    group: npt.ArrayLike,
+    day: npt.ArrayLike,
+    value: npt.ArrayLike,
+    treatment_day: npt.ArrayLike,
+    n_groups: int,
+) -> TreatmentSlopes:
+    """Pre- and post-treatment two-point slopes for every group at once (spec, issue 3).
+
+    Rows must be sorted by group then day (int64 day numbers); ``treatment_day`` holds one day
+    per group (``_NAT`` = untreated). Baseline = the latest row on or before the treatment
+    day; pre-slope = first row → baseline (undefined if < 1 month apart); post-slope =
+    baseline → the row after treatment closest to baseline + 182.625 days within ± 45 days
+    (ties go to the earlier row). The rule of Petrou 2016 and Cudkowicz 2022 as the Cellpath
+    spec fixes it; used for the ALSFRS-R total (``cohort.compute``) and FVC alike.
+    """
+    g = np.asarray(group, dtype=np.intp)
+    vday = np.asarray(day, dtype=np.int64)
+    y = np.asarray(value, dtype=np.float64)
+    treat = np.asarray(treatment_day, dtype=np.int64)
+    counts = np.bincount(g, minlength=n_groups)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    has = counts > 0
+    first = np.where(has, starts, 0)
+
+    def at(values: np.ndarray, index: np.ndarray, ok: np.ndarray, fill: object) -> np.ndarray:
+        picked = values[index] if values.size else fill
+        return np.where(ok, picked, fill)
+
+    first_day = at(vday, first, has, _NAT)
+    first_y = at(y, first, has, np.nan)
+    treated = treat != _NAT
+    v_treat = treat[g]
+    on_or_before = (v_treat != _NAT) & (vday <= v_treat)
+    n_before = np.bincount(g, weights=on_or_before, minlength=n_groups).astype(np.intp)
+    has_base = treated & (n_before > 0)
+    base = np.where(has_base, starts + n_before - 1, 0)
+    base_day = at(vday, base, has_base, _NAT)
+    base_y = at(y, base, has_base, np.nan)
+    pre_months = np.where(has_base, (base_day - first_day) / DAYS_PER_MONTH, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pre_slope = np.where(pre_months >= PRE_MIN_MONTHS, (base_y - first_y) / pre_months, np.nan)
+
+    v_base_day = base_day[g].astype(np.float64)
+    dist = np.abs(vday - (v_base_day + POST_TARGET_DAYS))
+    candidate = has_base[g] & (vday > v_treat) & (dist <= POST_WINDOW_DAYS)
+    post = np.full(n_groups, -1, dtype=np.intp)
+    if candidate.any():
+        cand_rows = np.flatnonzero(candidate)
+        # Closest to target first; ties go to the earlier row (rows are date-sorted).
+        sel = cand_rows[np.lexsort((cand_rows, dist[cand_rows], g[cand_rows]))]
+        g_of = g[sel]
+        lead = np.r_[True, g_of[1:] != g_of[:-1]]
+        post[g_of[lead]] = sel[lead]
+    has_post = post >= 0
+    post_safe = np.where(has_post, post, 0)
+    post_day = at(vday, post_safe, has_post, _NAT)
+    post_y = at(y, post_safe, has_post, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        post_months = np.where(has_post, (post_day - base_day) / DAYS_PER_MONTH, np.nan)
+        post_slope = np.where(has_post, (post_y - base_y) / post_months, np.nan)
+    return TreatmentSlopes(
+        baseline_row=np.where(has_base, base, -1),
+        baseline_day=base_day,
+        pre_slope=pre_slope,
+        post_row=post,
+        post_day=post_day,
+        post_slope=post_slope,
+    )

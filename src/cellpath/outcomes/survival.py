@@ -33,6 +33,7 @@ __all__ = [
     "TRICALS_COEFFICIENTS",
     "encals_baseline_log_odds",
     "encals_linear_predictor",
+    "encals_log_survival",
     "encals_median_survival",
     "encals_survival",
     "encals_survival_quantile",
@@ -238,6 +239,17 @@ def encals_survival(t_months: npt.ArrayLike, lp: npt.ArrayLike) -> np.ndarray:
     s = encals_baseline_log_odds(t_months)
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(s + np.asarray(lp, dtype=np.float64)))
+
+
+def encals_log_survival(t_months: npt.ArrayLike, lp: npt.ArrayLike) -> np.ndarray:
+    """ln S(t | LP) = −ln(1 + exp(s(ln t) + LP)), computed without underflow (Westeneng 2018).
+
+    The expected number of events between entry e and exit x is ln S(e) − ln S(x), summed over
+    patients (Finkelstein, Muzikansky & Schoenfeld 2003); S itself rounds to 0 far out, its
+    logarithm does not. 0 for t ≤ 0; broadcasts like ``encals_survival``.
+    """
+    s = encals_baseline_log_odds(t_months)
+    return -np.logaddexp(0.0, s + np.asarray(lp, dtype=np.float64))
 
 
 # The spline is linear below k_min and above k_max and increasing in between (checked at
