@@ -16,6 +16,7 @@ COMMANDS = {
     "outcomes": "compute ALSFRS-R outcomes for a registry export (see --help)",
     "synth": "write a synthetic ALS cohort as registry CSV files",
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
+    "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
 }
 
 
@@ -177,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         from cellpath.trials import commands as trials_commands
 
         return trials_commands.main(rest)
+    if command == "report":
+        _setup()  # the report is rendered by the staff page's template; no database is opened
+        from cellpath.reports.commands import report_main
+
+        return report_main(rest)
     if command in {"outcomes", "synth"}:
         from cellpath.registry import commands
 

@@ -452,7 +452,8 @@ def synthetic_patients_csv(p: dict[str, np.ndarray], n_patients: int) -> bytes:
         "treatment_date": date_column(p["treatment_date"]),
         "death_date": date_column(p["death_date"]),
     }
-    return join_rows(list(PATIENT_COLUMNS), [columns[c] for c in PATIENT_COLUMNS])
+    names = [c for c in PATIENT_COLUMNS if c in columns]  # the optional endpoint dates: none
+    return join_rows(names, [columns[c] for c in names])
 
 
 def synthetic_visits_csv(v: dict[str, np.ndarray], n_patients: int) -> bytes:

@@ -45,11 +45,22 @@ PATIENT_COLUMNS: tuple[str, ...] = (
     "fvc_percent",
     "treatment_date",
     "death_date",
+    *("tracheostomy_date", "niv_full_time_date", "last_contact_date"),
 )
+"""The ``cellpath outcomes`` contract; the last three are optional and read by ``cellpath
+report`` only (the composite endpoint's other dates, and the last day known event-free)."""
+ENDPOINT_DATES: tuple[str, ...] = ("tracheostomy_date", "niv_full_time_date", "last_contact_date")
 PATIENT_REQUIRED: tuple[str, ...] = ("patient_id", "onset_date")
 ITEM_COLUMNS: tuple[str, ...] = ALSFRS_R_KEYS
 VISIT_COLUMNS: tuple[str, ...] = ("patient_id", "visit_date", *ITEM_COLUMNS)
-_DATE_COLUMNS = ("birth_date", "onset_date", "diagnosis_date", "treatment_date", "death_date")
+_DATE_COLUMNS = (
+    "birth_date",
+    "onset_date",
+    "diagnosis_date",
+    "treatment_date",
+    "death_date",
+    *ENDPOINT_DATES,
+)
 _NAT = np.iinfo(np.int64).min
 
 
@@ -265,6 +276,18 @@ def parse_patients(path: Path, label: str) -> ParsedPatients:
         table["fvc_percent"] = vals
     else:
         table["fvc_percent"] = np.full(n, np.nan)
+
+    onset = table["onset_date"].astype(np.int64)
+    for name in ENDPOINT_DATES:
+        day = table[name].astype(np.int64)
+        early = (day != _NAT) & (onset != _NAT) & (day < onset)
+        report(early, f"{name} is before onset_date")
+    death = table["death_date"].astype(np.int64)
+    contact = table["last_contact_date"].astype(np.int64)
+    report(
+        (contact != _NAT) & (death != _NAT) & (contact > death),
+        "last_contact_date is after death_date",
+    )
 
     # Clinical checks on the rows that parsed (dates of unparsable rows are NaT here).
     core_table = dict(table)

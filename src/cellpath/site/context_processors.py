@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         nav.append(("Patients", reverse("care:patient-list")))
     if Role.COORDINATOR in roles:
         nav.append(("Applications", reverse("intake:queue")))
+    if roles & {Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR}:
+        nav.append(("Report", reverse("reports:cohort")))
     if Role.PATIENT in roles:  # the patient portal
         nav.append(("My visits", reverse("care:portal-schedule")))
         nav.append(("My updates", reverse("care:portal-updates")))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cellpath.intake.urls")),
     path("accounts/", include("cellpath.accounts.urls")),
     path("patients/", include("cellpath.care.urls")),
+    path("reports/", include("cellpath.reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

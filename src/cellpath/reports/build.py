@@ -1,0 +1,49 @@
+"""One report for one user and one set of filters: read (scoped, audited), compute, present."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.utils import timezone
+
+from cellpath.accounts.access import site_ids_for
+from cellpath.accounts.models import User
+from cellpath.accounts.roles import PATIENT_DATA_ROLES
+from cellpath.reports.analysis.report import CohortReport, analyse
+from cellpath.reports.presentation import Presentation, present
+from cellpath.reports.queries import Filters, cohort_tables, placebo_context
+
+__all__ = ["build_presentation", "build_report"]
+
+
+def build_report(*, user: User, filters: Filters, detail: bool = False) -> CohortReport | None:
+    """The report of the courses ``user`` may see under ``filters`` (None: no site's report)."""
+    tables = cohort_tables(user=user, filters=filters, detail=detail)
+    if tables is None:
+        return None
+    return analyse(
+        tables.courses,
+        tables.visits,
+        as_of=np.datetime64(timezone.localdate(), "D"),
+        spirometry=tables.spirometry,
+        adverse_events=tables.adverse_events,
+        flow_before=tables.flow_before,
+        placebo=placebo_context(),
+    )
+
+
+def build_presentation(
+    *, user: User, filters: Filters, described: dict[str, str]
+) -> Presentation | None:
+    """The report as the page and the PDF show it; the list of serious events only for
+    coordinators and clinicians (administrators read aggregates)."""
+    report = build_report(user=user, filters=filters)
+    if report is None:
+        return None
+    return present(
+        report,
+        title="Cohort report",
+        subtitle="Outcomes of treated patients, set against what ALS would have done anyway",
+        filters=described,
+        generated_on=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        show_serious_list=bool(site_ids_for(user, PATIENT_DATA_ROLES)),
+    )

@@ -1,0 +1,193 @@
+"""``cellpath report``: the cohort report for a registry without the web application.
+
+Same input contract as ``cellpath outcomes`` (optional ``tracheostomy_date``,
+``niv_full_time_date`` and ``last_contact_date`` columns in PATIENTS.csv), same engine, same
+bad-input behaviour (``FILE:LINE: problem`` on stderr, exit 2, nothing written), and the same
+template as the staff page: an HTML file, a PDF, or a directory of analysis tables as CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from cellpath.registry.commands import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_WRITE_FAILED,
+    PROGRESS_BYTES,
+    _Parser,
+    _ParserExit,
+    _print_problems,
+    _Progress,
+    _write_atomically,
+)
+from cellpath.registry.tables import parse_patients, parse_visits
+from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport, analyse
+
+__all__ = ["report_main"]
+
+DESCRIPTION = """\
+The cohort report (flow, baseline, ALSFRS-R change against the decline carried forward, slopes,
+responders, survival against ENCALS, completeness) for a registry's two CSV files, in the
+`cellpath outcomes` contract. Each patient row with a treatment_date is one treated course, the
+treatment_date its first dose. The composite endpoint uses death_date and the optional
+tracheostomy_date and niv_full_time_date; a patient is followed to the endpoint or to
+last_contact_date (default: the last visit).
+"""
+
+EPILOG = """\
+--out FILE.html   the report as a web page (charts as SVG, each with a table)
+--out FILE.pdf    the same page as PDF
+--out DIR/        analysis.csv: one row per treated course, every derived figure and every
+                  reason a course was left out of a figure
+
+exit status: 0 written, 2 invalid input or usage (nothing written), 1 could not write.
+"""
+
+
+def _parser() -> _Parser:
+    p = _Parser(
+        prog="cellpath report",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--patients", required=True, type=Path, metavar="PATIENTS.csv")
+    p.add_argument("--visits", required=True, type=Path, metavar="VISITS.csv")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.html|FILE.pdf|DIR/")
+    p.add_argument(
+        "--as-of",
+        type=_dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the report's date: windows not closed by then are not counted (default: today)",
+    )
+    p.add_argument("--title", default="Cohort report", help="the report's title (≤ 120 chars)")
+    p.add_argument("--max-errors", type=int, default=100, metavar="N")
+    noise = p.add_mutually_exclusive_group()
+    noise.add_argument("--quiet", action="store_true", help="no progress messages")
+    noise.add_argument("--progress", action="store_true", help="progress even for small inputs")
+    return p
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, np.datetime64):
+        return "" if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, float | np.floating):
+        return "" if not math.isfinite(value) else f"{float(value):.6g}"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    text = str(value)
+    return f'"{text}"' if any(c in text for c in ',"\n') else text
+
+
+def analysis_csv(report: CohortReport) -> bytes:
+    """The per-course analysis table as CSV bytes (ISO dates, blank where undefined)."""
+    lines = [",".join(ANALYSIS_COLUMNS)]
+    table = report.table
+    for i in range(report.n_courses):
+        lines.append(",".join(_cell(table[c][i]) for c in ANALYSIS_COLUMNS))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _render(report: CohortReport, title: str, pdf: bool) -> bytes:
+    """The report through the staff page's own template (Django's template engine only, set up
+    by ``cellpath.cli``; no database is opened)."""
+    from django.template.loader import render_to_string
+
+    from cellpath.reports import pdf as pdf_module
+    from cellpath.reports.presentation import present
+
+    presentation = present(report, title=title, subtitle="From a registry's CSV files")
+    html = render_to_string(
+        "reports/report_document.html",
+        {"p": presentation, "stylesheet": pdf_module.stylesheet()},
+    )
+    return pdf_module.render(html) if pdf else html.encode()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cellpath-", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def report_main(argv: list[str]) -> int:
+    """``cellpath report --patients P --visits V --out FILE.html|FILE.pdf|DIR/``."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except _ParserExit as exc:
+        return exc.status
+    err = sys.stderr
+    if len(args.title) > 120:
+        print("--title: at most 120 characters", file=err)
+        return EXIT_BAD_INPUT
+    out: Path = args.out
+    kind = out.suffix.lower()
+    as_dir = str(argv[argv.index("--out") + 1] if "--out" in argv else out).endswith("/")
+    if kind not in {".html", ".pdf"} and not (as_dir or out.is_dir() or not kind):
+        print(f"{out}: --out must end in .html or .pdf, or be a directory", file=err)
+        return EXIT_BAD_INPUT
+    p_label, v_label = str(args.patients), str(args.visits)
+    for path, label in ((args.patients, p_label), (args.visits, v_label)):
+        if not path.is_file():
+            print(f"{label}: cannot read: no such file", file=err)
+            return EXIT_BAD_INPUT
+    size = args.patients.stat().st_size + args.visits.stat().st_size
+    progress = _Progress(
+        "cellpath report", not args.quiet and (args.progress or size >= PROGRESS_BYTES), err
+    )
+    try:
+        patients = parse_patients(args.patients, p_label)
+        progress(f"read {patients.lines.size} patient rows from {p_label}")
+        header_failed = any(p.line == 1 for p in patients.problems)
+        visits = parse_visits(args.visits, v_label, None if header_failed else patients, p_label)
+        progress(f"read {visits.lines.size} visit rows from {v_label}")
+    except (OSError, ValueError) as exc:
+        print(f"cannot read: {exc}", file=err)
+        return EXIT_BAD_INPUT
+    problems = patients.problems + visits.problems
+    if problems:
+        _print_problems(problems, args.max_errors, err)
+        print(f"cellpath report: {len(problems)} problems; nothing written", file=err)
+        return EXIT_BAD_INPUT
+
+    ids = np.array([i.decode() for i in patients.ids.tolist()], dtype=object)
+    p_table = dict(patients.table)
+    p_table["patient_id"] = ids
+    v_table = dict(visits.table)
+    v_table["patient_id"] = ids[v_table["patient_id"]]
+    as_of = np.datetime64(args.as_of or _dt.date.today(), "D")
+    report = analyse(p_table, v_table, as_of=as_of)
+    progress(f"computed the report of {report.n_courses} treated courses")
+    try:
+        if kind in {".html", ".pdf"} and not as_dir:
+            _write_file(out, _render(report, args.title, pdf=kind == ".pdf"))
+        else:
+            _write_atomically(out, {"analysis.csv": analysis_csv(report)})
+    except OSError as exc:
+        print(f"{out}: cannot write: {exc}", file=err)
+        return EXIT_WRITE_FAILED
+    progress(f"wrote {out}")
+    return EXIT_OK
