@@ -1,0 +1,155 @@
+"""Non-invasive ventilation more than 23 hours a day: the third ENCALS endpoint (Westeneng 2018),
+beside tracheostomy and death, dated on the patient record, checked like the record's other
+dates, shown on the record and the progression page, and carried by every export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cellpath.accounts.models import AuditEvent
+from cellpath.care import services
+from cellpath.care.models import Patient
+from tests.care.test_patient_records import export_rows
+
+FIELD = "niv_full_time_date"
+LABEL = "Non-invasive ventilation more than 23 hours a day"
+
+
+def post(client, url: str, data: dict[str, str]):
+    token = client.get(url).cookies["csrftoken"].value
+    return client.post(url, {"csrfmiddlewaretoken": token, **data})
+
+
+def edit(client, patient: Patient, **clinical: str):
+    """The record's edit form as a clinician sends it: every clinical field not given is empty."""
+    url = reverse("care:patient-edit", args=[patient.pk])
+    return post(client, url, {f"clinical-{name}": value for name, value in clinical.items()})
+
+
+def error_next_to_the_field(page: str, message: str) -> bool:
+    return f'<p class="error" id="id_clinical-{FIELD}-error">{message}</p>' in page
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"niv_full_time_date": "2024-02-01"},
+            "Ventilation more than 23 hours a day cannot be before symptom onset.",
+        ),
+        (
+            {"niv_date": "2024-09-01", "niv_full_time_date": "2024-08-31"},
+            "Ventilation more than 23 hours a day cannot be before non-invasive ventilation "
+            "started.",
+        ),
+        (
+            {"niv_full_time_date": str(timezone.localdate() + timedelta(days=1))},
+            "This date is in the future.",
+        ),
+    ],
+    ids=["before onset", "before NIV started", "in the future"],
+)
+def test_a_date_that_cannot_be_is_refused_next_to_the_field_and_nothing_is_saved(
+    world, client_for, given: dict[str, str], message: str
+) -> None:
+    response = edit(client_for("clinician_a"), world.patient_a, onset_date="2024-03-01", **given)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing has been saved yet." in page
+    assert error_next_to_the_field(page, message)
+    world.patient_a.refresh_from_db()
+    assert world.patient_a.niv_full_time_date is None and world.patient_a.niv_date is None
+
+
+def test_the_service_refuses_it_too_with_the_message_on_the_field(world) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.patient_update(
+            actor=world.users["clinician_a"],
+            patient=world.patient_a,
+            niv_date=date(2024, 9, 1),
+            niv_full_time_date=date(2024, 6, 1),
+        )
+    assert refused.value.message_dict == {
+        FIELD: [
+            "Ventilation more than 23 hours a day cannot be before non-invasive ventilation "
+            "started."
+        ]
+    }
+
+
+def test_a_date_is_saved_shown_on_the_record_and_in_the_audit_log(world, client_for) -> None:
+    client = client_for("clinician_a")
+    response = edit(
+        client,
+        world.patient_a,
+        onset_date="2024-03-01",
+        niv_date="2024-09-01",
+        niv_full_time_date="2025-01-15",
+    )
+    assert response.status_code == 302
+    world.patient_a.refresh_from_db()
+    assert world.patient_a.niv_full_time_date == date(2025, 1, 15)
+
+    record = client.get(reverse("care:patient-detail", args=[world.patient_a.pk]))
+    summary = record.content.decode()
+    assert f"<dt>{LABEL}</dt><dd>since 15 January 2025</dd>" in summary
+    assert summary.index("since 1 September 2024") < summary.index("since 15 January 2025")
+    form = client.get(reverse("care:patient-edit", args=[world.patient_a.pk])).content.decode()
+    assert f'name="clinical-{FIELD}" value="2025-01-15"' in form  # back in the form, to edit
+
+    change = AuditEvent.objects.get(
+        action="update", object_type="care.patient", actor=world.users["clinician_a"]
+    )
+    assert change.changes[FIELD] == {"old": None, "new": "2025-01-15"}
+    assert change.object_label == world.patient_a.study_id
+
+
+def test_without_a_date_of_niv_start_a_full_time_date_is_accepted(world) -> None:
+    services.patient_update(
+        actor=world.users["clinician_a"],
+        patient=world.patient_a,
+        niv_full_time_date=date(2025, 1, 15),
+    )
+    world.patient_a.refresh_from_db()
+    assert (world.patient_a.niv_date, world.patient_a.niv_full_time_date) == (
+        None,
+        date(2025, 1, 15),
+    )
+
+
+def test_the_staff_export_has_the_column_beside_niv_start(world, client_for) -> None:
+    services.patient_update(
+        actor="test factory",
+        patient=world.patient_a,
+        niv_date=date(2024, 9, 1),
+        niv_full_time_date=date(2025, 1, 15),
+    )
+    (row,) = export_rows(client_for("clinician_a"))
+    columns = list(row)
+    assert columns.index(FIELD) == columns.index("niv_date") + 1
+    assert columns.index("tracheostomy_date") == columns.index(FIELD) + 1
+    assert (row["niv_date"], row[FIELD], row["tracheostomy_date"]) == (
+        "2024-09-01",
+        "2025-01-15",
+        "",
+    )
+
+
+def test_the_patients_own_downloads_carry_it(world, client_for) -> None:
+    services.patient_update(
+        actor="test factory", patient=world.patient_a, niv_full_time_date=date(2025, 1, 15)
+    )
+    client = client_for("patient_a")
+    data = json.loads(client.get(reverse("care:portal-data-json")).content)
+    assert data["patient"][FIELD] == "2025-01-15"
+    body = client.get(reverse("care:portal-data-csv")).content.decode("utf-8-sig")
+    values = {(r["table"], r["field"]): r["value"] for r in csv.DictReader(io.StringIO(body))}
+    assert values[("patient", FIELD)] == "2025-01-15"
