@@ -17,6 +17,7 @@ from django.utils import timezone
 from cellpath.accounts.models import AuditEvent
 from cellpath.care import services
 from cellpath.care.models import Patient
+from cellpath.care.queries.profile import record_profile
 from tests.care.test_patient_records import export_rows
 
 FIELD = "niv_full_time_date"
@@ -153,3 +154,18 @@ def test_the_patients_own_downloads_carry_it(world, client_for) -> None:
     body = client.get(reverse("care:portal-data-csv")).content.decode("utf-8-sig")
     values = {(r["table"], r["field"]): r["value"] for r in csv.DictReader(io.StringIO(body))}
     assert values[("patient", FIELD)] == "2025-01-15"
+
+
+def test_the_trial_screening_profile_counts_it_as_24_hours_a_day(world) -> None:
+    coordinator = world.users["coordinator_a"]
+
+    def hours(**fields: object) -> float | None:
+        services.patient_update(actor="test factory", patient=world.patient_a, **fields)
+        profile = record_profile(user=coordinator, patient=world.patient_a, today=date(2025, 6, 1))
+        return profile.niv_hours_per_day
+
+    assert hours() == 0  # no NIV recorded
+    assert hours(niv_date=date(2024, 9, 1)) is None  # on NIV, hours not known
+    assert hours(niv_full_time_date=date(2025, 1, 15)) == 24
+    # after a tracheostomy the ventilation is no longer by mask: its hours are not known
+    assert hours(tracheostomy_date=date(2025, 4, 1)) is None
