@@ -19,6 +19,8 @@ from cellpath.care import services
 from cellpath.care.models import Patient
 from cellpath.care.queries.profile import record_profile
 from tests.care.test_patient_records import export_rows
+from tests.care.test_progression_figures import worked_patient
+from tests.care.test_progression_survival import progression_of
 
 FIELD = "niv_full_time_date"
 LABEL = "Non-invasive ventilation more than 23 hours a day"
@@ -169,3 +171,33 @@ def test_the_trial_screening_profile_counts_it_as_24_hours_a_day(world) -> None:
     assert hours(niv_full_time_date=date(2025, 1, 15)) == 24
     # after a tracheostomy the ventilation is no longer by mask: its hours are not known
     assert hours(tracheostomy_date=date(2025, 4, 1)) is None
+
+
+def test_the_progression_page_counts_it_as_an_endpoint_event(world, client_for) -> None:
+    patient = worked_patient(world.site_a)  # onset 15 January 2022
+    services.patient_update(
+        actor="test factory",
+        patient=patient,
+        niv_date=date(2023, 3, 1),
+        niv_full_time_date=date(2023, 11, 1),
+    )
+    p = progression_of(world, patient)
+    observed = p.survival.observed
+    assert observed.kind == "niv_full_time" and observed.day == date(2023, 11, 1)
+    assert observed.text == (
+        "Non-invasive ventilation more than 23 hours a day from 21.5 months since onset "
+        "(1 November 2023), which the model counts as an event."
+    )
+    assert [e.text for e in p.events if e.day == date(2023, 11, 1)] == [LABEL]
+    page = client_for("clinician_a").get(reverse("care:patient-progression", args=[patient.pk]))
+    assert observed.text in page.content.decode()
+
+    # a later tracheostomy does not move the event; an earlier one is the event
+    services.patient_update(
+        actor="test factory", patient=patient, tracheostomy_date=date(2023, 12, 1)
+    )
+    assert progression_of(world, patient).survival.observed.kind == "niv_full_time"
+    services.patient_update(
+        actor="test factory", patient=patient, tracheostomy_date=date(2023, 10, 1)
+    )
+    assert progression_of(world, patient).survival.observed.kind == "tracheostomy"
