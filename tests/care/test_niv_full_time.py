@@ -18,6 +18,7 @@ from cellpath.accounts.models import AuditEvent
 from cellpath.care import services
 from cellpath.care.models import Patient
 from cellpath.care.queries.profile import record_profile
+from cellpath.site.demo_histories import synthetic_patients
 from tests.care.test_patient_records import export_rows
 from tests.care.test_progression_figures import worked_patient
 from tests.care.test_progression_survival import progression_of
@@ -201,3 +202,16 @@ def test_the_progression_page_counts_it_as_an_endpoint_event(world, client_for) 
         actor="test factory", patient=patient, tracheostomy_date=date(2023, 10, 1)
     )
     assert progression_of(world, patient).survival.observed.kind == "tracheostomy"
+
+
+def test_the_demo_has_full_time_niv_after_niv_began_and_never_after_death() -> None:
+    today = timezone.localdate()
+    records = [s.clinical for s in synthetic_patients(40, today=today)]
+    full_time = [r for r in records if r[FIELD]]
+    assert len(full_time) >= 2
+    for record in full_time:
+        assert record["niv_date"] and record["niv_date"] + timedelta(days=90) <= record[FIELD]
+        assert record["death_date"] is None or record[FIELD] <= record["death_date"]
+        assert record[FIELD] <= today
+    for record in records:  # each obeys the rules a real record does
+        Patient(**record).clean()
