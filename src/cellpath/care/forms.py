@@ -30,6 +30,7 @@ class PatientForm(forms.ModelForm):
                 "diagnosis_date",
                 "gastrostomy_date",
                 "niv_date",
+                "niv_full_time_date",
                 "tracheostomy_date",
                 "death_date",
             ),

@@ -1,7 +1,8 @@
 """Clinical histories for the demo patients, drawn from the outcomes engine's synthetic cohort.
 
 Invented data for showing Cellpath, never for conclusions: ALSFRS-R visits every ~2 months,
-gastrostomy, NIV and deaths as the generator models them; for treated patients a course of
+gastrostomy, NIV and deaths as the generator models them, NIV more than 23 hours a day from
+ALSFRS-R item 12 or in the last weeks of life (`_ventilation`); for treated patients a course of
 autologous bone-marrow MSC from one of the demo programmes (harvest → lot → three intrathecal
 doses), its follow-up schedule, a few adverse events (one serious), self-reports and updates.
 """
@@ -35,6 +36,36 @@ def _day(value: np.datetime64) -> date | None:
     return None if np.isnat(value) else value.astype("datetime64[D]").item()
 
 
+FULL_TIME_NIV_AFTER = timedelta(days=91)
+"""The shortest time from the start of NIV to its use more than 23 hours a day in the demo."""
+
+
+def _ventilation(
+    history: list[tuple[date, dict[str, int | None]]], death: date | None
+) -> tuple[date | None, date | None]:
+    """When NIV began and when it came to more than 23 hours a day (None: not in the history).
+
+    NIV begins at the first visit whose item 12 (respiratory insufficiency) is below 4, as the
+    generator models it. More than 23 hours a day, at least three months later: the first visit
+    scoring 1 ("continuous BiPAP during the night and day"); failing that, for a patient who died
+    on NIV (never scored 0, invasive ventilation), halfway between the last visit and death (the
+    last weeks are often spent on the mask day and night). Never after death, never in the
+    future."""
+    scored = [(day, items["q12"]) for day, items in history if items["q12"] is not None]
+    niv = next((day for day, score in scored if score < 4), None)
+    if niv is None:
+        return None, None
+    later = [(day, score) for day, score in scored if day - niv >= FULL_TIME_NIV_AFTER]
+    full_time = next((day for day, score in later if score == 1), None)
+    invasive = any(score == 0 for _, score in scored)
+    if full_time is None and death is not None and not invasive:
+        last = history[-1][0]
+        halfway = last + (death - last) // 2
+        if last < halfway < death and halfway - niv >= FULL_TIME_NIV_AFTER:
+            full_time = halfway
+    return niv, full_time
+
+
 def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticPatient]:
     """`n` patients whose onset lies 1–4 years before `today`, seen up to `today`."""
     patients, visits = synthetic_cohort(
@@ -55,6 +86,8 @@ def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticP
             items = {k: (None if v < 0 else v) for k, v in items.items()}
             history.append((_day(visits["visit_date"][r]), items))
         gastrostomy = next((d for d, items in history if items["q5b"] is not None), None)
+        death = _day(patients["death_date"][i])
+        niv, niv_full_time = _ventilation(history, death)
         clinical = {
             "sex": str(patients["sex"][i]),
             "date_of_birth": _day(patients["birth_date"][i]),
@@ -66,7 +99,9 @@ def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticP
             "c9orf72": bool(patients["c9orf72"][i]),
             "height_cm": Decimal(170 if patients["sex"][i] == "M" else 162),
             "gastrostomy_date": gastrostomy,
-            "death_date": _day(patients["death_date"][i]),
+            "niv_date": niv,
+            "niv_full_time_date": niv_full_time,
+            "death_date": death,
         }
         result.append(
             SyntheticPatient(

@@ -61,6 +61,13 @@ class Patient(AuditedModel):
     )
     gastrostomy_date = models.DateField("gastrostomy", null=True, blank=True)
     niv_date = models.DateField("non-invasive ventilation started", null=True, blank=True)
+    niv_full_time_date = models.DateField(
+        "non-invasive ventilation more than 23 hours a day",
+        null=True,
+        blank=True,
+        help_text="The day the patient came to need non-invasive ventilation more than 23 hours a "
+        "day (an ENCALS endpoint, like tracheostomy and death).",
+    )
     tracheostomy_date = models.DateField("tracheostomy", null=True, blank=True)
     death_date = models.DateField("death", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -84,6 +91,7 @@ class Patient(AuditedModel):
             "diagnosis_date",
             "gastrostomy_date",
             "niv_date",
+            "niv_full_time_date",
             "tracheostomy_date",
             "death_date",
         )
@@ -93,6 +101,17 @@ class Patient(AuditedModel):
             errors["diagnosis_date"] = "Diagnosis cannot be before symptom onset."
         if self.death_date and self.onset_date and self.death_date < self.onset_date:
             errors["death_date"] = "Death cannot be before symptom onset."
+        full_time = self.niv_full_time_date
+        if full_time and "niv_full_time_date" not in errors:
+            if self.onset_date and full_time < self.onset_date:
+                errors["niv_full_time_date"] = (
+                    "Ventilation more than 23 hours a day cannot be before symptom onset."
+                )
+            elif self.niv_date and full_time < self.niv_date:
+                errors["niv_full_time_date"] = (
+                    "Ventilation more than 23 hours a day cannot be before non-invasive "
+                    "ventilation started."
+                )
         if errors:
             raise ValidationError(errors)
 

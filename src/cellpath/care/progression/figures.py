@@ -92,7 +92,7 @@ class FvcPoint:
 class TimelineEvent:
     day: date
     months: float | None
-    kind: str  # "course", "dose", "ae", "sae", "tracheostomy", "death"
+    kind: str  # "course", "dose", "ae", "sae", "niv_full_time", "tracheostomy", "death"
     params: Mapping[str, Any] = field(default_factory=dict)  # what the text names
 
     @property
@@ -162,7 +162,7 @@ class EncalsInput:
 
 @dataclass(frozen=True)
 class ObservedStatus:
-    kind: str  # "died", "tracheostomy" or "alive"
+    kind: str  # "died", "tracheostomy", "niv_full_time" or "alive"
     day: date
     months: float
     predicted_event_free: float | None  # ENCALS S(t) at that time
@@ -396,10 +396,20 @@ def _survival(
     observed = None
     onset = patient.onset_date
     if onset is not None:
+        # the first of the events short of death (tracheostomy, NIV more than 23 hours a day)
+        reached = [
+            (day, kind)
+            for kind, day in (
+                ("tracheostomy", patient.tracheostomy_date),
+                ("niv_full_time", patient.niv_full_time_date),
+            )
+            if day
+        ]
         if patient.death_date:
             observed = ("died", patient.death_date)
-        elif patient.tracheostomy_date:
-            observed = ("tracheostomy", patient.tracheostomy_date)
+        elif reached:
+            day, kind = min(reached)
+            observed = (kind, day)
         elif records.last_record_on and records.last_record_on > onset:
             observed = ("alive", records.last_record_on)
     status = None
@@ -468,13 +478,24 @@ def _events(records: ProgressionRecords) -> list[TimelineEvent]:
                 {"grade": event.grade, "description": event.description},
             )
         )
+    if patient.niv_full_time_date:
+        day = patient.niv_full_time_date
+        events.append(TimelineEvent(day, _months(onset, day), "niv_full_time"))
     if patient.tracheostomy_date:
         day = patient.tracheostomy_date
         events.append(TimelineEvent(day, _months(onset, day), "tracheostomy"))
     if patient.death_date:
         day = patient.death_date
         events.append(TimelineEvent(day, _months(onset, day), "death"))
-    order = {"course": 0, "dose": 1, "ae": 2, "sae": 2, "tracheostomy": 3, "death": 4}
+    order = {
+        "course": 0,
+        "dose": 1,
+        "ae": 2,
+        "sae": 2,
+        "niv_full_time": 3,
+        "tracheostomy": 3,
+        "death": 4,
+    }
     events.sort(key=lambda e: (e.day, order[e.kind]))
     return events
 

@@ -197,6 +197,7 @@ EVENT_LABELS = {
     "dose": "Cells given",
     "ae": "Adverse event",
     "sae": "Serious adverse event",
+    "niv_full_time": "Non-invasive ventilation more than 23 hours a day",
     "tracheostomy": "Tracheostomy",
     "death": "Died",
 }
@@ -323,6 +324,11 @@ def observed(status: ObservedStatus) -> str:
             f"Tracheostomy at {n} months since onset ({day(status.day)}), which the model "
             "counts as an event."
         )
+    if status.kind == "niv_full_time":
+        return (
+            f"Non-invasive ventilation more than 23 hours a day from {n} months since onset "
+            f"({day(status.day)}), which the model counts as an event."
+        )
     return f"Alive at {n} months since onset (last record {day(status.day)})."
 
 
@@ -353,6 +359,7 @@ HALF = "50 %"
 OBSERVED_LABELS = {
     "died": "Died",
     "tracheostomy": "Tracheostomy",
+    "niv_full_time": "Ventilation more than 23 hours a day",
     "alive": "Alive at the last record",
 }
 

@@ -7,7 +7,10 @@ FVC % predicted of the latest spirometry; riluzole and edaravone are what the pa
 with the days since the current riluzole began; tracheostomy and gastrostomy are their recorded
 dates, as yes or no; a course recorded here is an earlier stem-cell treatment, while none
 recorded is not proof of none (unknown); non-invasive ventilation not recorded means 0 hours a
-day, and recorded means an unknown number of hours. A value the record does not hold is None.
+day, and recorded means an unknown number of hours, but a recorded date of more than 23 hours a
+day counts as 24 (the field's top, so that any limit a trial sets on mask use, from "more than
+22 hours" down, excludes the patient), unless a tracheostomy is recorded: the ventilation is then
+no longer by mask, and the hours are unknown. A value the record does not hold is None.
 """
 
 from __future__ import annotations
@@ -22,9 +25,18 @@ from cellpath.care.queries.entry import age_years
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items, sex_word
 from cellpath.screening import Profile
 
+FULL_TIME_NIV_HOURS = 24.0
+"""Hours a day of non-invasive ventilation from its date of more than 23 hours a day."""
+
 
 def _months(start: date | None, today: date) -> float | None:
     return round((today - start).days / DAYS_PER_MONTH, 1) if start else None
+
+
+def _niv_hours(patient: Patient) -> float | None:
+    if patient.niv_full_time_date and patient.tracheostomy_date is None:
+        return FULL_TIME_NIV_HOURS
+    return None if patient.niv_date or patient.niv_full_time_date else 0
 
 
 def record_profile(*, user: User, patient: Patient, today: date) -> Profile:
@@ -40,7 +52,7 @@ def record_profile(*, user: User, patient: Patient, today: date) -> Profile:
         "c9orf72": patient.c9orf72,
         "tracheostomy": patient.tracheostomy_date is not None,
         "gastrostomy": patient.gastrostomy_date is not None,
-        "niv_hours_per_day": None if patient.niv_date else 0,
+        "niv_hours_per_day": _niv_hours(patient),
         "prior_stem_cell_therapy": True
         if TreatmentCourse.objects.filter(patient=patient).exists()
         else None,

@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
     "height_cm",
     "gastrostomy_date",
     "niv_date",
+    "niv_full_time_date",
     "tracheostomy_date",
     "death_date",
 )

@@ -23,6 +23,7 @@ EVENT_KINDS: dict[str, tuple[str, str, bool, str | None]] = {
     "dose": ("ev-dose", "triangle", False, "2 3"),
     "ae": ("ev-ae", "diamond", True, "2 3"),
     "sae": ("ev-sae", "diamond", False, None),
+    "niv_full_time": ("ev-niv", "circle", False, "2 3"),
     "tracheostomy": ("ev-trach", "circle", True, "6 3"),
     "death": ("ev-death", "cross", False, None),
 }
@@ -169,9 +170,11 @@ def _survival_chart(p: Progression) -> SafeString | None:
     events = []
     observed = survival.observed
     if observed is not None:
-        marker, hollow = {"died": ("cross", False), "tracheostomy": ("circle", True)}.get(
-            observed.kind, ("circle", True)
-        )
+        marker, hollow = {
+            "died": ("cross", False),
+            "tracheostomy": ("circle", True),
+            "niv_full_time": ("circle", False),
+        }.get(observed.kind, ("circle", True))
         events.append(
             charts.EventGroup(
                 wording.observed_label(observed),
