@@ -152,7 +152,7 @@ def test_the_composite_endpoint_is_the_first_of_its_three_dates() -> None:
     visits.append(("S", "2025-03-01", 30))
     report = analyse(*tables(courses, visits), as_of=AS_OF)
     t = dict(zip(report.table["course"], report.table["endpoint_kind"], strict=True))
-    assert t == {"T": "tracheostomy", "N": "niv_full_time", "E": "", "S": ""}
+    assert t == {"T": "tracheostomy", "N": "niv_full_time", "E": "tracheostomy", "S": ""}
     survival_why = dict(zip(report.table["course"], report.table["excluded_survival"], strict=True))
     assert survival_why["E"] == "endpoint_before_treatment"
     assert report.survival.n == 3 and report.survival.events == 2

@@ -249,7 +249,8 @@ def encals_log_survival(t_months: npt.ArrayLike, lp: npt.ArrayLike) -> np.ndarra
     logarithm does not. 0 for t ≤ 0; broadcasts like ``encals_survival``.
     """
     s = encals_baseline_log_odds(t_months)
-    return -np.logaddexp(0.0, s + np.asarray(lp, dtype=np.float64))
+    with np.errstate(invalid="ignore"):
+        return -np.logaddexp(0.0, s + np.asarray(lp, dtype=np.float64))
 
 
 # The spline is linear below k_min and above k_max and increasing in between (checked at

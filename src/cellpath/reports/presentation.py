@@ -249,7 +249,12 @@ def _survival_table(s: Any) -> list[dict[str, str]]:
     for months, at_risk in s.at_risk:
         km = float(stats.survival_at(s.km, np.array([months], dtype=float))[0])
         lo, hi = _band_at(s.km, months)
-        expected = float(np.interp(months, s.expected_months, s.expected_survival))
+        inside = months <= float(s.expected_months[-1])
+        expected = (
+            float(np.interp(months, s.expected_months, s.expected_survival))
+            if inside
+            else float("nan")
+        )
         rows.append(
             {
                 "months": months,
@@ -295,14 +300,14 @@ def survival_chart(report: CohortReport) -> str:
             marker="none",
         ),
         Series(
-            "95 % confidence interval",
+            "95 % CI, lower",
             _step_points(km.time, km.lower, km.end, "Lower bound"),
             "s1",
             marker="none",
             dash="2 3",
         ),
         Series(
-            "95 % confidence interval (upper)",
+            "95 % CI, upper",
             _step_points(km.time, km.upper, km.end, "Upper bound"),
             "s1",
             marker="none",

@@ -203,6 +203,10 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
             if fvc.percent is not None:
                 spiro.append((pid, row.measured_on, float(fvc.percent)))
 
+    # ENCALS takes the first FVC % predicted on record, as the progression page does.
+    first_fvc: dict[int, float] = {}
+    for pid, _, fvc in spiro:
+        first_fvc.setdefault(pid, fvc)
     treated = [r for r in course_rows if r["first_dose"] is not None]
     alsfrs_by: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in alsfrs:
@@ -236,6 +240,7 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
                 for r in course_rows
             ]
         ),
+        "fvc_percent": np.array([first_fvc.get(r["patient_id"], np.nan) for r in course_rows]),
         "death_date": _dates(r["patient__death_date"] for r in course_rows),
         "tracheostomy_date": _dates(r["patient__tracheostomy_date"] for r in course_rows),
         "niv_full_time_date": _dates(r["patient__niv_full_time_date"] for r in course_rows),

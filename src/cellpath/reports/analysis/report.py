@@ -88,6 +88,7 @@ EXCLUSIONS: tuple[str, ...] = (
     "no_run_in_decline",  # pre-slope ≥ 0: a % improvement is undefined (Petrou, Oh)
     "no_prediction",  # ENCALS could not be computed (a predictor is missing)
     "endpoint_before_treatment",  # the composite endpoint was reached before t0
+    "no_follow_up",  # nothing known after the first dose (last contact on t0)
 )
 """Every reason a course is left out of a figure; ``reports.analysis.wording`` words them."""
 
@@ -451,12 +452,14 @@ def analyse(
 
     # ----- slopes and responders (engine: Petrou 2016, Cudkowicz 2022; Oh 2018 tiers)
     six_closes = np.where(base_day != _NAT, base_day + POST_TARGET_DAYS + POST_WINDOW_DAYS, _NAT)
-    slope_why = np.full(n, "", dtype=object)
     no_post = ~np.isfinite(P["post_slope"])
-    slope_why[no_post] = "no_visit_in_window"
-    slope_why[no_post & (six_closes > today)] = "window_not_reached"
+    post_why = np.full(n, "", dtype=object)
+    post_why[no_post] = "no_visit_in_window"
+    post_why[no_post & (six_closes > today)] = "window_not_reached"
     target6 = base_day + POST_TARGET_DAYS - POST_WINDOW_DAYS
-    slope_why[no_post & event & (endpoint < target6)] = "died_before_window"
+    post_why[no_post & event & (endpoint < target6)] = "died_before_window"
+    post_why[~has_base] = "no_baseline"
+    slope_why = post_why.copy()
     slope_why[~np.isfinite(P["pre_slope"])] = "lead_in_short"
     slope_why[~np.isfinite(P["pre_slope"]) & (n_before < 2)] = "no_lead_in"
     slope_why[~has_base] = "no_baseline"
@@ -524,7 +527,7 @@ def analyse(
         responder_rows.append(ResponderRow(key, k, n_due, n_eval, *a, *e, placebo=placebo.get(key)))
 
     # ----- survival against ENCALS (Westeneng 2018; Finkelstein et al. 2003)
-    at_risk_rows = ~before_t0
+    at_risk_rows = ~before_t0 & (exit_day > t0)
     s_months = np.maximum(exit_day - t0, 0) / MONTH
     km = stats.kaplan_meier(
         np.zeros(int(at_risk_rows.sum())), s_months[at_risk_rows], event[at_risk_rows]
@@ -565,6 +568,7 @@ def analyse(
         expected_curve = np.full(grid.size, np.nan)
     surv_why = np.full(n, "", dtype=object)
     surv_why[at_risk_rows & ~np.isfinite(lp)] = "no_prediction"
+    surv_why[~before_t0 & (exit_day <= t0)] = "no_follow_up"
     surv_why[before_t0] = "endpoint_before_treatment"
     kinds_seen = Counter(endpoint_kind[event & at_risk_rows].tolist())
     followed = s_months[at_risk_rows]
@@ -666,7 +670,7 @@ def analyse(
         FlowStep(
             "assessed_6_months",
             int(np.sum(has_base & ~no_post)),
-            _counted(slope_why[has_base & no_post].tolist()),
+            _counted(post_why[has_base & no_post].tolist()),
         ),
         FlowStep(
             "slopes_evaluable",

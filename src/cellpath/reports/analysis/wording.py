@@ -45,6 +45,12 @@ EXCLUSION_WORDS: dict[str, str] = {
     "no_run_in_decline": "no decline before treatment (a % improvement is undefined)",
     "no_prediction": "ENCALS prediction missing (a predictor is not recorded)",
     "endpoint_before_treatment": "endpoint reached before treatment",
+    "no_follow_up": "nothing recorded after the first dose",
+    "not_likely_eligible": "pre-screen not 'likely eligible'",
+    "declined": "declined",
+    "withdrew": "withdrew",
+    "in_progress": "still being decided",
+    "no_consent": "no treatment consent on record at the first dose",
 }
 
 FLOW: dict[str, str] = {
@@ -52,6 +58,7 @@ FLOW: dict[str, str] = {
     "likely_eligible": "Pre-screen: likely eligible",
     "accepted": "Accepted",
     "patient_record": "Patient record opened",
+    "courses": "Courses started",
     "consented": "Consented to treatment",
     "treated": "Treated (at least one dose)",
     "analysed": "Included in the analysis",
