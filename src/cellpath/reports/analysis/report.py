@@ -202,6 +202,7 @@ class AdverseEvents:
 
     events: int
     patients_with_event: int
+    patients_with_serious: int
     patients: int
     patient_years: float
     per_100_patient_years: float
@@ -744,6 +745,9 @@ def _adverse_events(
     related = _texts(events, "relatedness", len(e_ids))[mine]
     index = {cid: i for i, cid in enumerate(ids.tolist())}
     people = {person[index[x]] for x in e_ids[mine].tolist()}
+    serious_people = {
+        person[index[x]] for x, s in zip(e_ids[mine].tolist(), serious, strict=True) if s == 1
+    }
     n_serious = int(np.sum(serious == 1))
     by_serious = (("serious", n_serious), ("not_serious", m - n_serious))
     by_grade = tuple((g, int(np.sum(grade == g))) for g in range(1, 6))
@@ -757,6 +761,7 @@ def _adverse_events(
     return AdverseEvents(
         events=m,
         patients_with_event=len(people),
+        patients_with_serious=len(serious_people),
         patients=len(set(person.tolist())),
         patient_years=patient_years,
         per_100_patient_years=rate,
