@@ -45,6 +45,7 @@ __all__ = [
     "MedianIQR",
     "ObservedExpected",
     "PairedDifference",
+    "WilcoxonSignedRank",
     "clopper_pearson",
     "expected_events",
     "kaplan_meier",
