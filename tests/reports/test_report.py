@@ -218,3 +218,22 @@ def test_observed_equals_expected_when_events_follow_the_model() -> None:
     assert oe.observed > 300
     assert oe.lower <= 1.0 <= oe.upper, oe
     assert 0.9 < oe.ratio < 1.1
+
+
+def test_an_endpoint_on_the_day_of_the_first_dose_counts_at_half_a_day() -> None:
+    courses = [
+        {**BASE, "patient_id": "X", "treatment_date": "2024-03-01", "death_date": "2024-03-01"},
+        {**BASE, "patient_id": "Y", "treatment_date": "2024-03-01"},
+    ]
+    visits = [
+        ("X", "2024-01-01", 40),
+        ("X", "2024-03-01", 38),
+        ("Y", "2024-01-01", 40),
+        ("Y", "2024-03-01", 38),
+        ("Y", "2024-09-01", 34),
+    ]
+    report = analyse(*tables(courses, visits), as_of=AS_OF)
+    assert report.survival.n == 2 and report.survival.events == 1
+    followed = dict(zip(report.table["course"], report.table["followup_months"], strict=True))
+    assert followed["X"] == pytest.approx(0.5 / DAYS_PER_MONTH)
+    assert report.survival.km.survival[1] == pytest.approx(0.5)

@@ -408,7 +408,11 @@ def analyse(
     last_contact = np.maximum(last_visit, _days(c, "last_contact_date", n))
     last_contact = np.maximum(last_contact, t0)
     exit_day = np.where(event, endpoint, np.minimum(last_contact, today))
-    before_t0 = has_end & (endpoint <= t0)
+    before_t0 = has_end & (endpoint < t0)
+    # An endpoint on the day of the first dose counts at half a day: the risk set of (t0, t0]
+    # is empty (stats.kaplan_meier refuses exit = entry, as R's survival does).
+    same_day = event & (endpoint == t0)
+    exit_time = exit_day + np.where(same_day, 0.5, 0.0)
 
     # ----- ALSFRS-R change at each follow-up point, against the decline carried forward
     cf_slope = np.where(np.isfinite(slopes.pre_slope), slopes.pre_slope, -P["delta_fs"])
@@ -528,8 +532,8 @@ def analyse(
         responder_rows.append(ResponderRow(key, k, n_due, n_eval, *a, *e, placebo=placebo.get(key)))
 
     # ----- survival against ENCALS (Westeneng 2018; Finkelstein et al. 2003)
-    at_risk_rows = ~before_t0 & (exit_day > t0)
-    s_months = np.maximum(exit_day - t0, 0) / MONTH
+    at_risk_rows = ~before_t0 & (exit_time > t0)
+    s_months = np.maximum(exit_time - t0, 0) / MONTH
     km = stats.kaplan_meier(
         np.zeros(int(at_risk_rows.sum())), s_months[at_risk_rows], event[at_risk_rows]
     )
@@ -547,7 +551,7 @@ def analyse(
     )
     lp = P["encals_lp"]
     entry_m = (t0 - onset) / MONTH
-    exit_m = (exit_day - onset) / MONTH
+    exit_m = (exit_time - onset) / MONTH
     predicted = at_risk_rows & np.isfinite(lp)
     expected_i = np.full(n, np.nan)
     expected_i[predicted] = stats.expected_events(
@@ -569,7 +573,7 @@ def analyse(
         expected_curve = np.full(grid.size, np.nan)
     surv_why = np.full(n, "", dtype=object)
     surv_why[at_risk_rows & ~np.isfinite(lp)] = "no_prediction"
-    surv_why[~before_t0 & (exit_day <= t0)] = "no_follow_up"
+    surv_why[~before_t0 & (exit_time <= t0)] = "no_follow_up"
     surv_why[before_t0] = "endpoint_before_treatment"
     kinds_seen = Counter(endpoint_kind[event & at_risk_rows].tolist())
     followed = s_months[at_risk_rows]
