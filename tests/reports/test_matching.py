@@ -113,6 +113,72 @@ def test_it_finds_the_near_copies_of_each_treated_trajectory():
     assert np.all(result.reason == "")
 
 
+def brute_force_distances(treated, i, controls, spec):
+    """Every eligible (control, pseudo-index) pair's distance, one pair at a time with np.interp
+    (the module docstring's definition, written independently)."""
+    grid = np.arange(0, spec.lead_in_months + 1e-9, spec.grid_step_months)
+    lead = spec.lead_in_months * DAYS_PER_MONTH
+    t0 = treated.index_day[i]
+    tdays = treated.visit_day[treated.visit_start[i] : treated.visit_start[i + 1]]
+    ttot = treated.visit_total[treated.visit_start[i] : treated.visit_start[i + 1]]
+    tin = (tdays >= t0 - lead) & (tdays <= t0)
+    t_lo, t_hi = (t0 - tdays[tin].max()) / DAYS_PER_MONTH, (t0 - tdays[tin].min()) / DAYS_PER_MONTH
+    t_age = (t0 - treated.birth_day[i]) / DAYS_PER_YEAR
+    t_m = (t0 - treated.onset_day[i]) / DAYS_PER_MONTH
+    out = {}
+    for p in range(controls.n_patients):
+        if controls.bulbar_onset[p] != treated.bulbar_onset[i]:
+            continue
+        days = controls.visit_day[controls.visit_start[p] : controls.visit_start[p + 1]]
+        tot = controls.visit_total[controls.visit_start[p] : controls.visit_start[p + 1]]
+        for d, total in zip(days.tolist(), tot.tolist(), strict=True):
+            cin = (days >= d - lead) & (days <= d)
+            c_hi = (d - days[cin].min()) / DAYS_PER_MONTH
+            age = (d - controls.birth_day[p]) / DAYS_PER_YEAR
+            m = (d - controls.onset_day[p]) / DAYS_PER_MONTH
+            if cin.sum() < 2 or c_hi < 1 or controls.exit_day[p] <= d:
+                continue
+            if abs(age - t_age) > spec.age_caliper_years or abs(m - t_m) > 6:
+                continue
+            hi = min(t_hi, c_hi)
+            if hi - t_lo < 1:
+                continue
+            s = grid[(grid >= t_lo - 1e-9) & (grid <= hi + 1e-9)]
+            tc = np.interp(t0 - s * DAYS_PER_MONTH, tdays, ttot)
+            cc = np.interp(d - s * DAYS_PER_MONTH, days, tot)
+            dist = (
+                np.abs(tc - cc).mean()
+                + 0.25 * abs(ttot[tin][-1] - total)
+                + 0.25 * abs(age - t_age) / 5
+                + 0.25 * abs(m - t_m) / 6
+            )
+            out[(p, d)] = dist
+    return out
+
+
+@pytest.mark.parametrize("cache_size", [1, 16])  # 1: prunes hardest and refills the cache
+def test_the_distance_is_the_documented_one_and_the_nearest_control_wins(cache_size):
+    rng = np.random.default_rng(9)
+    treated = registry(rng, 4, treated=True)
+    controls = registry(rng, 300)
+    spec = MatchSpec(k=1, order="hardest_first", cache_size=cache_size)
+    result = matching.match_controls(treated, controls, spec)
+    for i in range(4):
+        pairs = brute_force_distances(treated, i, controls, MatchSpec())
+        mine = np.flatnonzero(result.treated == i)
+        if not pairs:
+            assert mine.size == 0
+            continue
+        (p, d), best = min(pairs.items(), key=lambda kv: kv[1])
+        others = set(result.control[result.treated != i].tolist())
+        if p in others:  # taken by another course first: the nearest still free
+            (p, d), best = min(
+                ((k, v) for k, v in pairs.items() if k[0] not in others), key=lambda kv: kv[1]
+            )
+        assert (result.control[mine[0]], result.control_index_day[mine[0]]) == (p, d)
+        assert result.distance[mine[0]] == pytest.approx(best, abs=1e-4)
+
+
 def test_it_uses_each_control_patient_once_and_keeps_rounds_fair():
     rng = np.random.default_rng(2)
     treated = registry(rng, 60, treated=True)

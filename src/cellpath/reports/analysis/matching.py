@@ -449,9 +449,10 @@ def _units(
 
 
 def _curves(h: Histories, keys: _Keys, u: _Units, rows: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """(len(rows), len(grid)) float32: each unit's total interpolated at months-before-index,
-    NaN outside [s_lo, s_hi]. One vectorised search per grid point."""
-    out = np.full((rows.size, grid.size), np.nan, dtype=np.float32)
+    """(len(grid), len(rows)) float32: each unit's total interpolated at months-before-index,
+    NaN outside [s_lo, s_hi]. One vectorised search per grid point; one row per grid point, so
+    that a distance sums rows (fast) rather than short columns."""
+    out = np.full((grid.size, rows.size), np.nan, dtype=np.float32)
     if rows.size == 0 or h.visit_day.size == 0:
         return out
     p, d = u.patient[rows], u.index_day[rows]
@@ -467,7 +468,7 @@ def _curves(h: Histories, keys: _Keys, u: _Units, rows: np.ndarray, grid: np.nda
         gap = day[j] - day[i]
         with np.errstate(divide="ignore", invalid="ignore"):
             frac = np.where((x > day[i]) & (gap > 0), (x - day[i]) / gap, 0.0)
-        out[inside, g] = tot[i] + (tot[j] - tot[i]) * frac
+        out[g, inside] = tot[i] + (tot[j] - tot[i]) * frac
     return out
 
 
@@ -535,7 +536,7 @@ class _Pool:
     months: np.ndarray
     total: np.ndarray
     s_hi: np.ndarray
-    curve: np.ndarray  # (n, G) float32
+    curve: np.ndarray  # (G, n) float32
     block: tuple[int, int, int]  # start of spinal/other, start of bulbar, end
 
 
@@ -560,7 +561,7 @@ def _control_pool(controls: Histories, spec: MatchSpec) -> _Pool:
     perm = np.lexsort((u.months_since_onset[rows], u.bulbar_onset[rows]))
     order = rows[perm]
     # Built in (patient, day) order, where the searches are fastest, then put in pool order.
-    curve = _curves(controls, keys, u, rows, spec.grid)[perm]
+    curve = _curves(controls, keys, u, rows, spec.grid)[:, perm]
     bul = u.bulbar_onset[order]
     split = int(np.searchsorted(bul, 0.5))
     pool = _Pool(
@@ -577,6 +578,26 @@ def _control_pool(controls: Histories, spec: MatchSpec) -> _Pool:
     return pool
 
 
+def _nearest_patients(patient: np.ndarray, dist: np.ndarray, want: int) -> np.ndarray:
+    """Positions of the ``want`` nearest distinct patients, nearest first (ties: position);
+    each patient at its nearest pseudo-index."""
+    head = min(dist.size, 8 * want)
+    if head < dist.size:
+        part = np.argpartition(dist, head - 1)[:head]
+        part = part[np.lexsort((part, dist[part]))]
+        chosen: list[int] = []
+        seen: set[int] = set()
+        for j, pt in enumerate(patient[part].tolist()):
+            if pt not in seen:
+                seen.add(pt)
+                chosen.append(int(part[j]))
+                if len(chosen) == want:
+                    return np.asarray(chosen, dtype=np.intp)
+    part = np.lexsort((np.arange(dist.size), dist))  # many visits of few patients: sort all
+    _, first = np.unique(patient[part], return_index=True)
+    return part[np.sort(first)][:want]
+
+
 def _candidates(
     pool: _Pool,
     tu: _Units,
@@ -586,7 +607,11 @@ def _candidates(
     used: np.ndarray | None,
 ) -> tuple[str, np.ndarray, np.ndarray, int, bool]:
     """(reason or "", pool rows of the nearest distinct control patients, their distances,
-    number of candidate pseudo-indices, whether the list holds every candidate patient)."""
+    number of candidate pseudo-indices, whether the list holds every candidate patient).
+
+    Exact, but the trajectory term is computed only where it can matter: the covariate terms
+    are a lower bound of D, so once some candidates give a provisional ``cache_size``-th
+    distance, candidates whose bound exceeds it are skipped."""
     empty = np.zeros(0, dtype=np.intp)
     a0, m0, t0 = float(tu.age[i]), float(tu.months_since_onset[i]), float(tu.index_total[i])
     cal_m = float(spec.onset_caliper(m0))
@@ -608,52 +633,43 @@ def _candidates(
     g1 = int(np.floor(s_hi / step + _EPS)) + 1
     if idx.size == 0 or g1 <= g0:
         return "no_trajectory_overlap", empty, np.zeros(0), 0, True
-    diff = pool.curve[idx, g0:g1] - tcurve[i, g0:g1]
-    np.abs(diff, out=diff)
-    valid = ~np.isnan(diff)
-    count = valid.sum(axis=1)
-    diff[~valid] = 0.0
-    has = count > 0
-    idx, diff, count = idx[has], diff[has], count[has]
-    if idx.size == 0:
-        return "no_trajectory_overlap", empty, np.zeros(0), 0, True
-    dist = (
-        diff.sum(axis=1, dtype=np.float64) / count
-        + spec.weight_index_total * np.abs(pool.total[idx] - t0)
+    n_cand = int(idx.size)
+    bound = (
+        spec.weight_index_total * np.abs(pool.total[idx] - t0)
         + spec.weight_age * np.abs(pool.age[idx] - a0) / spec.age_caliper_years
         + spec.weight_onset * np.abs(pool.months[idx] - m0) / cal_m
     )
-    n_cand = int(idx.size)
-    if spec.max_distance is not None:
-        near = dist <= spec.max_distance
-        idx, dist = idx[near], dist[near]
-        if idx.size == 0:
-            return "beyond_max_distance", empty, np.zeros(0), n_cand, True
-    # Nearest first (ties: pool order); keep each control patient's best pseudo-index.
+
+    def distance(rows: np.ndarray) -> np.ndarray:
+        diff = pool.curve[g0:g1, idx[rows]]
+        diff -= tcurve[g0:g1, i, None]
+        np.abs(diff, out=diff)
+        count = (~np.isnan(diff)).sum(axis=0)
+        np.fmax(diff, 0.0, out=diff)  # NaN (control curve undefined there) → 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            traj = diff.sum(axis=0, dtype=np.float64) / count
+        return np.where(count > 0, traj + bound[rows], np.inf)
+
     want = spec.cache_size
-    head = min(idx.size, 8 * want)
-    if head < idx.size:
-        part = np.argpartition(dist, head - 1)[:head]
-        part = part[np.lexsort((part, dist[part]))]
-    else:
-        part = np.lexsort((np.arange(idx.size), dist))
-    chosen: list[int] = []
-    seen: set[int] = set()
-    pats = pool.patient[idx[part]].tolist()
-    for j, pt in enumerate(pats):
-        if pt not in seen:
-            seen.add(pt)
-            chosen.append(int(part[j]))
-            if len(chosen) == want:
-                break
-    complete = head == idx.size and len(chosen) < want
-    if head < idx.size and len(chosen) < want:  # many visits of few patients: sort them all
-        part = np.lexsort((np.arange(idx.size), dist))
-        _, first = np.unique(pool.patient[idx[part]], return_index=True)
-        keep = part[np.sort(first)]
-        chosen, complete = keep[:want].tolist(), keep.size <= want
-    sel = np.asarray(chosen, dtype=np.intp)
-    return "", idx[sel], dist[sel], n_cand, complete
+    limit = np.inf if spec.max_distance is None else spec.max_distance
+    rows = np.arange(idx.size)
+    if idx.size > 4 * want:
+        trial = np.argpartition(bound, 4 * want - 1)[: 4 * want]
+        d_trial = distance(trial)
+        best = _nearest_patients(pool.patient[idx[trial]], d_trial, want)
+        if best.size == want:
+            limit = min(limit, float(d_trial[best[-1]]))
+        rows = np.flatnonzero(bound <= limit)
+    dist = distance(rows)
+    near = dist <= limit
+    rows, dist = rows[near], dist[near]
+    if rows.size == 0:
+        if np.isfinite(limit) and spec.max_distance is not None:
+            return "beyond_max_distance", empty, np.zeros(0), n_cand, True
+        return "no_trajectory_overlap", empty, np.zeros(0), 0, True
+    sel = _nearest_patients(pool.patient[idx[rows]], dist, want)
+    complete = rows.size == n_cand and sel.size < want
+    return "", idx[rows[sel]], dist[sel], n_cand, complete
 
 
 def match_controls(
