@@ -447,3 +447,14 @@ def test_the_composite_endpoint_is_the_first_of_death_tracheostomy_and_niv():
     )
     assert exit_day.tolist() == [400.0, 300.0, 200.0]
     assert event.tolist() == [True, True, False]
+
+
+def test_take_keeps_each_patients_visits():
+    h = registry(np.random.default_rng(10), 5, treated=True)
+    sub = h.take([3, 1])
+    assert sub.n_patients == 2 and sub.index_day.tolist() == [h.index_day[3], h.index_day[1]]
+    for new, old in ((0, 3), (1, 1)):
+        mine = slice(sub.visit_start[new], sub.visit_start[new + 1])
+        theirs = slice(h.visit_start[old], h.visit_start[old + 1])
+        assert np.array_equal(sub.visit_day[mine], h.visit_day[theirs])
+        assert np.array_equal(sub.visit_total[mine], h.visit_total[theirs])

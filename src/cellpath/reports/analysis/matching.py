@@ -25,7 +25,8 @@ Distance between a treated course and a control pseudo-index (modelling choices,
   (Wicks 2011's area between curves divided by the overlap's length, as a Riemann sum); the
   overlap must span ≥ 1 month. A treated curve starts at its index visit (t0 − a few days);
 * D = D_traj + 0.25 |Δ index total| + 0.25 |Δ age|/age caliper + 0.25 |Δ months|/onset caliper
-  (ALSFRS-R points; the last two terms only break near-ties towards closer ages and durations).
+  (ALSFRS-R points; default weights; the last two terms only break near-ties towards closer
+  ages and durations). ``max_distance`` optionally refuses pairs farther than that.
 
 Matching is greedy nearest-neighbour without replacement of control *patients* (a control is
 used once, at one pseudo-index), in rounds: every treated course receives its first control
@@ -40,7 +41,9 @@ Caveats, to be printed wherever a result is shown:
 * regression to the mean: treated patients often start after a fast-looking decline; matching
   on the pre-index curve helps only if the controls' index visits are chosen the same way;
 * control pseudo-indices are chosen with knowledge of follow-up (they need a later contact),
-  and the balance table checks only what was measured;
+  and the balance table checks only what was measured; its pre-index slope spans each unit's
+  own lead-in (often longer for controls than for treated courses), so it is noisier for
+  the treated and may look less balanced after matching than before;
 * PRO-ACT placebo arms (``Study_Arm = Placebo``) are the cleanest controls: trial patients,
   scheduled visits, adjudicated deaths. Controls must be untreated: pass only visits before any
   treatment a control patient received.
@@ -254,10 +257,8 @@ class Histories:
         if rows.dtype == bool:
             rows = np.flatnonzero(rows)
         counts = self.visit_start[rows + 1] - self.visit_start[rows]
-        vis = np.concatenate(
-            [np.arange(self.visit_start[r], self.visit_start[r + 1]) for r in rows.tolist()]
-            or [np.zeros(0, dtype=np.intp)]
-        )
+        offsets = np.repeat(np.cumsum(counts) - counts, counts)
+        vis = np.repeat(self.visit_start[rows], counts) + np.arange(counts.sum()) - offsets
         return Histories.from_arrays(
             onset_day=self.onset_day[rows],
             birth_day=self.birth_day[rows],
