@@ -29,7 +29,7 @@ from cellpath.registry.commands import (
     _Progress,
     _write_atomically,
 )
-from cellpath.registry.tables import parse_patients, parse_visits
+from cellpath.registry.tables import FileProblem, parse_patients, parse_visits
 from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport, analyse
 
 __all__ = ["report_main"]
@@ -63,6 +63,16 @@ def _parser() -> _Parser:
     p.add_argument("--patients", required=True, type=Path, metavar="PATIENTS.csv")
     p.add_argument("--visits", required=True, type=Path, metavar="VISITS.csv")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.html|FILE.pdf|DIR/")
+    p.add_argument("--controls-patients", type=Path, metavar="PATIENTS.csv", default=None)
+    p.add_argument(
+        "--controls-visits",
+        type=Path,
+        metavar="VISITS.csv",
+        default=None,
+        help="a reference cohort in the same contract (e.g. a converted PRO-ACT download): "
+        "its untreated patients are matched to the treated courses",
+    )
+    p.add_argument("--controls-name", default="reference cohort", help="its name (≤ 120 chars)")
     p.add_argument(
         "--as-of",
         type=_dt.date.fromisoformat,
@@ -132,6 +142,28 @@ def _write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def _read(
+    patients_path: Path, visits_path: Path, progress: _Progress
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[FileProblem]] | str:
+    """Two registry files as the engine's tables (ids as text), with their problems; or why
+    they could not be read."""
+    p_label, v_label = str(patients_path), str(visits_path)
+    try:
+        patients = parse_patients(patients_path, p_label)
+        progress(f"read {patients.lines.size} patient rows from {p_label}")
+        header_failed = any(p.line == 1 for p in patients.problems)
+        visits = parse_visits(visits_path, v_label, None if header_failed else patients, p_label)
+        progress(f"read {visits.lines.size} visit rows from {v_label}")
+    except (OSError, ValueError) as exc:
+        return f"cannot read: {exc}"
+    ids = np.array([i.decode() for i in patients.ids.tolist()], dtype=object)
+    p_table = dict(patients.table)
+    p_table["patient_id"] = ids
+    v_table = dict(visits.table)
+    v_table["patient_id"] = ids[v_table["patient_id"]] if ids.size else v_table["patient_id"]
+    return p_table, v_table, patients.problems + visits.problems
+
+
 def report_main(argv: list[str]) -> int:
     """``cellpath report --patients P --visits V --out FILE.html|FILE.pdf|DIR/``."""
     parser = _parser()
@@ -140,8 +172,11 @@ def report_main(argv: list[str]) -> int:
     except _ParserExit as exc:
         return exc.status
     err = sys.stderr
-    if len(args.title) > 120:
-        print("--title: at most 120 characters", file=err)
+    if len(args.title) > 120 or len(args.controls_name) > 120:
+        print("--title and --controls-name: at most 120 characters", file=err)
+        return EXIT_BAD_INPUT
+    if (args.controls_patients is None) != (args.controls_visits is None):
+        print("--controls-patients and --controls-visits go together", file=err)
         return EXIT_BAD_INPUT
     out: Path = args.out
     kind = out.suffix.lower()
@@ -149,37 +184,34 @@ def report_main(argv: list[str]) -> int:
     if kind not in {".html", ".pdf"} and not (as_dir or out.is_dir() or not kind):
         print(f"{out}: --out must end in .html or .pdf, or be a directory", file=err)
         return EXIT_BAD_INPUT
-    p_label, v_label = str(args.patients), str(args.visits)
-    for path, label in ((args.patients, p_label), (args.visits, v_label)):
+    pairs = [(args.patients, args.visits)]
+    if args.controls_patients is not None:
+        pairs.append((args.controls_patients, args.controls_visits))
+    for path in (p for pair in pairs for p in pair):
         if not path.is_file():
-            print(f"{label}: cannot read: no such file", file=err)
+            print(f"{path}: cannot read: no such file", file=err)
             return EXIT_BAD_INPUT
-    size = args.patients.stat().st_size + args.visits.stat().st_size
+    size = sum(p.stat().st_size for pair in pairs for p in pair)
     progress = _Progress(
         "cellpath report", not args.quiet and (args.progress or size >= PROGRESS_BYTES), err
     )
-    try:
-        patients = parse_patients(args.patients, p_label)
-        progress(f"read {patients.lines.size} patient rows from {p_label}")
-        header_failed = any(p.line == 1 for p in patients.problems)
-        visits = parse_visits(args.visits, v_label, None if header_failed else patients, p_label)
-        progress(f"read {visits.lines.size} visit rows from {v_label}")
-    except (OSError, ValueError) as exc:
-        print(f"cannot read: {exc}", file=err)
-        return EXIT_BAD_INPUT
-    problems = patients.problems + visits.problems
+    tables = []
+    problems = []
+    for patients_path, visits_path in pairs:
+        read = _read(patients_path, visits_path, progress)
+        if isinstance(read, str):
+            print(read, file=err)
+            return EXIT_BAD_INPUT
+        tables.append(read[:2])
+        problems += read[2]
     if problems:
         _print_problems(problems, args.max_errors, err)
         print(f"cellpath report: {len(problems)} problems; nothing written", file=err)
         return EXIT_BAD_INPUT
-
-    ids = np.array([i.decode() for i in patients.ids.tolist()], dtype=object)
-    p_table = dict(patients.table)
-    p_table["patient_id"] = ids
-    v_table = dict(visits.table)
-    v_table["patient_id"] = ids[v_table["patient_id"]]
+    (p_table, v_table), *rest = tables
+    controls = (args.controls_name, *rest[0]) if rest else None
     as_of = np.datetime64(args.as_of or _dt.date.today(), "D")
-    report = analyse(p_table, v_table, as_of=as_of)
+    report = analyse(p_table, v_table, as_of=as_of, controls=controls)
     progress(f"computed the report of {report.n_courses} treated courses")
     try:
         if kind in {".html", ".pdf"} and not as_dir:

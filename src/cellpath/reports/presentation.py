@@ -66,6 +66,7 @@ class Presentation:
     adverse_events: dict[str, Any] | None
     completeness: list[dict[str, Any]]
     methods: list[str]
+    controls: dict[str, Any] | None = None
     charts: dict[str, str] = field(default_factory=dict)
     show_serious_list: bool = False
 
@@ -220,6 +221,7 @@ def present(
         for row in report.completeness
     ]
     shown_filters = list((filters or {}).items())
+    controls = _controls(report)
     pres = Presentation(
         report=report,
         title=title,
@@ -235,12 +237,127 @@ def present(
         completeness=completeness,
         methods=methods(report, shown_filters, generated_on),
         show_serious_list=show_serious_list,
+        controls=controls,
     )
     pres.charts = {
         "survival": survival_chart(report),
         "change": change_chart(report),
     }
+    if report.controls is not None:
+        pres.charts["controls"] = controls_chart(report)
     return pres
+
+
+BALANCE_WORDS = {
+    "age": "Age at index (years)",
+    "months_since_onset": "Months since onset at index",
+    "index_total": "ALSFRS-R total at index",
+    "pre_slope": "ALSFRS-R slope before index (points a month)",
+    "bulbar_onset": "Bulbar onset (%)",
+    "male": "Male (%)",
+}
+
+NO_MATCH_WORDS = {
+    "missing_covariate": "age, onset or site of onset not recorded",
+    "no_lead_in": "fewer than two ALSFRS-R in the year before treatment",
+    "lead_in_too_short": "ALSFRS-R before treatment too close together or too long before it",
+    "no_candidate_within_calipers": "no control of similar age, duration and site of onset",
+    "no_trajectory_overlap": "no control's ALSFRS-R history overlaps enough",
+    "beyond_max_distance": "no control close enough",
+    "controls_used_up": "every suitable control was already matched",
+}
+
+
+def _controls(report: CohortReport) -> dict[str, Any] | None:
+    c = report.controls
+    if c is None:
+        return None
+    a = c.outcomes.alsfrs_change
+    e = c.outcomes.composite
+
+    def mean_sd(mean: float, sd: float, binary: bool) -> str:
+        if binary:
+            return f"{number(100 * mean, 0)} %"
+        return f"{number(mean)} ({number(sd)})"
+
+    return {
+        "name": c.name,
+        "n_pool": c.n_pool,
+        "n_eligible": c.n_eligible,
+        "matched": sum(c.match_counts[1:]),
+        "unmatched": c.match_counts[0],
+        "n_controls": c.n_controls,
+        "no_match": "; ".join(f"{n} {NO_MATCH_WORDS.get(k, k)}" for k, n in c.no_match),
+        "balance": [
+            {
+                "label": BALANCE_WORDS.get(b.variable, b.variable),
+                "treated": mean_sd(b.matched_treated_mean, b.matched_treated_sd, b.binary),
+                "before": mean_sd(b.before_mean, b.before_sd, b.binary),
+                "smd_before": number(b.smd_before, 2),
+                "after": mean_sd(b.after_mean, b.after_sd, b.binary),
+                "smd_after": number(b.smd_after, 2),
+            }
+            for b in c.balance
+        ],
+        "change": {
+            "treated_n": a.treated_n,
+            "treated": number(a.treated_mean),
+            "controls_n": a.controls_n,
+            "controls": number(a.controls_mean),
+            "difference": number(a.difference),
+            "ci": interval(a.ci_low, a.ci_high),
+            "p": p_value(a.p),
+        },
+        "endpoint": {
+            "treated_n": e.treated.n,
+            "treated_events": e.treated.events,
+            "treated_12": f"{number(100 * e.treated.km_12_months, 0)} %"
+            if math.isfinite(e.treated.km_12_months)
+            else "–",
+            "controls_n": e.controls.n,
+            "controls_events": e.controls.events,
+            "controls_12": f"{number(100 * e.controls.km_12_months, 0)} %"
+            if math.isfinite(e.controls.km_12_months)
+            else "–",
+            "p": p_value(e.logrank.p),
+        },
+    }
+
+
+def controls_chart(report: CohortReport) -> str:
+    """Event-free since index: the matched courses against their matched controls."""
+    c = report.controls
+    assert c is not None
+    ends = [k.end for k in (c.km_treated, c.km_controls) if math.isfinite(k.end)]
+    horizon = max([12.0, *ends])
+    return line_chart(
+        chart_id="controls-chart",
+        title="Treated courses and matched controls: free of the endpoint since index",
+        description=(
+            "Kaplan–Meier curves of the composite endpoint from treatment (or the matched "
+            "control's index visit). The table beside the chart gives events and 12-month "
+            "figures."
+        ),
+        x_axis=Axis("Months since index", 0.0, horizon),
+        y_axis=Axis("Event-free (%)", 0.0, 100.0, ticks=[0, 25, 50, 75, 100]),
+        series=[
+            Series(
+                "Treated",
+                _step_points(c.km_treated.time, c.km_treated.survival, c.km_treated.end, "Treated"),
+                "s2",
+                marker="none",
+            ),
+            Series(
+                f"Matched controls ({c.name})",
+                _step_points(
+                    c.km_controls.time, c.km_controls.survival, c.km_controls.end, "Controls"
+                ),
+                "s3",
+                marker="none",
+                dash="8 4",
+            ),
+        ],
+    )
 
 
 def _survival_table(s: Any) -> list[dict[str, str]]:

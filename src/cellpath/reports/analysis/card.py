@@ -139,9 +139,7 @@ def public_card(report: CohortReport) -> dict[str, Any]:
                 f"{_fmt(v['change_6m_upper'])}; n = {c['assessed_6m']}); their own decline "
                 f"before treatment carried forward: {_fmt(v['expected_6m'])}"
             )
-        rows.append(
-            {"key": "change_6m", "label": "ALSFRS-R change after 6 months", "value": value}
-        )
+        rows.append({"key": "change_6m", "label": "ALSFRS-R change after 6 months", "value": value})
     for d, label in (
         ("nurown", "Slowed by at least 1.25 points a month (NurOwn phase 3 definition)"),
         ("petrou", "ALSFRS-R or FVC slope at least 25 % better (Petrou 2016 definition)"),

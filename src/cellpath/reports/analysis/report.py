@@ -39,7 +39,7 @@ from cellpath.outcomes.response import (
 )
 from cellpath.outcomes.survival import encals_log_survival, encals_survival
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, DAYS_PER_YEAR, EL_ESCORIAL, ONSET_SITES
-from cellpath.reports.analysis import stats
+from cellpath.reports.analysis import matching, stats
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -222,6 +222,22 @@ class CompletenessRow:
     fvc_done: int
 
 
+@dataclass(frozen=True, eq=False)
+class Controls:
+    """Matched external controls (design file §5): who was matched, balance, outcomes."""
+
+    name: str
+    n_pool: int
+    n_eligible: int
+    match_counts: tuple[int, ...]
+    no_match: tuple[tuple[str, int], ...]
+    n_controls: int
+    balance: tuple[matching.BalanceRow, ...]
+    outcomes: matching.OutcomeComparison
+    km_treated: stats.KaplanMeier
+    km_controls: stats.KaplanMeier
+
+
 @dataclass
 class CohortReport:
     """Everything the report shows. ``table`` is the per-course analysis table (one row per
@@ -239,6 +255,7 @@ class CohortReport:
     survival: Survival
     completeness: list[CompletenessRow]
     adverse_events: AdverseEvents | None = None
+    controls: Controls | None = None
     problems: list[cohort.Problem] = field(default_factory=list)
 
 
@@ -299,6 +316,14 @@ def _take(table: Table, rows: np.ndarray) -> dict[str, np.ndarray]:
     return {k: np.asarray(v)[rows] for k, v in table.items()}
 
 
+def _isin(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """``np.isin`` for ids of any dtype: object arrays (text ids) compare as fixed-width text,
+    which NumPy sorts, instead of pairwise (quadratic) object comparison."""
+    if values.dtype == object or allowed.dtype == object:
+        values, allowed = values.astype(str), allowed.astype(str)
+    return np.isin(values, allowed)
+
+
 def _counted(codes: Sequence[str]) -> tuple[tuple[str, int], ...]:
     counts = Counter(c for c in codes if c)
     return tuple((code, counts[code]) for code in EXCLUSIONS if counts[code])
@@ -344,6 +369,7 @@ def analyse(
     adverse_events: Table | None = None,
     flow_before: Sequence[FlowStep] = (),
     placebo: Mapping[str, PlaceboContext] | None = None,
+    controls: tuple[str, Table, Table] | None = None,
 ) -> CohortReport:
     """The whole report for ``courses`` (see the module docstring) on the date ``as_of``.
 
@@ -353,6 +379,8 @@ def analyse(
     before treatment (applied … consented), which only the web application knows. Courses
     whose records the outcomes engine refuses are left out with ``records_contradict`` and
     their problems are returned in ``problems`` (they are questions for a coordinator).
+    ``controls`` = (name, patients, visits): a reference cohort in the same contract, its
+    treated patients left out, matched to the courses (``matching``).
     """
     today = np.datetime64(as_of, "D").astype(np.int64)
     n_all = len(np.asarray(courses["patient_id"]))
@@ -371,7 +399,7 @@ def analyse(
     c = _take(courses, keep)
     n = keep.size
     ids = np.asarray(c["patient_id"])
-    vkeep = np.isin(visit_ids, ids)
+    vkeep = _isin(visit_ids, ids)
     v = _take(visits, np.flatnonzero(vkeep))
     eng = cohort.compute(c, v, validate=False, as_of=np.datetime64(int(today), "D"))
     P, V = eng.patients, eng.visits
@@ -720,6 +748,10 @@ def analyse(
         "excluded_survival": surv_why,
     }
     table = {column: table[column] for column in ANALYSIS_COLUMNS}
+    controls_section = None
+    if controls is not None:
+        courses_for_match = {**c, "last_contact_date": _dates(last_contact)}
+        controls_section = _matched_controls(controls, courses_for_match, V, today)
     return CohortReport(
         as_of=np.datetime64(int(today), "D"),
         n_courses=n,
@@ -733,6 +765,7 @@ def analyse(
         survival=survival,
         completeness=completeness,
         adverse_events=ae_section,
+        controls=controls_section,
         problems=problems,
     )
 
@@ -742,7 +775,7 @@ def _adverse_events(
 ) -> AdverseEvents:
     """Adverse events of the analysed courses (Common Terminology Criteria, CTCAE v5)."""
     e_ids = np.asarray(events["patient_id"])
-    mine = np.isin(e_ids, ids)
+    mine = _isin(e_ids, ids)
     m = int(mine.sum())
     serious = _floats(events, "serious", len(e_ids))[mine]
     grade = _floats(events, "grade", len(e_ids))[mine]
@@ -773,4 +806,46 @@ def _adverse_events(
         by_grade=by_grade,
         by_relatedness=by_related,
         serious=tuple(listed),
+    )
+
+
+def _km(group: matching.EndpointGroup) -> stats.KaplanMeier:
+    time = np.maximum(group.time, 0.5 / MONTH)  # an event on the index day: half a day
+    return stats.kaplan_meier(np.zeros(time.size), time, group.event)
+
+
+def _matched_controls(
+    controls: tuple[str, Table, Table],
+    courses: Table,
+    course_visits: Mapping[str, np.ndarray],
+    today: int,
+) -> Controls:
+    """Match the courses to the reference cohort's untreated patients and compare outcomes."""
+    name, c_patients, c_visits = controls
+    n_c = len(np.asarray(c_patients["patient_id"]))
+    untreated = _days(c_patients, "treatment_date", n_c) == _NAT
+    keep_ids = np.asarray(c_patients["patient_id"])[untreated]
+    c_p = _take(c_patients, np.flatnonzero(untreated))
+    c_v = _take(c_visits, np.flatnonzero(_isin(np.asarray(c_visits["patient_id"]), keep_ids)))
+    c_eng = cohort.compute(c_p, c_v, validate=False)
+    treated_h = matching.histories_from_tables(
+        courses, course_visits, index_column="treatment_date"
+    )
+    control_h = matching.histories_from_tables(c_p, c_eng.visits)
+    result = matching.match_controls(treated_h, control_h, matching.MatchSpec())
+    outcomes = matching.compare_outcomes(result, treated_h, control_h)
+    reasons = Counter(r for r in result.reason.tolist() if r)
+    return Controls(
+        name=name,
+        n_pool=int(untreated.sum()),
+        n_eligible=result.n_eligible_control_patients,
+        match_counts=result.match_counts,
+        no_match=tuple(
+            (code, reasons[code]) for code in matching.NO_MATCH_REASONS if reasons[code]
+        ),
+        n_controls=int(result.control.size),
+        balance=matching.matched_balance(result, treated_h, control_h),
+        outcomes=outcomes,
+        km_treated=_km(outcomes.composite.treated),
+        km_controls=_km(outcomes.composite.controls),
     )
