@@ -172,6 +172,11 @@ class Programme(GivenByRoutes, AuditedModel):
     def warning_codes(self) -> set[str]:
         return {sign.code for sign in self.warning_signs}
 
+    @property
+    def published_card(self) -> OutcomesCard | None:
+        """The outcomes card shown on the public page (the latest approved), or None."""
+        return self.outcome_cards.filter(status=OutcomesCard.Status.PUBLISHED).first()
+
     # --- validation ------------------------------------------------------------------------------
 
     def clean(self) -> None:
@@ -199,3 +204,50 @@ class Programme(GivenByRoutes, AuditedModel):
             errors["price_currency"] = "Give the currency of the price, such as USD or EUR."
         if errors:
             raise ValidationError(errors)
+
+
+class OutcomesCard(AuditedModel):
+    """A dated snapshot of a programme's cohort report for its public page: aggregates only,
+    small numbers suppressed (built by ``cellpath.reports``; this app only stores and shows it).
+
+    The programme's staff prepare it; an administrator of the programme's site approves it
+    before anyone else sees it. Approving one supersedes the card published before.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Not approved"
+        SUPERSEDED = "superseded", "Replaced by a newer card"
+
+    audit_site_path = "programme.site_id"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="outcome_cards")
+    as_of = models.DateField("figures as of")
+    content = models.JSONField(help_text="The card as shown: suppressed counts and rows.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    prepared_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} outcomes as of {self.as_of}"
+
+    def audit_label(self) -> str:
+        return f"{self.programme.slug} card {self.as_of}"
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        return list(self.content.get("rows", []))
+
+    @property
+    def threshold(self) -> int:
+        return int(self.content.get("threshold", 10))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import Actor, audited_save, record
@@ -14,7 +15,7 @@ from cellpath.accounts.models import AuditEvent, Site, User
 from cellpath.accounts.roles import Role
 from cellpath.evidence.models import Study
 from cellpath.evidence.services import public_content_changed
-from cellpath.programmes.models import Programme
+from cellpath.programmes.models import OutcomesCard, Programme
 
 PROGRAMME_STAFF = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
@@ -126,3 +127,43 @@ def programme_update(
         programme.version = version  # nothing was saved
         raise
     return programme
+
+
+# --- outcomes cards ---------------------------------------------------------------------------
+
+
+def submit_card(
+    *, actor: User, programme: Programme, content: dict[str, Any], as_of: Any
+) -> OutcomesCard:
+    """Store a card the programme's staff prepared; nobody outside the site sees it until an
+    administrator of the site approves it. An earlier card still waiting is replaced."""
+    _require_staff(actor, programme.site_id)
+    with transaction.atomic():
+        for waiting in programme.outcome_cards.filter(status=OutcomesCard.Status.PENDING):
+            waiting.status = OutcomesCard.Status.SUPERSEDED
+            audited_save(waiting, actor=actor)
+        card = OutcomesCard(programme=programme, as_of=as_of, content=content, prepared_by=actor)
+        return audited_save(card, actor=actor)
+
+
+def decide_card(*, actor: User, card: OutcomesCard, approve: bool) -> OutcomesCard:
+    """An administrator of the programme's site approves (publishes) or rejects a waiting card;
+    approving supersedes the card published before."""
+    site_id = card.programme.site_id
+    if site_id not in site_ids_for(actor, (Role.ADMINISTRATOR,)):
+        raise PermissionDenied("Only an administrator of this site can approve outcomes cards.")
+    with transaction.atomic():
+        card = OutcomesCard.objects.select_for_update().get(pk=card.pk)
+        if card.status != OutcomesCard.Status.PENDING:
+            raise PermissionDenied("This card is not waiting for approval.")
+        if approve:
+            for old in card.programme.outcome_cards.filter(status=OutcomesCard.Status.PUBLISHED):
+                old.status = OutcomesCard.Status.SUPERSEDED
+                audited_save(old, actor=actor)
+        card.status = OutcomesCard.Status.PUBLISHED if approve else OutcomesCard.Status.REJECTED
+        card.decided_by = actor
+        card.decided_at = timezone.now()
+        audited_save(card, actor=actor)
+        if approve:
+            transaction.on_commit(public_content_changed)
+        return card

@@ -19,7 +19,7 @@ from cellpath.evidence.caching import public_page
 from cellpath.evidence.models import Study
 from cellpath.programmes import queries, services
 from cellpath.programmes.forms import ProgrammeFilterForm, ProgrammeForm
-from cellpath.programmes.models import Programme
+from cellpath.programmes.models import OutcomesCard, Programme
 from cellpath.programmes.warning_signs import ALL_SIGNS
 
 PROGRAMME_STAFF = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -36,7 +36,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     filter_form = ProgrammeFilterForm(request.GET or None)
     filters = filter_form.filters()
     programmes = list(queries.programme_list(**filters))
+    cards = {
+        card.programme_id: card
+        for card in OutcomesCard.objects.filter(
+            programme__in=programmes, status=OutcomesCard.Status.PUBLISHED
+        ).order_by("as_of", "pk")
+    }
     for programme in programmes:
+        programme.card = cards.get(programme.pk)
         programme.signs = programme.warning_signs
     return render(
         request,
@@ -81,7 +88,14 @@ def programme_compare(request: HttpRequest) -> HttpResponse:
         context["choices"] = list(queries.programme_list())
         context["chosen"] = found
         return render(request, "programmes/programme_compare_choose.html", context)
+    cards = {
+        card.programme_id: card
+        for card in OutcomesCard.objects.filter(
+            programme__in=programmes, status=OutcomesCard.Status.PUBLISHED
+        ).order_by("as_of", "pk")
+    }
     for programme in programmes:
+        programme.card = cards.get(programme.pk)
         programme.signs = programme.warning_signs
         programme.sign_codes = {sign.code for sign in programme.signs}
         programme.cited = _cited_studies(programme)

@@ -9,17 +9,28 @@ from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import PATIENT_DATA_ROLES
 from cellpath.reports.analysis.report import CohortReport, analyse
+from cellpath.reports.files import reference_tables
+from cellpath.reports.models import ReferenceCohort
 from cellpath.reports.presentation import Presentation, present
 from cellpath.reports.queries import Filters, cohort_tables, placebo_context
 
 __all__ = ["build_presentation", "build_report"]
 
 
-def build_report(*, user: User, filters: Filters, detail: bool = False) -> CohortReport | None:
-    """The report of the courses ``user`` may see under ``filters`` (None: no site's report)."""
+def build_report(
+    *, user: User, filters: Filters, detail: bool = False, controls: int | None = None
+) -> CohortReport | None:
+    """The report of the courses ``user`` may see under ``filters`` (None: no site's report),
+    matched to the reference cohort ``controls`` of one of the user's sites if given."""
     tables = cohort_tables(user=user, filters=filters, detail=detail)
     if tables is None:
         return None
+    reference = None
+    if controls is not None:
+        cohort = ReferenceCohort.objects.filter(
+            pk=controls, site_id__in=[s.pk for s in tables.sites]
+        ).first()
+        reference = reference_tables(cohort) if cohort is not None else None
     return analyse(
         tables.courses,
         tables.visits,
@@ -28,15 +39,16 @@ def build_report(*, user: User, filters: Filters, detail: bool = False) -> Cohor
         adverse_events=tables.adverse_events,
         flow_before=tables.flow_before,
         placebo=placebo_context(),
+        controls=reference,
     )
 
 
 def build_presentation(
-    *, user: User, filters: Filters, described: dict[str, str]
+    *, user: User, filters: Filters, described: dict[str, str], controls: int | None = None
 ) -> Presentation | None:
     """The report as the page and the PDF show it; the list of serious events only for
     coordinators and clinicians (administrators read aggregates)."""
-    report = build_report(user=user, filters=filters)
+    report = build_report(user=user, filters=filters, controls=controls)
     if report is None:
         return None
     return present(

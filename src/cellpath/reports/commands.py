@@ -29,8 +29,8 @@ from cellpath.registry.commands import (
     _Progress,
     _write_atomically,
 )
-from cellpath.registry.tables import FileProblem, parse_patients, parse_visits
 from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport, analyse
+from cellpath.reports.files import read_registry
 
 __all__ = ["report_main"]
 
@@ -142,28 +142,6 @@ def _write_file(path: Path, data: bytes) -> None:
         raise
 
 
-def _read(
-    patients_path: Path, visits_path: Path, progress: _Progress
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[FileProblem]] | str:
-    """Two registry files as the engine's tables (ids as text), with their problems; or why
-    they could not be read."""
-    p_label, v_label = str(patients_path), str(visits_path)
-    try:
-        patients = parse_patients(patients_path, p_label)
-        progress(f"read {patients.lines.size} patient rows from {p_label}")
-        header_failed = any(p.line == 1 for p in patients.problems)
-        visits = parse_visits(visits_path, v_label, None if header_failed else patients, p_label)
-        progress(f"read {visits.lines.size} visit rows from {v_label}")
-    except (OSError, ValueError) as exc:
-        return f"cannot read: {exc}"
-    ids = np.array([i.decode() for i in patients.ids.tolist()], dtype=object)
-    p_table = dict(patients.table)
-    p_table["patient_id"] = ids
-    v_table = dict(visits.table)
-    v_table["patient_id"] = ids[v_table["patient_id"]] if ids.size else v_table["patient_id"]
-    return p_table, v_table, patients.problems + visits.problems
-
-
 def report_main(argv: list[str]) -> int:
     """``cellpath report --patients P --visits V --out FILE.html|FILE.pdf|DIR/``."""
     parser = _parser()
@@ -198,7 +176,7 @@ def report_main(argv: list[str]) -> int:
     tables = []
     problems = []
     for patients_path, visits_path in pairs:
-        read = _read(patients_path, visits_path, progress)
+        read = read_registry(patients_path, visits_path, progress)
         if isinstance(read, str):
             print(read, file=err)
             return EXIT_BAD_INPUT

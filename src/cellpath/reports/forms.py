@@ -8,6 +8,7 @@ from cellpath.accounts.models import Site
 from cellpath.outcomes import products
 from cellpath.outcomes.vocabulary import ONSET_SITES, choices
 from cellpath.programmes.models import Programme
+from cellpath.reports.models import ReferenceCohort
 from cellpath.reports.queries import Filters
 
 
@@ -38,6 +39,9 @@ class FilterForm(forms.Form):
     onset_site = forms.ChoiceField(
         required=False, choices=[("", "Any"), *choices(ONSET_SITES)], label="Site of onset"
     )
+    controls = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Compare with a reference cohort"
+    )
 
     def __init__(self, *args: object, site_ids: list[int], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -51,6 +55,8 @@ class FilterForm(forms.Form):
             .order_by("name")
         )
         self.fields["programme"].choices = [("", "Any")] + [(p.pk, p.name) for p in programmes]
+        cohorts = ReferenceCohort.objects.filter(site_id__in=site_ids).order_by("name")
+        self.fields["controls"].choices = [("", "None")] + [(c.pk, c.name) for c in cohorts]
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
@@ -83,3 +89,22 @@ class FilterForm(forms.Form):
                 value = dict((str(k), v) for k, v in field.choices).get(str(value), value)
             out[str(field.label)] = str(value)
         return out
+
+
+class ReferenceCohortForm(forms.Form):
+    """A reference cohort: its name and the registry's two CSV files."""
+
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(max_length=300, required=False)
+    patients = forms.FileField(label="PATIENTS.csv", help_text="One row per patient.")
+    visits = forms.FileField(label="VISITS.csv", help_text="One row per ALSFRS-R assessment.")
+    site = forms.TypedChoiceField(coerce=int, label="Site")
+
+    def __init__(self, *args: object, site_ids: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        sites = Site.objects.filter(pk__in=site_ids).order_by("name")
+        self.fields["site"].choices = [(s.pk, s.name) for s in sites]
+        if len(site_ids) < 2:
+            self.fields["site"].widget = forms.HiddenInput()
+            if site_ids:
+                self.fields["site"].initial = site_ids[0]
