@@ -20,6 +20,7 @@ from tests.intake.routes_newsletter import NEWSLETTER_ROUTES
 from tests.intake.routes_packets import PACKET_ROUTES
 from tests.matrix_kit import EVERYONE, SIGN_IN, Route, only  # noqa: F401
 from tests.programmes.routes import PROGRAMME_ROUTES
+from tests.reports.routes import REPORT_ROUTES
 from tests.trials.routes import TRIAL_ROUTES
 
 SIGNED_IN_REDIRECT = only(dict.fromkeys(ACTORS[1:], 302), anonymous=200)
@@ -213,6 +214,7 @@ ROUTES: list[Route] = [
 ]
 
 ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES + INTAKE_ROUTES + NEWSLETTER_ROUTES + PACKET_ROUTES
+ROUTES += REPORT_ROUTES
 ROUTES += TRIAL_ROUTES
 
 DECLARED_NAMESPACES = {"admin"}

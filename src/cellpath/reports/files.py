@@ -21,11 +21,14 @@ Tables = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
 
 
 def read_registry(
-    patients_path: Path, visits_path: Path, progress: Callable[[str], None] = lambda message: None
+    patients_path: Path,
+    visits_path: Path,
+    progress: Callable[[str], None] = lambda message: None,
+    labels: tuple[str, str] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], list[FileProblem]] | str:
     """Two registry files as the engine's tables (ids as text), with their problems; or why
-    they could not be read."""
-    p_label, v_label = str(patients_path), str(visits_path)
+    they could not be read. ``labels`` name the files in messages (default: their paths)."""
+    p_label, v_label = labels or (str(patients_path), str(visits_path))
     try:
         patients = parse_patients(patients_path, p_label)
         progress(f"read {patients.lines.size} patient rows from {p_label}")
@@ -48,16 +51,12 @@ def parse_registry(patients: bytes, visits: bytes, labels: tuple[str, str]) -> T
         p_path, v_path = Path(tmp) / "patients.csv", Path(tmp) / "visits.csv"
         p_path.write_bytes(patients)
         v_path.write_bytes(visits)
-        read = read_registry(p_path, v_path)
+        read = read_registry(p_path, v_path, labels=labels)
     if isinstance(read, str):
         raise ValidationError(read)
     p_table, v_table, problems = read
     if problems:
-        names = {str(p_path): labels[0], str(v_path): labels[1]}
-        shown = [
-            f"{names.get(p.path, p.path)}:{p.line}: {p.message}"
-            for p in problems[:MAX_PROBLEMS_SHOWN]
-        ]
+        shown = [str(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown.append(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
         raise ValidationError(shown)
