@@ -29,6 +29,7 @@ from cellpath.reports.queries import report_sites
 from cellpath.reports.services import MAX_UPLOAD_BYTES, prepare_card, upload_reference_cohort
 
 REPORT_ROLES = (Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR)
+CARD_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def _form(request: HttpRequest) -> FilterForm:
@@ -56,6 +57,8 @@ def _context(request: HttpRequest) -> tuple[FilterForm, dict[str, object], int]:
             "p": presentation,
             "query": f"?{query}" if query else "",
             "may_download_table": bool(site_ids_for(request.user, PATIENT_DATA_ROLES)),
+            "may_publish": bool(site_ids_for(request.user, CARD_ROLES)),
+            "may_add_cohorts": bool(site_ids_for(request.user, (Role.ADMINISTRATOR,))),
         },
         200,
     )
@@ -114,8 +117,6 @@ def analysis_csv(request: HttpRequest) -> HttpResponse:
 
 
 # --- the public outcomes card -----------------------------------------------------------------
-
-CARD_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 @role_required(*CARD_ROLES)
