@@ -5,11 +5,12 @@ Invented data for showing Cellpath, never for conclusions. The historic patients
 `RIV-H0001`…) were treated in 2021–2025 after onset in 2019–2023 and are followed up to today or
 their death; their histories come from the outcomes engine's synthetic generator with an invented
 treatment effect (`TREATMENT_EFFECT`: decline slowed by a fifth for six months after the first
-dose), so that the report and the programme's card have something to show. They are written in
-bulk (`audited_bulk_import`, one import event per table) under the same rules as every record:
-a treatment consent before the harvest, no dose before the course starts or on or after death,
-nothing dated after death, before onset or in the future. No follow-up schedule (`Visit` rows)
-is created for them and their adverse events are all resolved, so they stay out of the
+dose), so that the report and the programme's card have something to show; twelve more
+(`RECENT_PATIENTS`) had their first dose in the last weeks and are not yet seen again. They are
+written in bulk (`audited_bulk_import`, one import event per table) under the same rules as every
+record: a treatment consent before the harvest, no dose before the course starts or on or after
+death, nothing dated after death, before onset or in the future. No follow-up schedule (`Visit`
+rows) is created for them and their adverse events are all resolved, so they stay out of the
 coordinator's day (the dashboard's due, overdue and open-event lists).
 """
 
