@@ -9,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cellpath.site import demo_cohort
 from tests.commands import Installation, cellpath_env, run_cellpath
 
 
@@ -31,7 +32,8 @@ def test_the_demo_loads_once_and_prints_a_sign_in_per_role(
         assert f"  {role} " in first.stdout
     demo_loaded.copy(tmp_path)
     counts = _counts(tmp_path)
-    assert counts == "8 2 8 40"
+    historic = demo_cohort.HISTORIC_PATIENTS + demo_cohort.RECENT_PATIENTS
+    assert counts == f"8 2 8 {40 + historic}"
     assert run_cellpath(["demo", "--no-serve"], tmp_path).returncode == 0
     assert _counts(tmp_path) == counts
 

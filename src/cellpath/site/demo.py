@@ -24,7 +24,7 @@ from cellpath.intake.demo import load_demo_applications
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 from cellpath.programmes.demo import load_demo_programmes
 from cellpath.programmes.models import Programme
-from cellpath.site import demo_histories
+from cellpath.site import demo_cohort, demo_histories
 from cellpath.site.demo_histories import synthetic_patients
 from cellpath.trials.demo import load_demo_trials
 
@@ -139,7 +139,8 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
     """Create whatever of the demo is missing; running it again changes nothing.
 
     `clinical_histories=False` creates the records without their follow-up (faster, for tests
-    that only sign in)."""
+    that only sign in), and without the historic cohort, reference registry and outcomes cards
+    (`_cohort_extras`)."""
     today = today or date.today()
     sites = {}
     for name, code, kind, city in SITES:
@@ -208,6 +209,8 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
             if code == "riv" and index == 3 and patient.courses.exists():
                 demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
     _portal_extras(users, sites["riv"])
+    if clinical_histories:
+        _cohort_extras(users, sites, today=today)
     load_demo_applications(
         coordinators={
             sites["riv"].pk: users["coordinator@demo.cellpath.test"],
@@ -217,6 +220,30 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
     )
     load_demo_trials()
     return SIGN_INS
+
+
+COORDINATORS = {
+    "riv": "coordinator@demo.cellpath.test",
+    "nfd": "coordinator.northfield@demo.cellpath.test",
+}
+ADMINISTRATOR = "administrator@demo.cellpath.test"
+
+
+def _cohort_extras(users: dict[str, User], sites: dict[str, Site], *, today: date) -> None:
+    """Riverside's historic treated cohort (its programme's card shows numbers; Northfield's
+    few treated patients keep its card suppressed), Riverside's reference registry, and each
+    site's programme card, prepared by the site's coordinator and approved by the
+    administrator."""
+    programmes = {
+        code: Programme.objects.get(slug=slug) for code, slug in COURSE_PROGRAMMES.items()
+    }
+    demo_cohort.load(site=sites["riv"], programme=programmes["riv"], actor=ACTOR, today=today)
+    administrator = users[ADMINISTRATOR]
+    demo_cohort.load_reference_cohort(site=sites["riv"], administrator=administrator, today=today)
+    for code, programme in programmes.items():
+        demo_cohort.publish_card(
+            programme=programme, staff=users[COORDINATORS[code]], administrator=administrator
+        )
 
 
 def _portal_extras(users: dict[str, User], site: Site) -> None:

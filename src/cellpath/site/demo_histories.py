@@ -77,11 +77,20 @@ def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticP
         onset_end=str(today - timedelta(days=400)),
         censor_date=str(today),
     )
+    return from_tables(patients, visits)
+
+
+def from_tables(
+    patients: dict[str, np.ndarray], visits: dict[str, np.ndarray]
+) -> list[SyntheticPatient]:
+    """The records of a `synthetic_cohort`'s tables (generated without missing values): the
+    clinical facts, the ALSFRS-R history, the treatment date and the FVC at diagnosis."""
+    starts = np.searchsorted(visits["patient_id"], patients["patient_id"], side="left")
+    ends = np.searchsorted(visits["patient_id"], patients["patient_id"], side="right")
     result = []
-    for i in range(n):
-        rows = np.flatnonzero(visits["patient_id"] == patients["patient_id"][i])
+    for i in range(len(patients["patient_id"])):
         history = []
-        for r in rows:
+        for r in range(starts[i], ends[i]):
             items = {name: int(visits[name][r]) for name in ALSFRS_R_KEYS}
             items = {k: (None if v < 0 else v) for k, v in items.items()}
             history.append((_day(visits["visit_date"][r]), items))
@@ -140,7 +149,7 @@ def add_history(
         course = _course(
             patient, synthetic.treatment_date, product=product, actor=actor, today=today
         )
-        visits = _on_schedule(visits, course, rng=rng, today=today)
+        visits = _on_schedule(visits, course, rng=rng, today=today, death=patient.death_date)
     last = len(visits) - 1
     for index, (day, items) in enumerate(visits):
         self_report = patient.user_id is None and index >= last - 1 and rng.random() < 0.3
@@ -168,9 +177,11 @@ def _on_schedule(
     *,
     rng: random.Random,
     today: date,
+    death: date | None = None,
 ) -> list[tuple[date, dict[str, int | None]]]:
     """Move each synthetic visit near a scheduled one onto its due date (± a few days), as a
-    clinic keeping to its schedule would; the rest stay unscheduled, and some visits are missed."""
+    clinic keeping to its schedule would; the rest stay unscheduled, and some visits are missed.
+    A visit never moves past the patient's death (it keeps its own date)."""
     moved = list(visits)
     free = set(range(len(moved)))
     for due in (v.due_date for v in course.visits.all()):  # type: ignore[attr-defined]
@@ -178,7 +189,10 @@ def _on_schedule(
         if near:
             i = min(near, key=lambda i: abs((moved[i][0] - due).days))
             free.discard(i)
-            moved[i] = (min(due + timedelta(days=rng.randint(-3, 3)), today), moved[i][1])
+            day = min(due + timedelta(days=rng.randint(-3, 3)), today)
+            if death is not None and day > death:
+                continue
+            moved[i] = (day, moved[i][1])
     moved.sort(key=lambda visit: visit[0])
     return [v for i, v in enumerate(moved) if i == 0 or v[0] != moved[i - 1][0]]
 
@@ -203,12 +217,47 @@ class DemoProduct:
 DOSES = 3
 DOSE_INTERVAL = timedelta(weeks=8)
 """Both demo programmes give three doses about two months apart."""
+DOSE_CELLS = 100_000_000
+DOSE_BODY_SITE = "Lumbar L3–L4"
+DOSE_GIVEN_BY = "Dr Demo Clinician"
+
+
+CONSENT_VERSION = "2.1"
+"""The version of the demo programmes' treatment consent form."""
+HARVEST_BEFORE = timedelta(days=21)
+"""The bone-marrow harvest, three weeks before the first dose."""
+CONSENT_BEFORE = timedelta(days=35)
+"""The treatment consent, signed about five weeks before the first dose (before the harvest)."""
+
+
+def consent_day(started_on: date, diagnosis: date | None) -> date:
+    """When a demo patient signed the treatment consent: `CONSENT_BEFORE` the course start, or
+    on the day of the diagnosis when that came later, always before the harvest."""
+    day = started_on - CONSENT_BEFORE
+    if diagnosis and day < diagnosis < started_on - HARVEST_BEFORE:
+        return diagnosis
+    return day
+
+
+def dose_days(started_on: date, *, today: date, death: date | None) -> list[date]:
+    """The days of the course's doses that were given: none in the future, none on or after
+    the day of death."""
+    days = [started_on + DOSE_INTERVAL * dose for dose in range(DOSES)]
+    return [d for d in days if d <= today and (death is None or d < death)]
 
 
 def _course(
     patient: Patient, started_on: date, *, product: DemoProduct, actor: Actor, today: date
 ) -> object:
     programme = product.programme
+    services.consent_record(
+        actor=actor,
+        patient=patient,
+        purpose="treatment",
+        version=CONSENT_VERSION,
+        given_on=consent_day(started_on, patient.diagnosis_date),
+        method="written",
+    )
     course = services.course_start(
         actor=actor,
         patient=patient,
@@ -224,7 +273,7 @@ def _course(
     harvest = services.harvest_record(
         actor=actor,
         course=course,
-        collected_on=started_on - timedelta(days=21),
+        collected_on=started_on - HARVEST_BEFORE,
         tissue=product.tissue,
         reference=f"H-{patient.study_id}-{course.number}",
     )
@@ -237,19 +286,17 @@ def _course(
         cell_count=450_000_000,
         viability_percent=Decimal("92.5"),
     )
-    for dose in range(DOSES):
-        given_on = started_on + DOSE_INTERVAL * dose
-        if given_on <= today:
-            services.administration_record(
-                actor=actor,
-                course=course,
-                batch=lot,
-                given_on=given_on,
-                dose_cells=100_000_000,
-                route=product.route,
-                body_site="Lumbar L3–L4",
-                given_by_name="Dr Demo Clinician",
-            )
+    for given_on in dose_days(started_on, today=today, death=patient.death_date):
+        services.administration_record(
+            actor=actor,
+            course=course,
+            batch=lot,
+            given_on=given_on,
+            dose_cells=DOSE_CELLS,
+            route=product.route,
+            body_site=DOSE_BODY_SITE,
+            given_by_name=DOSE_GIVEN_BY,
+        )
     return course
 
 
@@ -257,14 +304,16 @@ def _adverse_events(
     patient: Patient, course: object, *, actor: Actor, rng: random.Random, today: date
 ) -> None:
     start = course.started_on  # type: ignore[attr-defined]
-    if rng.random() < 0.5:
+    resolved = start + timedelta(days=4)
+    alive = patient.death_date is None or resolved < patient.death_date
+    if rng.random() < 0.5 and alive and resolved <= today:
         services.adverse_event_record(
             actor=actor,
             patient=patient,
             course=course,  # type: ignore[arg-type]
             description="Headache after lumbar puncture",
             onset_date=start + timedelta(days=1),
-            resolved_date=start + timedelta(days=4),
+            resolved_date=resolved,
             grade=1,
             serious=False,
             related_to_procedure="probable",
@@ -275,15 +324,19 @@ def _adverse_events(
 
 
 def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None:
-    """The one serious adverse event of the demo: still open, for the dashboard to show."""
+    """The one serious adverse event of the demo: still open, for the dashboard to show (not
+    for a patient who died before it would have begun)."""
     start = course.started_on  # type: ignore[attr-defined]
+    onset = start + timedelta(weeks=4, days=2)
+    if patient.death_date is not None and onset >= patient.death_date:
+        return
     services.adverse_event_record(
         actor=actor,
         patient=patient,
         course=course,  # type: ignore[arg-type]
         description="Fever and neck stiffness two days after the second dose; admitted for "
         "observation, lumbar puncture culture negative",
-        onset_date=start + timedelta(weeks=4, days=2),
+        onset_date=onset,
         grade=3,
         serious=True,
         related_to_procedure="possible",
