@@ -132,3 +132,22 @@ def test_log_survival_is_the_log_of_survival_and_stays_finite_far_out() -> None:
     assert encals_survival(1e4, 750.0) == 0.0
     far = encals_log_survival(1e4, 750.0)
     assert np.isfinite(far) and far < -700
+
+
+def test_the_encals_endpoint_is_the_first_of_its_three_events() -> None:
+    from cellpath.outcomes.survival import ENCALS_ENDPOINTS, encals_endpoint
+
+    nan = float("nan")
+    day, kind = encals_endpoint(
+        [30.0, nan, 50.0, nan, 10.0], [20.0, nan, nan, 5.0, 10.0], [25.0, 7.0, 60.0, nan, nan]
+    )
+    np.testing.assert_array_equal(day, [20.0, 7.0, 50.0, 5.0, 10.0])
+    assert [ENCALS_ENDPOINTS[k] for k in kind] == [
+        "tracheostomy",
+        "niv_full_time",
+        "death",
+        "tracheostomy",
+        "death",  # a tie: death
+    ]
+    none_day, none_kind = encals_endpoint([nan], [nan], [nan])
+    assert np.isnan(none_day[0]) and none_kind[0] == -1

@@ -30,8 +30,10 @@ import numpy.typing as npt
 __all__ = [
     "ENCALS_BASELINE",
     "ENCALS_COEFFICIENTS",
+    "ENCALS_ENDPOINTS",
     "TRICALS_COEFFICIENTS",
     "encals_baseline_log_odds",
+    "encals_endpoint",
     "encals_linear_predictor",
     "encals_log_survival",
     "encals_median_survival",
@@ -80,6 +82,27 @@ ENCALS_BASELINE: dict[str, float] = {
 _B = ENCALS_BASELINE
 _LAMBDA1 = (_B["k_max"] - _B["k1"]) / (_B["k_max"] - _B["k_min"])
 _LAMBDA2 = (_B["k_max"] - _B["k2"]) / (_B["k_max"] - _B["k_min"])
+
+
+ENCALS_ENDPOINTS: tuple[str, ...] = ("death", "tracheostomy", "niv_full_time")
+"""The events of the composite endpoint ENCALS predicts (Westeneng 2018), in the order
+``encals_endpoint`` takes their dates."""
+
+
+def encals_endpoint(
+    death: npt.ArrayLike, tracheostomy: npt.ArrayLike, niv_full_time: npt.ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first of death, tracheostomy and NIV more than 23 hours a day (Westeneng 2018's
+    composite endpoint): (its day, NaN where none; the index of its kind in
+    ``ENCALS_ENDPOINTS``, −1 where none). Days are numbers (e.g. days since 1970, NaN unknown);
+    on a tie the earlier kind in ``ENCALS_ENDPOINTS`` is named."""
+    days = np.stack([np.asarray(d, dtype=np.float64) for d in (death, tracheostomy, niv_full_time)])
+    known = ~np.isnan(days)
+    filled = np.where(known, days, np.inf)
+    kind = np.argmin(filled, axis=0)
+    first = np.min(filled, axis=0)
+    has = known.any(axis=0)
+    return np.where(has, first, np.nan), np.where(has, kind, -1)
 
 
 def encals_transforms(

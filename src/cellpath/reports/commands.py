@@ -9,8 +9,9 @@ template as the staff page: an HTML file, a PDF, or a directory of analysis tabl
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as _dt
-import math
+import io
 import os
 import sys
 import tempfile
@@ -29,8 +30,9 @@ from cellpath.registry.commands import (
     _Progress,
     _write_atomically,
 )
-from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport, analyse
+from cellpath.reports.analysis.report import CohortReport, analyse
 from cellpath.reports.files import read_registry
+from cellpath.reports.presentation import analysis_rows, present
 
 __all__ = ["report_main"]
 
@@ -88,24 +90,11 @@ def _parser() -> _Parser:
     return p
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, np.datetime64):
-        return "" if np.isnat(value) else str(value.astype("datetime64[D]"))
-    if isinstance(value, float | np.floating):
-        return "" if not math.isfinite(value) else f"{float(value):.6g}"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    text = str(value)
-    return f'"{text}"' if any(c in text for c in ',"\n') else text
-
-
 def analysis_csv(report: CohortReport) -> bytes:
-    """The per-course analysis table as CSV bytes (ISO dates, blank where undefined)."""
-    lines = [",".join(ANALYSIS_COLUMNS)]
-    table = report.table
-    for i in range(report.n_courses):
-        lines.append(",".join(_cell(table[c][i]) for c in ANALYSIS_COLUMNS))
-    return ("\n".join(lines) + "\n").encode()
+    """The per-course analysis table as CSV bytes (the staff download's rows)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(analysis_rows(report))
+    return buffer.getvalue().encode()
 
 
 def _render(report: CohortReport, title: str, pdf: bool) -> bytes:
@@ -114,7 +103,6 @@ def _render(report: CohortReport, title: str, pdf: bool) -> bytes:
     from django.template.loader import render_to_string
 
     from cellpath.reports import pdf as pdf_module
-    from cellpath.reports.presentation import present
 
     presentation = present(report, title=title, subtitle="From a registry's CSV files")
     html = render_to_string(

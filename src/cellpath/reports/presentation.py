@@ -8,17 +8,18 @@ template, ``reports/_report.html``). Numbers are formatted here, once.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from cellpath.accounts.exports import csv_cell
 from cellpath.care.progression.charts import Axis, Guide, Point, Series, line_chart
 from cellpath.reports.analysis import stats, wording
-from cellpath.reports.analysis.report import CohortReport
+from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport
 
-__all__ = ["ENGINE_VERSION", "Presentation", "present"]
+__all__ = ["ENGINE_VERSION", "Presentation", "analysis_rows", "present"]
 
 ENGINE_VERSION = "report-1"
 """Changes whenever a definition of the report changes; printed in the methods paragraph."""
@@ -43,6 +44,27 @@ def p_value(p: float) -> str:
     if not math.isfinite(p):
         return "–"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _cell(value: object) -> str:
+    """One cell of the analysis table: ISO dates, blank where undefined, 6 significant digits,
+    text made safe to open in a spreadsheet (``accounts.exports.csv_cell``)."""
+    if isinstance(value, np.datetime64):
+        return "" if np.isnat(value) else str(value.astype("datetime64[D]"))
+    if isinstance(value, float | np.floating):
+        return "" if not math.isfinite(value) else f"{float(value):.6g}"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return csv_cell(value)
+
+
+def analysis_rows(report: CohortReport) -> Iterator[list[str]]:
+    """The per-course analysis table: the header, then one row per treated course with every
+    derived figure and every exclusion code (for ``csv.writer``)."""
+    yield list(ANALYSIS_COLUMNS)
+    table = report.table
+    for i in range(report.n_courses):
+        yield [_cell(table[column][i]) for column in ANALYSIS_COLUMNS]
 
 
 def _left_out(pairs: tuple[tuple[str, int], ...]) -> str:

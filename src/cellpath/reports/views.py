@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import math
 
-import numpy as np
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,15 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cellpath.accounts.access import role_required, site_ids_for
-from cellpath.accounts.exports import csv_cell
 from cellpath.accounts.roles import PATIENT_DATA_ROLES, Role
 from cellpath.programmes.models import OutcomesCard, Programme
 from cellpath.programmes.services import decide_card
 from cellpath.reports import pdf
-from cellpath.reports.analysis.report import ANALYSIS_COLUMNS
 from cellpath.reports.build import build_presentation, build_report
 from cellpath.reports.forms import FilterForm, ReferenceCohortForm
 from cellpath.reports.models import ReferenceCohort
+from cellpath.reports.presentation import analysis_rows
 from cellpath.reports.queries import report_sites
 from cellpath.reports.services import MAX_UPLOAD_BYTES, prepare_card, upload_reference_cohort
 
@@ -83,16 +80,6 @@ def cohort_report_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, np.datetime64):
-        return "" if np.isnat(value) else str(value.astype("datetime64[D]"))
-    if isinstance(value, (float, np.floating)):
-        return "" if not math.isfinite(value) else f"{float(value):.6g}"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    return csv_cell(value)
-
-
 @role_required(Role.COORDINATOR, Role.CLINICIAN)
 def analysis_csv(request: HttpRequest) -> HttpResponse:
     """One row per treated course: every derived figure and every exclusion reason (study IDs
@@ -107,12 +94,8 @@ def analysis_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cellpath-analysis-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(ANALYSIS_COLUMNS)
     if report is not None:
-        table = report.table
-        for i in range(report.n_courses):
-            writer.writerow(_cell(table[c][i]) for c in ANALYSIS_COLUMNS)
+        csv.writer(response).writerows(analysis_rows(report))
     return response
 
 

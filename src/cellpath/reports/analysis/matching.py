@@ -59,6 +59,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from cellpath.outcomes.survival import encals_endpoint
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, DAYS_PER_YEAR
 
 __all__ = [
@@ -152,9 +153,11 @@ def composite_endpoint(
     Westeneng 2018), else censoring at last contact. Days as in ``Histories``."""
     last = _days(last_contact_day, np.asarray(last_contact_day).shape[0], "last_contact_day")
     n = last.shape[0]
-    first = _days(death_day, n, "death_day")
-    for other, name in ((tracheostomy_day, "tracheostomy_day"), (niv_full_time_day, "niv")):
-        first = np.fmin(first, _days(other, n, name))
+    first, _ = encals_endpoint(
+        _days(death_day, n, "death_day"),
+        _days(tracheostomy_day, n, "tracheostomy_day"),
+        _days(niv_full_time_day, n, "niv"),
+    )
     event = ~np.isnan(first)
     return np.where(event, first, last), event
 

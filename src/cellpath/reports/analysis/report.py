@@ -37,7 +37,12 @@ from cellpath.outcomes.response import (
     PETROU_THRESHOLD,
     percent_improvement,
 )
-from cellpath.outcomes.survival import encals_log_survival, encals_survival
+from cellpath.outcomes.survival import (
+    ENCALS_ENDPOINTS,
+    encals_endpoint,
+    encals_log_survival,
+    encals_survival,
+)
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, DAYS_PER_YEAR, EL_ESCORIAL, ONSET_SITES
 from cellpath.reports.analysis import matching, stats
 
@@ -423,15 +428,15 @@ def analyse(
     n_before = np.bincount(vpidx, weights=vday <= t0[vpidx], minlength=n)
 
     # ----- composite endpoint (Westeneng 2018): the first of death, tracheostomy, NIV > 23 h
-    ends = np.stack([death, trach, niv_ft])
-    ends_f = np.where(ends == _NAT, np.iinfo(np.int64).max, ends)
-    kind_idx = np.argmin(ends_f, axis=0)
-    endpoint = np.min(ends_f, axis=0)
-    has_end = endpoint != np.iinfo(np.int64).max
-    endpoint = np.where(has_end, endpoint, _NAT)
+    def as_float(days: np.ndarray) -> np.ndarray:
+        return np.where(days == _NAT, np.nan, days.astype(np.float64))
+
+    first, kind_idx = encals_endpoint(as_float(death), as_float(trach), as_float(niv_ft))
+    has_end = kind_idx >= 0
+    endpoint = np.where(has_end, np.nan_to_num(first), _NAT).astype(np.int64)
     event = has_end & (endpoint <= today)
-    kinds = np.array(["death", "tracheostomy", "niv_full_time"], dtype=object)
-    endpoint_kind = np.where(has_end, kinds[kind_idx], "")
+    kinds = np.array(ENCALS_ENDPOINTS, dtype=object)
+    endpoint_kind = np.where(has_end, kinds[np.maximum(kind_idx, 0)], "")
     last_visit = P["last_visit_date"].astype(np.int64)
     last_contact = np.maximum(last_visit, _days(c, "last_contact_date", n))
     last_contact = np.maximum(last_contact, t0)
