@@ -79,3 +79,25 @@ def test_a_large_cohort_shows_its_figures_and_no_patient():
     for course in report.table["course"][:50]:
         assert f'"{course}"' not in text
     assert "table" not in card and np.isfinite(card["derived"]["follow_up_months"])
+
+
+def test_the_placebo_context_comes_from_the_report_never_typed_in():
+    from dataclasses import replace
+
+    from cellpath.reports.analysis.report import PlaceboContext
+
+    report = _report(400, seed=9, treated=0.4)
+    context = PlaceboContext(
+        "nurown", "Responders: cells vs placebo", "33 % vs 28 %", "Trial X", "/e/x"
+    )
+    report.responders = [
+        replace(r, placebo=context) if r.definition == "nurown" else r for r in report.responders
+    ]
+    card = public_card(report)
+    assert card["placebo"] == {
+        "study": "Trial X",
+        "label": "Responders: cells vs placebo",
+        "value": "33 % vs 28 %",
+        "url": "/e/x",
+        "unverified": False,
+    }

@@ -186,8 +186,21 @@ def public_card(report: CohortReport) -> dict[str, Any]:
                 "value": None if v.get("ae_rate") is None else _fmt(v["ae_rate"]),
             }
         )
+    placebo = next(
+        (r.placebo for r in report.responders if r.definition == "nurown" and r.placebo), None
+    )
+    context = None
+    if placebo is not None:
+        context = {
+            "study": placebo.study,
+            "label": placebo.label,
+            "value": placebo.value,
+            "url": placebo.url,
+            "unverified": placebo.unverified,
+        }
     return {
         "version": CARD_VERSION,
+        "placebo": context,
         "as_of": str(report.as_of),
         "threshold": THRESHOLD,
         "counts": shown_counts,
