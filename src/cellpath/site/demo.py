@@ -26,6 +26,7 @@ from cellpath.programmes.demo import load_demo_programmes
 from cellpath.programmes.models import Programme
 from cellpath.site import demo_cohort, demo_histories
 from cellpath.site.demo_histories import synthetic_patients
+from cellpath.site.demo_names import demo_name
 from cellpath.trials.demo import load_demo_trials
 
 ACTOR = "demo loader"
@@ -68,48 +69,6 @@ SIGN_INS = [
 ]
 
 # Invented people: any likeness to a real person is accidental.
-FIRST_NAMES = [
-    "Ana",
-    "Tomás",
-    "Mei",
-    "Samuel",
-    "Greta",
-    "Yusuf",
-    "Claire",
-    "Ravi",
-    "Hannah",
-    "Jonas",
-    "Amara",
-    "Piotr",
-    "Lucía",
-    "Kenji",
-    "Fatima",
-    "Oskar",
-    "Nadia",
-    "Emeka",
-    "Ingrid",
-    "Mateo",
-]
-LAST_NAMES = [
-    "Ferreira",
-    "Rivera",
-    "Lin",
-    "Okafor",
-    "Lindqvist",
-    "Demir",
-    "Dubois",
-    "Menon",
-    "Weiss",
-    "Berg",
-    "Nwosu",
-    "Kowalski",
-    "Moreno",
-    "Sato",
-    "Haddad",
-    "Nilsson",
-    "Petrova",
-    "Eze",
-]
 PATIENTS_PER_SITE = {"riv": 24, "nfd": 16}
 COURSE_PROGRAMMES = {"riv": "riverside-msc-trial", "nfd": "northfield-msc-ntf-expanded-access"}
 """The demo programme each site's treated patients had their course in: the site's own."""
@@ -126,12 +85,6 @@ def _dates(rng: random.Random, today: date) -> dict[str, object]:
         "onset_date": onset,
         "diagnosis_date": diagnosis,
     }
-
-
-def demo_name(index: int) -> str:
-    first = FIRST_NAMES[index % len(FIRST_NAMES)]
-    last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
-    return f"{first} {last} (demo)"
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ from cellpath.registry.commands import synthetic_patients_csv, synthetic_visits_
 from cellpath.reports.models import ReferenceCohort
 from cellpath.reports.services import prepare_card, upload_reference_cohort
 from cellpath.site import demo_histories as histories
+from cellpath.site.demo_names import FIRST_NAMES, LAST_NAMES
 
 SOURCE = "demo"
 HISTORIC_PREFIX = "H"
@@ -319,8 +320,6 @@ def _fvc(s: histories.SyntheticPatient, rng: random.Random) -> list[tuple[date, 
 
 def _names() -> list[str]:
     """Invented names (any likeness to a real person is accidental), each once."""
-    from cellpath.site.demo import FIRST_NAMES, LAST_NAMES
-
     return [f"{first} {last} (demo)" for last in LAST_NAMES for first in FIRST_NAMES]
 
 
