@@ -17,6 +17,7 @@ from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
 from cellpath.intake.contact.services import contact_message_send
 from cellpath.intake.services import application_document_add, application_note_add
+from cellpath.programmes.services import submit_card
 from tests.evidence.conftest import build_library
 from tests.factories import clinical_history
 from tests.intake.conftest import criteria_for, submitted
@@ -96,6 +97,12 @@ def test_no_write_path_bypasses_the_log(model: type[models.Model], world) -> Non
         programme=programme, name="Kim", email="kim@example.org", message="Hello",
         consent_contact=True,
     )  # fmt: skip
+    submit_card(
+        actor=world.users["coordinator_a"],
+        programme=programme,
+        content={"rows": []},
+        as_of="2026-12-01",
+    )
     row = model.objects.first()
     assert row is not None, f"the test should create a {model._meta.label}"
     with pytest.raises(UnauditedWriteError):
