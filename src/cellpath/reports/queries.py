@@ -116,8 +116,15 @@ def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
     return rows
 
 
+_EPOCH = date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min  # NaT's integer in datetime64
+
+
 def _dates(values: Iterable[date | None]) -> np.ndarray:
-    return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+    """Dates as datetime64[D] (None → NaT), through day numbers: NumPy converts a list of
+    ``date`` objects one by one, slowly."""
+    days = [_NAT if v is None else v.toordinal() - _EPOCH for v in values]
+    return np.array(days, dtype=np.int64).view("datetime64[D]")
 
 
 #: The reference equations of ``outcomes.spirometry.fvc_percent_predicted``, by code.
