@@ -237,3 +237,42 @@ def test_an_endpoint_on_the_day_of_the_first_dose_counts_at_half_a_day() -> None
     followed = dict(zip(report.table["course"], report.table["followup_months"], strict=True))
     assert followed["X"] == pytest.approx(0.5 / DAYS_PER_MONTH)
     assert report.survival.km.survival[1] == pytest.approx(0.5)
+
+
+def test_fvc_percent_values_are_care_measurements_figures() -> None:
+    """The report's FVC % predicted for many patients at once equals ``fvc_percents`` per
+    patient: computed, entered, NHANES III, unknown equation, missing inputs, out of range."""
+    from collections import namedtuple
+    from datetime import date
+    from decimal import Decimal
+
+    from cellpath.care.measurements import fvc_percents
+    from cellpath.care.models import Patient
+    from cellpath.reports.queries import fvc_percent_values
+
+    row = namedtuple("row", "patient_id measured_on fvc_litres fvc_percent_entered equation")
+    patients = {
+        1: Patient(date_of_birth=date(1960, 3, 1), height_cm=Decimal("172.5"), sex="M"),
+        2: Patient(date_of_birth=date(1955, 7, 9), height_cm=Decimal("160"), sex="F"),
+        3: Patient(date_of_birth=date(1950, 1, 1), height_cm=None, sex="F"),
+        4: Patient(date_of_birth=date(1930, 1, 1), height_cm=Decimal("180"), sex="M"),
+    }
+    rows = [
+        row(1, date(2024, 1, 5), Decimal("3.50"), None, "gli2012"),
+        row(1, date(2024, 6, 5), Decimal("3.10"), Decimal("80.5"), ""),
+        row(1, date(2024, 9, 5), None, Decimal("70.0"), "gli2012"),
+        row(2, date(2024, 2, 1), Decimal("2.40"), None, "nhanes3"),
+        row(2, date(2024, 3, 1), Decimal("2.30"), Decimal("75.0"), "other"),
+        row(2, date(2024, 4, 1), Decimal("2.20"), None, "other"),
+        row(3, date(2024, 2, 1), Decimal("2.00"), Decimal("66.0"), "gli2012"),
+        row(3, date(2024, 3, 1), Decimal("2.00"), None, "gli2012"),
+        row(4, date(2024, 2, 1), Decimal("3.00"), None, "nhanes3"),  # 94 years: outside
+        row(4, date(2024, 3, 1), Decimal("3.00"), None, "gli2012"),
+    ]
+    expected = [
+        f.percent
+        for pid in patients
+        for f in fvc_percents(patients[pid], [r for r in rows if r.patient_id == pid])
+    ]
+    assert fvc_percent_values(patients, rows) == expected
+    assert expected[0] is not None and expected[2] == 70.0 and expected[7] is None

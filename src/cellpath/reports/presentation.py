@@ -413,14 +413,19 @@ def _band_at(km: stats.KaplanMeier, months: float) -> tuple[float, float]:
     return float(km.lower[idx]), float(km.upper[idx])
 
 
-def _step_points(times: np.ndarray, values: np.ndarray, end: float, what: str) -> list[Point]:
+def _step_points(
+    times: np.ndarray, values: np.ndarray, end: float, what: str, *, titled: bool = True
+) -> list[Point]:
+    """The step curve's corners; ``titled``: each step with its tooltip (a series drawn without
+    markers shows none, and a large cohort's curve has thousands of steps)."""
     points: list[Point] = []
     for i, (t, v) in enumerate(zip(times.tolist(), values.tolist(), strict=True)):
         if not math.isfinite(v):
             continue
         if i:
             points.append(Point(t, 100 * values[i - 1], ""))
-        points.append(Point(t, 100 * v, f"{what} {number(100 * v, 0)} % at {number(t)} months"))
+        title = f"{what} {number(100 * v, 0)} % at {number(t)} months" if titled else ""
+        points.append(Point(t, 100 * v, title))
     if points and math.isfinite(end):
         points.append(Point(end, points[-1].y, ""))
     return points
@@ -434,20 +439,20 @@ def survival_chart(report: CohortReport) -> str:
     series = [
         Series(
             "Observed (Kaplan–Meier)",
-            _step_points(km.time, km.survival, km.end, "Observed"),
+            _step_points(km.time, km.survival, km.end, "Observed", titled=False),
             "s1",
             marker="none",
         ),
         Series(
             "95 % CI, lower",
-            _step_points(km.time, km.lower, km.end, "Lower bound"),
+            _step_points(km.time, km.lower, km.end, "Lower bound", titled=False),
             "s1",
             marker="none",
             dash="2 3",
         ),
         Series(
             "95 % CI, upper",
-            _step_points(km.time, km.upper, km.end, "Upper bound"),
+            _step_points(km.time, km.upper, km.end, "Upper bound", titled=False),
             "s1",
             marker="none",
             dash="2 3",

@@ -8,6 +8,7 @@ sites, the filters and how many courses it covered (the per-patient table adds t
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -21,7 +22,6 @@ from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import record
 from cellpath.accounts.models import AuditEvent, Site, User
 from cellpath.accounts.roles import Role
-from cellpath.care.measurements import fvc_percents
 from cellpath.care.models import (
     AdverseEvent,
     AlsfrsR,
@@ -34,7 +34,11 @@ from cellpath.care.models import (
 from cellpath.care.models.assessments import Relatedness
 from cellpath.evidence.models import Confidence, Figure
 from cellpath.intake.models import Application
-from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+from cellpath.outcomes.spirometry import (
+    gli2012_fvc_percent_predicted,
+    nhanes3_fvc_percent_predicted,
+)
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DAYS_PER_YEAR
 from cellpath.reports.analysis.report import FlowStep, PlaceboContext
 
 __all__ = [
@@ -112,8 +116,62 @@ def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
     return rows
 
 
+_EPOCH = date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min  # NaT's integer in datetime64
+
+
 def _dates(values: Iterable[date | None]) -> np.ndarray:
-    return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+    """Dates as datetime64[D] (None → NaT), through day numbers: NumPy converts a list of
+    ``date`` objects one by one, slowly."""
+    days = [_NAT if v is None else v.toordinal() - _EPOCH for v in values]
+    return np.array(days, dtype=np.int64).view("datetime64[D]")
+
+
+#: The reference equations of ``outcomes.spirometry.fvc_percent_predicted``, by code.
+_FVC_EQUATIONS = {
+    "gli2012": gli2012_fvc_percent_predicted,
+    "nhanes3": nhanes3_fvc_percent_predicted,
+}
+
+
+def fvc_percent_values(patients: dict[int, Patient], rows: list[Any]) -> list[float | None]:
+    """``care.measurements.fvc_percents(patient, rows)[i].percent`` for every spirometry row of
+    many patients at once (rows with ``patient_id``, ``measured_on``, ``fvc_litres``,
+    ``fvc_percent_entered``, ``equation``): the same equations on the same numbers, one call
+    per equation instead of one per patient. Computed from the litres with the recorded
+    equation (GLI-2012 when blank) at the age on the day; else the % entered from a report;
+    else None."""
+    n = len(rows)
+    litres = np.full(n, np.nan)
+    age = np.full(n, np.nan)
+    height = np.full(n, np.nan)
+    sex = np.full(n, "", dtype=object)
+    equation = np.array([row.equation or "gli2012" for row in rows], dtype=object)
+    for i, row in enumerate(rows):
+        p = patients[row.patient_id]
+        birth = p.date_of_birth
+        if row.fvc_litres is None or not (p.height_cm and p.sex and birth):
+            continue  # nothing to compute (fvc_percent_predicted: no litres, missing inputs)
+        litres[i] = float(row.fvc_litres)
+        age[i] = (row.measured_on - birth).days / DAYS_PER_YEAR
+        height[i] = float(p.height_cm)
+        sex[i] = p.sex
+    computed = np.full(n, np.nan)
+    for code, function in _FVC_EQUATIONS.items():
+        chosen = np.flatnonzero((equation == code) & np.isfinite(litres))
+        if chosen.size:
+            computed[chosen] = function(
+                litres[chosen], age[chosen], height[chosen], sex[chosen].astype(str)
+            )
+    out: list[float | None] = []
+    for value, row in zip(computed.tolist(), rows, strict=True):
+        if math.isfinite(value):
+            out.append(value)
+        elif row.fvc_percent_entered is not None:
+            out.append(float(row.fvc_percent_entered))
+        else:
+            out.append(None)
+    return out
 
 
 def _on_at(periods: list[tuple[date | None, date | None]], day: date | None) -> float:
@@ -165,7 +223,9 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
     spiro_rows = list(
         Spirometry.objects.filter(patient_id__in=patient_ids)
         .order_by("patient_id", "measured_on")
-        .only("patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation", "pk")
+        .values_list(
+            "patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation", named=True
+        )
     )
     meds: dict[int, dict[str, list[tuple[date | None, date | None]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -192,16 +252,14 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
         )
     )
 
-    # FVC % predicted: the one computation of care.measurements, per patient.
-    patients = Patient.objects.in_bulk(patient_ids) if spiro_rows else {}
-    by_patient: dict[int, list[Any]] = defaultdict(list)
-    for row in spiro_rows:
-        by_patient[row.patient_id].append(row)
-    spiro: list[tuple[int, date, float]] = []
-    for pid, rows in by_patient.items():
-        for row, fvc in zip(rows, fvc_percents(patients[pid], rows), strict=True):
-            if fvc.percent is not None:
-                spiro.append((pid, row.measured_on, float(fvc.percent)))
+    # FVC % predicted: care.measurements' figures (outcomes.spirometry), for all rows at once.
+    people = Patient.objects.only("date_of_birth", "height_cm", "sex")
+    patients = people.in_bulk(patient_ids) if spiro_rows else {}
+    spiro: list[tuple[int, date, float]] = [
+        (row.patient_id, row.measured_on, percent)
+        for row, percent in zip(spiro_rows, fvc_percent_values(patients, spiro_rows), strict=True)
+        if percent is not None
+    ]
 
     # ENCALS takes the first FVC % predicted on record, as the progression page does.
     first_fvc: dict[int, float] = {}
