@@ -159,3 +159,16 @@ def test_the_report_compares_with_a_reference_cohort_of_the_site(world, client_f
     # Site B cannot use site A's reference cohort.
     other = client_for("coordinator_b").get(reverse("reports:cohort"), {"controls": cohort.pk})
     assert other.status_code == 400
+
+
+def test_the_first_dose_dates_narrow_the_cohort(client_for, histories):
+    client = client_for("coordinator_a")
+    url = reverse("reports:cohort")
+
+    def courses(**dates: str) -> int:
+        return client.get(url, dates).context["p"].report.n_courses
+
+    # The course's only dose was given on 2 September 2024.
+    assert courses(treated_from="2024-09-02", treated_to="2024-09-02") == 1
+    assert courses(treated_from="2024-09-03") == 0
+    assert courses(treated_to="2024-09-01") == 0

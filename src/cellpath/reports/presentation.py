@@ -221,7 +221,7 @@ def present(
             ],
             "serious": [
                 {
-                    "course": e.get("patient_id"),
+                    "course": e.get("course_label", e.get("patient_id")),
                     "onset": str(np.datetime64(e.get("onset_date"), "D")),
                     "grade": int(e.get("grade") or 0),
                     "relatedness": e.get("relatedness"),

@@ -13,16 +13,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet
 
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import record
 from cellpath.accounts.models import AuditEvent, Site, User
 from cellpath.accounts.roles import Role
 from cellpath.care.models import (
+    Administration,
     AdverseEvent,
     AlsfrsR,
     Consent,
@@ -57,6 +59,7 @@ the per-patient table and the list of serious events need a patient-data role.""
 #: The study library's figure that gives a placebo arm's responder rate for a definition.
 PLACEBO_FIGURES: dict[str, str] = {"nurown": "nurown-phase-3-responders"}
 
+DRUGS = ("riluzole", "edaravone")
 _RELATED = {Relatedness.POSSIBLE, Relatedness.PROBABLE, Relatedness.DEFINITE}
 
 
@@ -108,11 +111,13 @@ def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
         rows = rows.filter(route=f.route)
     if f.onset_site:
         rows = rows.filter(patient__onset_site=f.onset_site)
-    rows = rows.annotate(first_dose=Min("administrations__given_on"))
+    # The first dose in [from, to], without grouping (so that the query serves as a subquery
+    # too): a dose on or before `to`, and none before `from`.
+    doses = Administration.objects.filter(course=OuterRef("pk"))
     if f.treated_from:
-        rows = rows.filter(first_dose__gte=f.treated_from)
+        rows = rows.filter(Exists(doses)).exclude(Exists(doses.filter(given_on__lt=f.treated_from)))
     if f.treated_to:
-        rows = rows.filter(first_dose__lte=f.treated_to)
+        rows = rows.filter(Exists(doses.filter(given_on__lte=f.treated_to)))
     return rows
 
 
@@ -174,74 +179,143 @@ def fvc_percent_values(patients: dict[int, Patient], rows: list[Any]) -> list[fl
     return out
 
 
-def _on_at(periods: list[tuple[date | None, date | None]], day: date | None) -> float:
-    if day is None:
-        return float("nan")
-    return float(any((s is None or s <= day) and (e is None or e > day) for s, e in periods))
+def _day_numbers(values: np.ndarray) -> np.ndarray:
+    """Dates (objects, None allowed) as int64 day numbers since 1970, ``_NAT`` for None."""
+    return np.fromiter(
+        (_NAT if v is None else v.toordinal() - _EPOCH for v in values.tolist()),
+        dtype=np.int64,
+        count=values.size,
+    )
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> np.ndarray:
+    """Rows from ``values_list`` as a 2-D object array (empty: shape (0, width))."""
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    return np.array(rows, dtype=object)
+
+
+def _per_course(row_patient: np.ndarray, course_patient: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each row of a patient once for each of the patient's courses: (row, course) index pairs.
+    ``course_patient`` is sorted (courses come ordered by patient)."""
+    start = np.searchsorted(course_patient, row_patient, "left")
+    counts = np.searchsorted(course_patient, row_patient, "right") - start
+    rows = np.repeat(np.arange(row_patient.size), counts)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rows, np.repeat(start, counts) + offsets
+
+
+def _flag(values: np.ndarray) -> np.ndarray:
+    """Nullable booleans as 1.0/0.0/NaN."""
+    return np.array([np.nan if v is None else float(v) for v in values.tolist()])
 
 
 def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> CohortTables | None:
     """The tables of the courses ``user`` may see under ``filters``; None if the user may read
     no site's report. Records one audit event (a view of ``reports.cohort``, or an export when
-    ``detail`` — the per-patient table — with the study IDs it holds)."""
+    ``detail`` — the per-patient table — with the study IDs it holds).
+
+    Courses are keyed by their primary key (``patient_id`` of the engine's tables, with the
+    study ID and course number as ``course_label``); each table is read by one query that
+    selects its patients with a subquery, and turned into arrays without a loop per patient.
+    """
     sites = report_sites(user)
     if not sites:
         return None
     if filters.site and filters.site not in sites:
         sites = []
-    course_rows = list(
-        _courses(sites, filters)
+    selected = _courses(sites, filters)
+    of_courses = selected.values("patient_id")  # a subquery: no list of ids goes to the database
+    fields = (
+        "pk",
+        "number",
+        "first_dose",
+        "started_on",
+        "patient_id",
+        "patient__study_id",
+        "patient__sex",
+        "patient__date_of_birth",
+        "patient__height_cm",
+        "patient__onset_date",
+        "patient__onset_site",
+        "patient__diagnosis_date",
+        "patient__el_escorial",
+        "patient__ftd",
+        "patient__c9orf72",
+        "patient__gastrostomy_date",
+        "patient__niv_date",
+        "patient__niv_full_time_date",
+        "patient__tracheostomy_date",
+        "patient__death_date",
+    )
+    course_rows = [
+        dict(zip(fields, row, strict=True))
+        for row in selected.annotate(first_dose=Min("administrations__given_on"))
         .order_by("patient_id", "number")
-        .values(
-            "pk",
-            "number",
-            "first_dose",
-            "started_on",
-            "patient_id",
-            "patient__study_id",
-            "patient__sex",
-            "patient__date_of_birth",
-            "patient__onset_date",
-            "patient__onset_site",
-            "patient__diagnosis_date",
-            "patient__el_escorial",
-            "patient__ftd",
-            "patient__c9orf72",
-            "patient__gastrostomy_date",
-            "patient__niv_date",
-            "patient__niv_full_time_date",
-            "patient__tracheostomy_date",
-            "patient__death_date",
-        )
+        .values_list(*fields)
+    ]
+    col = _columns([tuple(r.values()) for r in course_rows], len(fields))
+    c = {name: col[:, j] for j, name in enumerate(fields)}
+    course_patient = c["patient_id"].astype(np.int64)
+    n = course_patient.size
+
+    alsfrs = _columns(
+        list(
+            AlsfrsR.objects.filter(patient_id__in=of_courses)
+            .order_by("patient_id", "assessed_on")
+            .values_list("patient_id", "assessed_on", *ALSFRS_R_KEYS)
+        ),
+        2 + len(ALSFRS_R_KEYS),
     )
-    patient_ids = sorted({r["patient_id"] for r in course_rows})
-    alsfrs = list(
-        AlsfrsR.objects.filter(patient_id__in=patient_ids)
-        .order_by("patient_id", "assessed_on")
-        .values_list("patient_id", "assessed_on", *ALSFRS_R_KEYS)
-    )
+    a_patient = alsfrs[:, 0].astype(np.int64)
+    a_day = _day_numbers(alsfrs[:, 1])
+    a_items = np.where(np.equal(alsfrs[:, 2:], None), -1, alsfrs[:, 2:]).astype(np.int16)
+
     spiro_rows = list(
-        Spirometry.objects.filter(patient_id__in=patient_ids)
+        Spirometry.objects.filter(patient_id__in=of_courses)
         .order_by("patient_id", "measured_on")
         .values_list(
             "patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation", named=True
         )
     )
-    meds: dict[int, dict[str, list[tuple[date | None, date | None]]]] = defaultdict(
-        lambda: defaultdict(list)
+    people = {
+        r["patient_id"]: SimpleNamespace(
+            date_of_birth=r["patient__date_of_birth"],
+            height_cm=r["patient__height_cm"],
+            sex=r["patient__sex"],
+        )
+        for r in course_rows
+    }
+    # FVC % predicted: care.measurements' figures (outcomes.spirometry), for all rows at once.
+    percents = np.array(
+        [np.nan if v is None else v for v in fvc_percent_values(people, spiro_rows)],
+        dtype=np.float64,
     )
+    measured = np.isfinite(percents)
+    s_patient = np.array([r.patient_id for r in spiro_rows], dtype=np.int64)[measured]
+    s_day = _day_numbers(np.array([r.measured_on for r in spiro_rows], dtype=object))[measured]
+    s_fvc = percents[measured]
+
+    # Riluzole and edaravone: taken on the day of the first dose (unknown without one).
+    first_dose = c["first_dose"]
+    taking = {drug: np.where(np.equal(first_dose, None), np.nan, 0.0) for drug in DRUGS}
+    course_indices: dict[int, list[int]] = defaultdict(list)
+    for i, pid in enumerate(course_patient.tolist()):
+        course_indices[pid].append(i)
     for pid, drug, start, stop in Medication.objects.filter(
-        patient_id__in=patient_ids, drug__in=["riluzole", "edaravone"]
+        patient_id__in=of_courses, drug__in=DRUGS
     ).values_list("patient_id", "drug", "started_on", "stopped_on"):
-        meds[pid][drug].append((start, stop))
+        for i in course_indices[pid]:
+            day = first_dose[i]
+            if day is not None and (start is None or start <= day) and (stop is None or stop > day):
+                taking[drug][i] = 1.0
     events = list(
-        AdverseEvent.objects.filter(patient_id__in=patient_ids)
+        AdverseEvent.objects.filter(patient_id__in=of_courses)
         .order_by("onset_date")
         .values(
             "pk",
             "patient_id",
             "course_id",
-            "patient__study_id",
             "onset_date",
             "serious",
             "grade",
@@ -252,97 +326,74 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
         )
     )
 
-    # FVC % predicted: care.measurements' figures (outcomes.spirometry), for all rows at once.
-    people = Patient.objects.only("date_of_birth", "height_cm", "sex")
-    patients = people.in_bulk(patient_ids) if spiro_rows else {}
-    spiro: list[tuple[int, date, float]] = [
-        (row.patient_id, row.measured_on, percent)
-        for row, percent in zip(spiro_rows, fvc_percent_values(patients, spiro_rows), strict=True)
-        if percent is not None
-    ]
-
-    # ENCALS takes the first FVC % predicted on record, as the progression page does.
-    first_fvc: dict[int, float] = {}
-    for pid, _, fvc in spiro:
-        first_fvc.setdefault(pid, fvc)
-    treated = [r for r in course_rows if r["first_dose"] is not None]
-    alsfrs_by: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in alsfrs:
-        alsfrs_by[row[0]].append(row)
-    last_seen: dict[int, date] = {}
-    for pid, day, *_ in alsfrs:
-        last_seen[pid] = max(day, last_seen.get(pid, day))
-    for pid, day, _ in spiro:
-        last_seen[pid] = max(day, last_seen.get(pid, day))
-
-    def key(r: dict[str, Any]) -> str:
-        return f"{r['patient__study_id']}-{r['number']}"
-
+    # Per patient: the first FVC % on record (ENCALS, as the progression page takes it) and
+    # the last day anything was measured (known alive and event-free then).
+    patients_of = np.unique(course_patient)
+    first_fvc = np.full(patients_of.size, np.nan)
+    if s_patient.size:
+        uniq, first_row = np.unique(s_patient, return_index=True)
+        first_fvc[np.searchsorted(patients_of, uniq)] = s_fvc[first_row]
+    last_seen = np.full(patients_of.size, _NAT, dtype=np.int64)
+    for pids, days in ((a_patient, a_day), (s_patient, s_day)):
+        if pids.size:
+            np.maximum.at(last_seen, np.searchsorted(patients_of, pids), days)
+    at = np.searchsorted(patients_of, course_patient)
+    labels = np.array(
+        [f"{r['patient__study_id']}-{r['number']}" for r in course_rows], dtype=object
+    )
     courses = {
-        "patient_id": np.array([key(r) for r in course_rows], dtype=object),
-        "person": np.array([r["patient__study_id"] for r in course_rows], dtype=object),
-        "course_number": np.array([r["number"] for r in course_rows], dtype=np.float64),
-        "treatment_date": _dates(r["first_dose"] for r in course_rows),
-        "sex": np.array([r["patient__sex"] for r in course_rows], dtype=object),
-        "birth_date": _dates(r["patient__date_of_birth"] for r in course_rows),
-        "onset_date": _dates(r["patient__onset_date"] for r in course_rows),
-        "diagnosis_date": _dates(r["patient__diagnosis_date"] for r in course_rows),
-        "onset_site": np.array([r["patient__onset_site"] for r in course_rows], dtype=object),
-        "el_escorial": np.array([r["patient__el_escorial"] for r in course_rows], dtype=object),
-        "ftd": np.array(
-            [np.nan if r["patient__ftd"] is None else float(r["patient__ftd"]) for r in course_rows]
-        ),
-        "c9orf72": np.array(
-            [
-                np.nan if r["patient__c9orf72"] is None else float(r["patient__c9orf72"])
-                for r in course_rows
-            ]
-        ),
-        "fvc_percent": np.array([first_fvc.get(r["patient_id"], np.nan) for r in course_rows]),
-        "death_date": _dates(r["patient__death_date"] for r in course_rows),
-        "tracheostomy_date": _dates(r["patient__tracheostomy_date"] for r in course_rows),
-        "niv_full_time_date": _dates(r["patient__niv_full_time_date"] for r in course_rows),
-        "niv_date": _dates(r["patient__niv_date"] for r in course_rows),
-        "gastrostomy_date": _dates(r["patient__gastrostomy_date"] for r in course_rows),
-        "last_contact_date": _dates(last_seen.get(r["patient_id"]) for r in course_rows),
-        "riluzole": np.array(
-            [_on_at(meds[r["patient_id"]]["riluzole"], r["first_dose"]) for r in course_rows]
-        ),
-        "edaravone": np.array(
-            [_on_at(meds[r["patient_id"]]["edaravone"], r["first_dose"]) for r in course_rows]
-        ),
+        "patient_id": c["pk"].astype(np.int64),
+        "course_label": labels,
+        "person": c["patient__study_id"],
+        "course_number": c["number"].astype(np.float64),
+        "treatment_date": _day_numbers(first_dose).view("datetime64[D]"),
+        "sex": c["patient__sex"],
+        "birth_date": _day_numbers(c["patient__date_of_birth"]).view("datetime64[D]"),
+        "onset_date": _day_numbers(c["patient__onset_date"]).view("datetime64[D]"),
+        "diagnosis_date": _day_numbers(c["patient__diagnosis_date"]).view("datetime64[D]"),
+        "onset_site": c["patient__onset_site"],
+        "el_escorial": c["patient__el_escorial"],
+        "ftd": _flag(c["patient__ftd"]),
+        "c9orf72": _flag(c["patient__c9orf72"]),
+        "fvc_percent": first_fvc[at] if n else np.zeros(0),
+        "death_date": _day_numbers(c["patient__death_date"]).view("datetime64[D]"),
+        "tracheostomy_date": _day_numbers(c["patient__tracheostomy_date"]).view("datetime64[D]"),
+        "niv_full_time_date": _day_numbers(c["patient__niv_full_time_date"]).view("datetime64[D]"),
+        "niv_date": _day_numbers(c["patient__niv_date"]).view("datetime64[D]"),
+        "gastrostomy_date": _day_numbers(c["patient__gastrostomy_date"]).view("datetime64[D]"),
+        "last_contact_date": (last_seen[at] if n else np.zeros(0, np.int64)).view("datetime64[D]"),
+        "riluzole": taking["riluzole"],
+        "edaravone": taking["edaravone"],
     }
-    # Visits, spirometry and events are keyed by course: a patient's rows go to each course.
-    course_keys: dict[int, list[str]] = defaultdict(list)
-    for r in course_rows:
-        course_keys[r["patient_id"]].append(key(r))
-    v_rows = [(k, *row[1:]) for row in alsfrs for k in course_keys[row[0]]]
+    # Visits and spirometry are keyed by course: a patient's rows go to each of their courses.
+    rows, course = _per_course(a_patient, course_patient)
     visits: dict[str, np.ndarray] = {
-        "patient_id": np.array([r[0] for r in v_rows], dtype=object),
-        "visit_date": _dates(r[1] for r in v_rows),
+        "patient_id": courses["patient_id"][course],
+        "visit_date": a_day[rows].view("datetime64[D]"),
     }
     for j, item in enumerate(ALSFRS_R_KEYS):
-        visits[item] = np.array(
-            [-1 if r[2 + j] is None else r[2 + j] for r in v_rows], dtype=np.int16
-        )
-    s_rows = [(k, day, fvc) for pid, day, fvc in spiro for k in course_keys[pid]]
+        visits[item] = a_items[rows, j]
+    rows, course = _per_course(s_patient, course_patient)
     spirometry = {
-        "patient_id": np.array([r[0] for r in s_rows], dtype=object),
-        "measured_date": _dates(r[1] for r in s_rows),
-        "fvc_percent": np.array([r[2] for r in s_rows], dtype=np.float64),
+        "patient_id": courses["patient_id"][course],
+        "measured_date": s_day[rows].view("datetime64[D]"),
+        "fvc_percent": s_fvc[rows],
     }
     # An event belongs to its course when it names one, else to the patient's latest course
-    # that had started by the event's onset.
-    starts = {key(r): r["first_dose"] for r in course_rows}
-    key_of_course = {r["pk"]: key(r) for r in course_rows}
+    # that had started by the event's onset; events before the first dose are left out.
+    starts = {r["pk"]: r["first_dose"] for r in course_rows}
+    courses_of: dict[int, list[int]] = defaultdict(list)
+    for r in course_rows:
+        courses_of[r["patient_id"]].append(r["pk"])
+    label_of = dict(zip(courses["patient_id"].tolist(), labels.tolist(), strict=True))
     e_rows = []
     for e in events:
         began = [
             k
-            for k in course_keys[e["patient_id"]]
+            for k in courses_of[e["patient_id"]]
             if starts[k] is not None and starts[k] <= e["onset_date"]
         ]
-        chosen = key_of_course.get(e["course_id"]) or (began[-1] if began else None)
+        chosen = e["course_id"] if e["course_id"] in starts else (began[-1] if began else None)
         if chosen is None or starts[chosen] is None or e["onset_date"] < starts[chosen]:
             continue  # before treatment: not an adverse event of the cells or procedure
         e_rows.append((chosen, e))
@@ -357,7 +408,8 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
         return "unknown"
 
     adverse = {
-        "patient_id": np.array([k for k, _ in e_rows], dtype=object),
+        "patient_id": np.array([k for k, _ in e_rows], dtype=np.int64),
+        "course_label": np.array([label_of[k] for k, _ in e_rows], dtype=object),
         "onset_date": _dates(e["onset_date"] for _, e in e_rows),
         "serious": np.array([float(e["serious"]) for _, e in e_rows]),
         "grade": np.array([float(e["grade"] or 0) for _, e in e_rows]),
@@ -365,8 +417,7 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
         "description": np.array([e["description"][:200] for _, e in e_rows], dtype=object),
         "outcome": np.array([e["outcome"] for _, e in e_rows], dtype=object),
     }
-
-    flow_before = _flow_before(sites, filters, course_rows, treated)
+    flow_before = _flow_before(sites, filters, course_rows, of_courses)
     site_list = list(Site.objects.filter(pk__in=sites).order_by("name"))
     detail_ids = sorted({r["patient__study_id"] for r in course_rows}) if detail else []
     record(
@@ -393,10 +444,7 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
 
 
 def _flow_before(
-    sites: list[int],
-    filters: Filters,
-    course_rows: list[dict[str, Any]],
-    treated: list[dict[str, Any]],
+    sites: list[int], filters: Filters, course_rows: list[dict[str, Any]], of_courses: QuerySet
 ) -> list[FlowStep]:
     """Applied → likely eligible → accepted → patient record, then courses → consented →
     treated: the counts and who left at each step (CONSORT 2025 flow, single arm)."""
@@ -413,7 +461,7 @@ def _flow_before(
     accepted = counts.get(Application.Status.ACCEPTED, 0)
     converted = apps.filter(patient__isnull=False).count()
     pending = applied - accepted - counts.get("declined", 0) - counts.get("withdrawn", 0)
-    consented = _consented(course_rows)
+    consented = _consented(course_rows, of_courses)
     return [
         FlowStep("applied", applied),
         FlowStep(
@@ -444,13 +492,12 @@ def _flow_before(
     ]
 
 
-def _consented(course_rows: list[dict[str, Any]]) -> int:
+def _consented(course_rows: list[dict[str, Any]], of_courses: QuerySet) -> int:
     """Courses whose patient had given treatment consent, not withdrawn, by the first dose (or
     by the course start when no dose is recorded)."""
-    ids = {r["patient_id"] for r in course_rows}
     consents: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     for pid, given, withdrawn in Consent.objects.filter(
-        patient_id__in=ids, purpose=Consent.Purpose.TREATMENT
+        patient_id__in=of_courses, purpose=Consent.Purpose.TREATMENT
     ).values_list("patient_id", "given_on", "withdrawn_on"):
         consents[pid].append((given, withdrawn))
     n = 0

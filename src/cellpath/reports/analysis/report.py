@@ -9,7 +9,8 @@ Input (the ``cellpath outcomes`` CSV contract, one *patient* row per treated cou
 ----------------------------------------------------------------------------------
 ``courses``: the outcomes contract's patient columns, with ``patient_id`` the course's key and
 ``treatment_date`` its index date t0 (the first dose; a row without it is not treated);
-optional ``person`` (who the course belongs to; default the row itself), ``course_number``,
+optional ``person`` (who the course belongs to; default the row itself), ``course_label``
+(how the table names the course; default its key), ``course_number``,
 ``tracheostomy_date``, ``niv_full_time_date`` (the composite endpoint's other two dates),
 ``last_contact_date`` (the patient was known alive and event-free then; default the last
 visit), ``gastrostomy_date``, ``niv_date``, ``riluzole`` and ``edaravone`` (0/1: taking it at
@@ -724,7 +725,7 @@ def analyse(
         ae_section = _adverse_events(adverse_events, ids, person, patient_years, n)
 
     table = {
-        "course": ids,
+        "course": _texts(c, "course_label", n) if "course_label" in c else ids,
         "person": person,
         "course_number": _floats(c, "course_number", n),
         "treatment_date": _dates(t0),
