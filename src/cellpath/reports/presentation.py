@@ -22,6 +22,9 @@ from cellpath.reports.analysis.report import ANALYSIS_COLUMNS, CohortReport
 __all__ = ["ENGINE_VERSION", "Presentation", "analysis_rows", "present"]
 
 ENGINE_VERSION = "report-1"
+SERIOUS_LISTED = 25
+"""Serious adverse events the report lists, the most recent first (every one is on the site
+dashboard and the patient's record; a report of thousands of courses would be pages of them)."""
 """Changes whenever a definition of the report changes; printed in the methods paragraph."""
 
 
@@ -228,8 +231,11 @@ def present(
                     "description": e.get("description", ""),
                     "outcome": e.get("outcome", ""),
                 }
-                for e in ae.serious
+                for e in sorted(ae.serious, key=lambda e: e.get("onset_date"), reverse=True)[
+                    :SERIOUS_LISTED
+                ]
             ],
+            "serious_total": len(ae.serious),
         }
     completeness = [
         {

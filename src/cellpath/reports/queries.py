@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, Field, Func, Min, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.audit import record
@@ -29,7 +30,6 @@ from cellpath.care.models import (
     AlsfrsR,
     Consent,
     Medication,
-    Patient,
     Spirometry,
     TreatmentCourse,
 )
@@ -139,9 +139,9 @@ _FVC_EQUATIONS = {
 }
 
 
-def fvc_percent_values(patients: dict[int, Patient], rows: list[Any]) -> list[float | None]:
+def fvc_percent_values(patients: dict[int, Any], rows: list[Any]) -> list[float | None]:
     """``care.measurements.fvc_percents(patient, rows)[i].percent`` for every spirometry row of
-    many patients at once (rows with ``patient_id``, ``measured_on``, ``fvc_litres``,
+    many patients at once (rows are tuples of ``patient_id``, ``measured_on``, ``fvc_litres``,
     ``fvc_percent_entered``, ``equation``): the same equations on the same numbers, one call
     per equation instead of one per patient. Computed from the litres with the recorded
     equation (GLI-2012 when blank) at the age on the day; else the % entered from a report;
@@ -151,14 +151,14 @@ def fvc_percent_values(patients: dict[int, Patient], rows: list[Any]) -> list[fl
     age = np.full(n, np.nan)
     height = np.full(n, np.nan)
     sex = np.full(n, "", dtype=object)
-    equation = np.array([row.equation or "gli2012" for row in rows], dtype=object)
-    for i, row in enumerate(rows):
-        p = patients[row.patient_id]
+    equation = np.array([row[4] or "gli2012" for row in rows], dtype=object)
+    for i, (patient_id, measured_on, fvc_litres, _, _) in enumerate(rows):
+        p = patients[patient_id]
         birth = p.date_of_birth
-        if row.fvc_litres is None or not (p.height_cm and p.sex and birth):
+        if fvc_litres is None or not (p.height_cm and p.sex and birth):
             continue  # nothing to compute (fvc_percent_predicted: no litres, missing inputs)
-        litres[i] = float(row.fvc_litres)
-        age[i] = (row.measured_on - birth).days / DAYS_PER_YEAR
+        litres[i] = float(fvc_litres)
+        age[i] = (measured_on - birth).days / DAYS_PER_YEAR
         height[i] = float(p.height_cm)
         sex[i] = p.sex
     computed = np.full(n, np.nan)
@@ -172,11 +172,32 @@ def fvc_percent_values(patients: dict[int, Patient], rows: list[Any]) -> list[fl
     for value, row in zip(computed.tolist(), rows, strict=True):
         if math.isfinite(value):
             out.append(value)
-        elif row.fvc_percent_entered is not None:
-            out.append(float(row.fvc_percent_entered))
+        elif row[3] is not None:
+            out.append(float(row[3]))  # the % entered from a report
         else:
             out.append(None)
     return out
+
+
+class EpochDays(Func):
+    """A date column as its day number since 1970-01-01 (an integer), so that rows reach
+    NumPy without a ``date`` object each; PostgreSQL subtracts dates, SQLite counts Julian days.
+    """
+
+    output_field = Field()  # a plain Field: Django then adds no per-value converter
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+            **extra,
+        )
 
 
 def _day_numbers(values: np.ndarray) -> np.ndarray:
@@ -259,24 +280,27 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
     course_patient = c["patient_id"].astype(np.int64)
     n = course_patient.size
 
-    alsfrs = _columns(
+    # Integers only (day numbers, unanswered items as −1): NumPy takes the rows in one step.
+    alsfrs = np.array(
         list(
             AlsfrsR.objects.filter(patient_id__in=of_courses)
-            .order_by("patient_id", "assessed_on")
-            .values_list("patient_id", "assessed_on", *ALSFRS_R_KEYS)
+            .order_by()  # the engine sorts
+            .values_list(
+                "patient_id",
+                EpochDays("assessed_on"),
+                *(Coalesce(key, -1, output_field=Field()) for key in ALSFRS_R_KEYS),
+            )
         ),
-        2 + len(ALSFRS_R_KEYS),
-    )
-    a_patient = alsfrs[:, 0].astype(np.int64)
-    a_day = _day_numbers(alsfrs[:, 1])
-    a_items = np.where(np.equal(alsfrs[:, 2:], None), -1, alsfrs[:, 2:]).astype(np.int16)
+        dtype=np.int64,
+    ).reshape(-1, 2 + len(ALSFRS_R_KEYS))
+    a_patient = alsfrs[:, 0]
+    a_day = alsfrs[:, 1]
+    a_items = alsfrs[:, 2:].astype(np.int16)
 
     spiro_rows = list(
         Spirometry.objects.filter(patient_id__in=of_courses)
         .order_by("patient_id", "measured_on")
-        .values_list(
-            "patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation", named=True
-        )
+        .values_list("patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation")
     )
     people = {
         r["patient_id"]: SimpleNamespace(
@@ -292,8 +316,8 @@ def cohort_tables(*, user: User, filters: Filters, detail: bool = False) -> Coho
         dtype=np.float64,
     )
     measured = np.isfinite(percents)
-    s_patient = np.array([r.patient_id for r in spiro_rows], dtype=np.int64)[measured]
-    s_day = _day_numbers(np.array([r.measured_on for r in spiro_rows], dtype=object))[measured]
+    s_patient = np.array([r[0] for r in spiro_rows], dtype=np.int64)[measured]
+    s_day = _day_numbers(np.array([r[1] for r in spiro_rows], dtype=object))[measured]
     s_fvc = percents[measured]
 
     # Riluzole and edaravone: taken on the day of the first dose (unknown without one).
