@@ -274,5 +274,18 @@ def test_fvc_percent_values_are_care_measurements_figures() -> None:
         for pid in patients
         for f in fvc_percents(patients[pid], [r for r in rows if r.patient_id == pid])
     ]
-    assert fvc_percent_values(patients, rows) == expected
+    epoch = date(1970, 1, 1).toordinal()
+
+    def column(values: list, blank: float = np.nan) -> np.ndarray:
+        return np.array([blank if v is None else float(v) for v in values])
+
+    got = fvc_percent_values(
+        patients,
+        np.array([r.patient_id for r in rows]),
+        np.array([r.measured_on.toordinal() - epoch for r in rows]),
+        column([r.fvc_litres for r in rows]),
+        column([r.fvc_percent_entered for r in rows]),
+        np.array([r.equation for r in rows], dtype=object),
+    )
+    assert [None if np.isnan(v) else v for v in got.tolist()] == expected
     assert expected[0] is not None and expected[2] == 70.0 and expected[7] is None

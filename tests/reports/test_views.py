@@ -81,6 +81,8 @@ def test_the_pdf_is_the_same_report(client_for, histories):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 5000
+    event = AuditEvent.objects.filter(object_type="reports.cohort").latest("pk")
+    assert event.action == AuditEvent.Action.EXPORT and event.detail["format"] == "pdf"
 
 
 def test_a_card_is_public_only_once_an_administrator_of_the_site_approves_it(

@@ -18,11 +18,11 @@ __all__ = ["build_presentation", "build_report"]
 
 
 def build_report(
-    *, user: User, filters: Filters, detail: bool = False, controls: int | None = None
+    *, user: User, filters: Filters, export: str = "", controls: int | None = None
 ) -> CohortReport | None:
     """The report of the courses ``user`` may see under ``filters`` (None: no site's report),
     matched to the reference cohort ``controls`` of one of the user's sites if given."""
-    tables = cohort_tables(user=user, filters=filters, detail=detail)
+    tables = cohort_tables(user=user, filters=filters, export=export)
     if tables is None:
         return None
     reference = None
@@ -44,11 +44,16 @@ def build_report(
 
 
 def build_presentation(
-    *, user: User, filters: Filters, described: dict[str, str], controls: int | None = None
+    *,
+    user: User,
+    filters: Filters,
+    described: dict[str, str],
+    controls: int | None = None,
+    export: str = "",
 ) -> Presentation | None:
     """The report as the page and the PDF show it; the list of serious events only for
     coordinators and clinicians (administrators read aggregates)."""
-    report = build_report(user=user, filters=filters, controls=controls)
+    report = build_report(user=user, filters=filters, controls=controls, export=export)
     if report is None:
         return None
     return present(

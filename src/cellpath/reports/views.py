@@ -33,7 +33,7 @@ def _form(request: HttpRequest) -> FilterForm:
     return FilterForm(request.GET or None, site_ids=report_sites(request.user))
 
 
-def _context(request: HttpRequest) -> tuple[FilterForm, dict[str, object], int]:
+def _context(request: HttpRequest, export: str = "") -> tuple[FilterForm, dict[str, object], int]:
     form = _form(request)
     if form.is_bound and not form.is_valid():
         return form, {"form": form, "p": None}, 400
@@ -45,6 +45,7 @@ def _context(request: HttpRequest) -> tuple[FilterForm, dict[str, object], int]:
         filters=form.filters(),
         described=form.described(),
         controls=form.cleaned_data.get("controls"),
+        export=export,
     )
     query = request.GET.urlencode()
     return (
@@ -69,7 +70,7 @@ def cohort_report(request: HttpRequest) -> HttpResponse:
 
 @role_required(*REPORT_ROLES)
 def cohort_report_pdf(request: HttpRequest) -> HttpResponse:
-    _, context, status = _context(request)
+    _, context, status = _context(request, export="pdf")
     if status != 200:
         return render(request, "reports/report.html", context, status=status)
     context["stylesheet"] = pdf.stylesheet()
@@ -90,7 +91,7 @@ def analysis_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_bound:
         form = FilterForm({}, site_ids=report_sites(request.user))
         form.is_valid()
-    report = build_report(user=request.user, filters=form.filters(), detail=True)
+    report = build_report(user=request.user, filters=form.filters(), export="csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cellpath-analysis-{stamp}.csv"'
