@@ -174,3 +174,35 @@ def test_the_first_dose_dates_narrow_the_cohort(client_for, histories):
     assert courses(treated_from="2024-09-02", treated_to="2024-09-02") == 1
     assert courses(treated_from="2024-09-03") == 0
     assert courses(treated_to="2024-09-01") == 0
+
+
+def test_the_report_reads_every_alsfrs_r_answer_as_stored(world, histories):
+    """The answers travel packed into one number a row (reports.queries): unpacked, they are
+    the stored ones, 5a and 5b included."""
+    from datetime import date
+
+    from cellpath.care import services
+    from cellpath.care.models import AlsfrsR
+    from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+    from cellpath.reports.queries import Filters, cohort_tables
+
+    patient = world.patient_a
+    highest = dict.fromkeys([k for k in ALSFRS_R_KEYS if k != "q5a"], 4) | {"q5b": 4, "q5a": None}
+    lowest = dict.fromkeys(ALSFRS_R_KEYS, 0) | {"q5b": None}
+    for day, items in ((date(2025, 1, 6), highest), (date(2025, 2, 3), lowest)):
+        services.alsfrs_r_record(
+            actor="test", patient=patient, assessed_on=day, respondent="clinic", items=items
+        )
+    tables = cohort_tables(user=world.users["coordinator_a"], filters=Filters())
+    read = {
+        (str(day), tuple(int(tables.visits[k][i]) for k in ALSFRS_R_KEYS))
+        for i, day in enumerate(tables.visits["visit_date"])
+    }
+    stored = {
+        (
+            str(a.assessed_on),
+            tuple(-1 if getattr(a, k) is None else getattr(a, k) for k in ALSFRS_R_KEYS),
+        )
+        for a in AlsfrsR.objects.filter(patient=patient)
+    }
+    assert read == stored and len(stored) == 4

@@ -186,6 +186,8 @@ def present(
         "events": s.events,
         "by_kind": ", ".join(f"{n} {wording.ENDPOINTS[k]}" for k, n in s.events_by_kind),
         "median_follow_up": number(s.median_follow_up_months),
+        "onset_median": number(s.onset_median_months),
+        "predicted_median": number(s.predicted_median_months),
         "at_risk": s.at_risk,
         "n_expected": s.n_expected,
         "observed": oe.observed if oe else None,

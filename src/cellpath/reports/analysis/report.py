@@ -199,6 +199,8 @@ class Survival:
     oe: stats.ObservedExpected | None
     median_follow_up_months: float
     left_out: tuple[tuple[str, int], ...] = ()
+    onset_median_months: float = float("nan")
+    predicted_median_months: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -609,6 +611,9 @@ def analyse(
     surv_why[at_risk_rows & ~np.isfinite(lp)] = "no_prediction"
     surv_why[~before_t0 & (exit_time <= t0)] = "no_follow_up"
     surv_why[before_t0] = "endpoint_before_treatment"
+    # From onset, each course entering at its first dose (delayed entry: no immortal time).
+    onset_km = stats.kaplan_meier(entry_m[at_risk_rows], exit_m[at_risk_rows], event[at_risk_rows])
+    predicted_medians = P["encals_median_months"][predicted]
     kinds_seen = Counter(endpoint_kind[event & at_risk_rows].tolist())
     followed = s_months[at_risk_rows]
     survival = Survival(
@@ -623,6 +628,10 @@ def analyse(
         oe=oe,
         median_follow_up_months=float(np.median(followed)) if followed.size else float("nan"),
         left_out=_counted(surv_why.tolist()),
+        onset_median_months=stats.median_survival(onset_km),
+        predicted_median_months=float(np.median(predicted_medians))
+        if predicted_medians.size
+        else float("nan"),
     )
 
     # ----- baseline table (at t0)

@@ -51,6 +51,7 @@ __all__ = [
     "kaplan_meier",
     "mean_ci",
     "median_iqr",
+    "median_survival",
     "numbers_at_risk",
     "observed_expected",
     "paired_difference",
@@ -223,6 +224,14 @@ def survival_at(km: KaplanMeier, t: npt.ArrayLike) -> FloatArray:
     with np.errstate(invalid="ignore"):
         outside = ~((t_a >= 0) & (t_a <= km.end))
     return np.where(outside, np.nan, value)
+
+
+def median_survival(km: KaplanMeier) -> float:
+    """The Kaplan–Meier median: the first time at which S(t) <= 0.5 (Klein & Moeschberger
+    §4.5; lifelines' ``median_survival_time_``); NaN when the curve stays above one half up to
+    ``km.end``."""
+    below = np.flatnonzero(km.survival <= 0.5)
+    return float(km.time[below[0]]) if below.size else float("nan")
 
 
 # --- Observed against expected events ------------------------------------------------------------
