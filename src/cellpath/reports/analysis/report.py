@@ -600,7 +600,7 @@ def analyse(
             int(event[predicted].sum()), float(expected_i[predicted].sum())
         )
     horizon = max(12.0, float(np.nanmax(s_months[at_risk_rows], initial=0.0)))
-    grid = np.linspace(0.0, horizon, 121)
+    grid = np.linspace(0.0, horizon, 61)  # the expected curve, drawn as a line: 61 points
     if predicted.any():
         e_p, lp_p = entry_m[predicted], lp[predicted]
         cond = encals_survival(e_p[None, :] + grid[:, None], lp_p) / encals_survival(e_p, lp_p)
