@@ -25,9 +25,9 @@ from django.db.models import (
     F,
     Field,
     Func,
-    Min,
     OuterRef,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -107,6 +107,13 @@ class CohortTables:
 def report_sites(user: User) -> list[int]:
     """Ids of the sites whose report ``user`` may read."""
     return site_ids_for(user, REPORT_ROLES)
+
+
+def _first_dose() -> Subquery:
+    """A course's first dose date (its index date), looked up by index for each course rather
+    than by grouping the whole join."""
+    doses = Administration.objects.filter(course=OuterRef("pk")).order_by("given_on")
+    return Subquery(doses.values("given_on")[:1])
 
 
 def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
@@ -340,7 +347,7 @@ def _read(user: User, sites: list[int], filters: Filters, export: str) -> Cohort
     )
     course_rows = [
         dict(zip(fields, row, strict=True))
-        for row in selected.annotate(first_dose=Min("administrations__given_on"))
+        for row in selected.annotate(first_dose=_first_dose())
         .order_by("patient_id", "number")
         .values_list(*fields)
     ]
@@ -366,7 +373,7 @@ def _read(user: User, sites: list[int], filters: Filters, export: str) -> Cohort
     spiro = _columns(
         list(
             Spirometry.objects.filter(patient_id__in=of_courses)
-            .order_by("patient_id", "measured_on")
+            .order_by()  # sorted below
             .values_list(
                 "patient_id",
                 EpochDays("measured_on"),
@@ -386,6 +393,7 @@ def _read(user: User, sites: list[int], filters: Filters, export: str) -> Cohort
         for r in course_rows
     }
     # FVC % predicted: care.measurements' figures (outcomes.spirometry), for all rows at once.
+    spiro = spiro[np.lexsort((spiro[:, 1].astype(np.int64), spiro[:, 0].astype(np.int64)))]
     s_patient, s_day = spiro[:, 0].astype(np.int64), spiro[:, 1].astype(np.int64)
     litres, entered = (
         np.where(spiro[:, j] == -1.0, np.nan, spiro[:, j]).astype(float) for j in (2, 3)
