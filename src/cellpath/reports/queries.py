@@ -1,16 +1,18 @@
 """Reads for the cohort report: the records of the sites a user may see, as the engine's tables.
 
 One query per table whatever the cohort's size (courses with their first dose, ALSFRS-R,
-spirometry, medications, adverse events, applications); every figure is then computed by
+spirometry, medications, consents, adverse events, applications), each selecting its patients by
+a subquery, and arrays built without a loop per visit; every figure is then computed by
 ``reports.analysis.report.analyse``. Each report read is one audit event naming the user, the
-sites, the filters and how many courses it covered (the per-patient table adds the study IDs).
+sites, the filters and how many courses it covered (an export adds its format; the per-patient
+table its study IDs).
 """
 
 from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -142,13 +144,6 @@ def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
 
 _EPOCH = date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # NaT's integer in datetime64
-
-
-def _dates(values: Iterable[date | None]) -> np.ndarray:
-    """Dates as datetime64[D] (None → NaT), through day numbers: NumPy converts a list of
-    ``date`` objects one by one, slowly."""
-    days = [_NAT if v is None else v.toordinal() - _EPOCH for v in values]
-    return np.array(days, dtype=np.int64).view("datetime64[D]")
 
 
 #: The reference equations of ``outcomes.spirometry.fvc_percent_predicted``, by code.
@@ -516,7 +511,9 @@ def _read(user: User, sites: list[int], filters: Filters, export: str) -> Cohort
     adverse = {
         "patient_id": np.array([k for k, _ in e_rows], dtype=np.int64),
         "course_label": np.array([label_of[k] for k, _ in e_rows], dtype=object),
-        "onset_date": _dates(e["onset_date"] for _, e in e_rows),
+        "onset_date": _day_numbers(
+            np.array([e["onset_date"] for _, e in e_rows], dtype=object)
+        ).view("datetime64[D]"),
         "serious": np.array([float(e["serious"]) for _, e in e_rows]),
         "grade": np.array([float(e["grade"] or 0) for _, e in e_rows]),
         "relatedness": np.array([relatedness(e) for _, e in e_rows], dtype=object),

@@ -30,16 +30,14 @@ CARD_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 def _form(request: HttpRequest) -> FilterForm:
-    return FilterForm(request.GET or None, site_ids=report_sites(request.user))
+    """The filters, always bound: no filter at all is a valid choice (every course)."""
+    return FilterForm(request.GET, site_ids=report_sites(request.user))
 
 
 def _context(request: HttpRequest, export: str = "") -> tuple[FilterForm, dict[str, object], int]:
     form = _form(request)
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         return form, {"form": form, "p": None}, 400
-    if not form.is_bound:
-        form = FilterForm({}, site_ids=report_sites(request.user))
-        form.is_valid()
     presentation = build_presentation(
         user=request.user,
         filters=form.filters(),
@@ -86,11 +84,8 @@ def analysis_csv(request: HttpRequest) -> HttpResponse:
     """One row per treated course: every derived figure and every exclusion reason (study IDs
     only; audited as an export with the study IDs it holds)."""
     form = _form(request)
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         return render(request, "reports/report.html", {"form": form, "p": None}, status=400)
-    if not form.is_bound:
-        form = FilterForm({}, site_ids=report_sites(request.user))
-        form.is_valid()
     report = build_report(user=request.user, filters=form.filters(), export="csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
