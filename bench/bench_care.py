@@ -156,17 +156,11 @@ def _time_pages(client, urls: list[str], n: int) -> tuple[float, float, int]:
     return statistics.median(timings), p95, queries
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--patients", type=int, default=10_000)
-    parser.add_argument("--baseline-patients", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument(
-        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-    )
-    args = parser.parse_args()
-
-    os.environ["DATABASE_URL"] = _database(args.postgres)
+def _bench_site(postgres: str) -> tuple[list, object, object, object, date]:
+    """A fresh database of its own, migrated, with two sites and a coordinator of the first,
+    signed in (second factor passed) in a test client: (sites, plan, coordinator, client,
+    today). Shared by the benchmarks that load this site."""
+    os.environ["DATABASE_URL"] = _database(postgres)
     os.environ.setdefault("CELLPATH_VAR_DIR", str(Path(__file__).resolve().parent / "out"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cellpath.site.settings")
     import django
@@ -175,19 +169,16 @@ def main() -> int:
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
-    from django.urls import reverse
 
     from cellpath.accounts.access import MFA_SESSION_KEY
-    from cellpath.accounts.audit import Origin, origin
     from cellpath.accounts.models import Membership, Site, User
     from cellpath.accounts.services import AUTH_AT_KEY, LAST_SEEN_KEY
-    from cellpath.care.models import FollowUpPlan, Patient
+    from cellpath.care.models import FollowUpPlan
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _progress(f"Database {BENCH_DB}: migrating…")
     call_command("migrate", interactive=False, verbosity=0)
-    today = date.today()
     sites = [Site.objects.create(name=f"Bench site {c}", code=f"bs{c}") for c in "ab"]
     plan = FollowUpPlan.objects.get(is_default=True)
     coordinator = User.objects.create_user("bench.coordinator@example.org", "x" * 16)
@@ -198,6 +189,25 @@ def main() -> int:
     now = time.time()
     session.update({MFA_SESSION_KEY: True, AUTH_AT_KEY: now, LAST_SEEN_KEY: now + 24 * 3600})
     session.save()
+    return sites, plan, coordinator, client, date.today()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--baseline-patients", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
+    args = parser.parse_args()
+
+    sites, plan, _, client, today = _bench_site(args.postgres)
+    from django.urls import reverse
+
+    from cellpath.accounts.audit import Origin, origin
+    from cellpath.care.models import Patient
+
     rng = random.Random(1)
 
     def measure(label: str) -> tuple[tuple[float, float, int], tuple[float, float, int]]:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_care import BENCH_DB, _database, _load, _progress, _time_pages
+from bench_care import _bench_site, _load, _progress, _time_pages
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOSE_AFTER_DAYS = 122  # the first dose at the course's third visit: two ALSFRS-R of lead-in
@@ -298,39 +298,13 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _database(args.postgres)
-    os.environ.setdefault("CELLPATH_VAR_DIR", str(Path(__file__).resolve().parent / "out"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cellpath.site.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    sites, plan, coordinator, client, today = _bench_site(args.postgres)
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
-    from cellpath.accounts.access import MFA_SESSION_KEY
     from cellpath.accounts.audit import Origin, origin
-    from cellpath.accounts.models import Membership, Site, User
-    from cellpath.accounts.services import AUTH_AT_KEY, LAST_SEEN_KEY
-    from cellpath.care.models import FollowUpPlan, Patient
+    from cellpath.care.models import Patient
 
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    _progress(f"Database {BENCH_DB}: migrating…")
-    call_command("migrate", interactive=False, verbosity=0)
-    today = date.today()
-    sites = [Site.objects.create(name=f"Bench site {c}", code=f"bs{c}") for c in "ab"]
-    plan = FollowUpPlan.objects.get(is_default=True)
-    coordinator = User.objects.create_user("bench.coordinator@example.org", "x" * 16)
-    Membership.objects.create(user=coordinator, site=sites[0], role="coordinator")
-    client = Client()
-    client.force_login(coordinator)
-    session = client.session
-    now = time.time()
-    session.update({MFA_SESSION_KEY: True, AUTH_AT_KEY: now, LAST_SEEN_KEY: now + 24 * 3600})
-    session.save()
     page, pdf_url = reverse("reports:cohort"), reverse("reports:cohort-pdf")
 
     def measure(label: str) -> dict[str, float]:
