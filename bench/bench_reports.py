@@ -40,6 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_care import _bench_site, _load, _progress, _time_pages
+from cellpath.registry.tables import PATIENT_COLUMNS
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOSE_AFTER_DAYS = 122  # the first dose at the course's third visit: two ALSFRS-R of lead-in
@@ -242,19 +243,8 @@ def _loop_cli(n_patients: int, seed: int) -> tuple[float, int]:
     bounds = np.searchsorted(pid, np.arange(1, n_patients + 2))
     items = {k: visits[k].tolist() for k in ALSFRS_R_KEYS}
     vdates = visits["visit_date"].tolist()
-    columns = [
-        "sex",
-        "birth_date",
-        "onset_date",
-        "diagnosis_date",
-        "onset_site",
-        "el_escorial",
-        "ftd",
-        "c9orf72",
-        "fvc_percent",
-        "treatment_date",
-        "death_date",
-    ]
+    # The contract's patient columns that the synthetic cohort has (patient_id aside).
+    columns = [c for c in PATIENT_COLUMNS[1:] if c in patients]
     done = 0
     for i in np.flatnonzero(~np.isnat(patients["treatment_date"])).tolist():
         patient = {c: patients[c][i] for c in columns}
