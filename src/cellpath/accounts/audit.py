@@ -22,6 +22,7 @@ from typing import Any, ClassVar, TypeVar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from cellpath.accounts.models import AuditEvent, User
 
@@ -148,8 +149,49 @@ class AuditedModel(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class StampedModel(AuditedModel):
+    """An audited row that also carries who created and last changed it, and when, so that an
+    export can say so on every row without reading the audit log (REDCap's and OpenClinica's
+    exports do the same). `audited_save` and `audited_bulk_import` write the stamps; the stamps
+    are not themselves audited changes. Rows written before the stamps existed carry those the
+    audit log held (migration care 0009) or none when they came in by a bulk import."""
+
+    STAMP_FIELDS: ClassVar[tuple[str, ...]] = (
+        "created_at",
+        "created_by",
+        "modified_at",
+        "modified_by",
+    )
+
+    created_at = models.DateTimeField("created at", null=True, blank=True, editable=False)
+    created_by = models.CharField("created by", max_length=254, blank=True, editable=False)
+    modified_at = models.DateTimeField("modified at", null=True, blank=True, editable=False)
+    modified_by = models.CharField("modified by", max_length=254, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 M = TypeVar("M", bound=AuditedModel)
 Actor = User | str  # a signed-in user, or a named system part such as "demo loader"
+
+
+def actor_label(actor: Actor | None) -> str:
+    """How the audit log and the row stamps name an actor: a user's e-mail, or the system part."""
+    label = actor.email if isinstance(actor, User) else (actor or "anonymous")
+    return label[:254]
+
+
+def _stamp(instance: AuditedModel, actor: Actor, *, adding: bool) -> None:
+    """Set the created/modified stamps of a `StampedModel` row (nothing for other rows)."""
+    if not isinstance(instance, StampedModel):
+        return
+    now, label = timezone.now(), actor_label(actor)
+    if adding:
+        if instance.created_at is None:
+            instance.created_at = now
+        instance.created_by = instance.created_by or label
+    instance.modified_at, instance.modified_by = now, label
 
 
 @contextmanager
@@ -217,12 +259,17 @@ def audited_save(instance: M, *, actor: Actor) -> M:
     instance.full_clean(exclude=None if adding else instance.audit_unchanged_checked_fields())
     with transaction.atomic(savepoint=False):
         before = {} if adding else _stored_values(instance)
+        stamps = frozenset(getattr(instance, "STAMP_FIELDS", ()))
+        if adding or any(
+            before.get(k) != v for k, v in _values(instance).items() if k not in stamps
+        ):
+            _stamp(instance, actor, adding=adding)
         with _permitted():
             instance.save()
         instance._audit_loaded = {
             attname: getattr(instance, attname) for attname in instance._audit_checked_attnames()
         }
-        after = _values(instance)
+        after = {k: v for k, v in _values(instance).items() if k not in stamps}
         changed = {k for k, v in after.items() if adding or before.get(k) != v}
         if changed:
             masked = _masked_attnames(instance)
@@ -256,6 +303,8 @@ def audited_bulk_import(
     """Insert many already-validated rows at once (registry imports, benchmarks), with one
     import event per call naming the source and the count (REDCap logs "Data import" the same
     way). Callers validate; this path skips per-row `full_clean` for speed."""
+    for row in rows:
+        _stamp(row, actor, adding=True)
     with transaction.atomic(), _permitted():
         models.QuerySet.bulk_create(model.objects.all(), rows, batch_size=batch_size)
         sites = sorted({row.audit_site_id() for row in rows[:1000]} - {None})
@@ -290,10 +339,9 @@ def record(
             site_id = site_id if site_id is not None else obj.audit_site_id()
     where = current_origin()
     user = actor if isinstance(actor, User) and actor.pk else None
-    label = actor.email if isinstance(actor, User) else (actor or "anonymous")
     event = AuditEvent(
         actor=user,
-        actor_label=label[:254],
+        actor_label=actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=object_id[:64],

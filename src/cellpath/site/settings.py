@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "cellpath.care",
     "cellpath.trials",
     "cellpath.reports",
+    "cellpath.exchange",
     "cellpath.site.apps.CellpathAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
 from cellpath.outcomes.vocabulary import (
@@ -56,7 +56,7 @@ class Respondent(models.TextChoices):
     SELF = "self", "Self-reported by the patient or caregiver"
 
 
-class PatientAssessment(AuditedModel):
+class PatientAssessment(StampedModel):
     """Shared fields: whose assessment, at which visit, who entered it."""
 
     audit_site_path = "patient.site_id"

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
 from cellpath.care.plans import STANDARD_NAME, STANDARD_TIMEPOINTS
@@ -62,7 +62,7 @@ class PlanTimepoint(models.Model):
         return f"{self.label} (day {self.day_offset} ± {self.window_days})"
 
 
-class Visit(AuditedModel):
+class Visit(StampedModel):
     """A scheduled (or unscheduled) follow-up visit and its investigator sign-off."""
 
     audit_site_path = "patient.site_id"

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import Site, User
 from cellpath.outcomes.vocabulary import EL_ESCORIAL, ONSET_SITES, SEXES, choices
 
@@ -20,7 +20,7 @@ def _not_future(errors: dict[str, str], instance: models.Model, *names: str) -> 
             errors[name] = "This date is in the future."
 
 
-class Patient(AuditedModel):
+class Patient(StampedModel):
     """A person followed by a site, known on clinical pages by a pseudonymous study ID.
 
     Names and contact details live in `PatientIdentity` (GDPR Art. 4(5) pseudonymisation):
@@ -116,7 +116,7 @@ class Patient(AuditedModel):
             raise ValidationError(errors)
 
 
-class PatientIdentity(AuditedModel):
+class PatientIdentity(StampedModel):
     """Who the patient is. Seen by the site's coordinators and the patient; erased on request."""
 
     audit_site_path = "patient.site_id"
@@ -133,7 +133,7 @@ class PatientIdentity(AuditedModel):
         return self.patient.study_id
 
 
-class Medication(AuditedModel):
+class Medication(StampedModel):
     """An ALS medication taken over a period (riluzole, edaravone, others)."""
 
     audit_site_path = "patient.site_id"
@@ -170,7 +170,7 @@ class Medication(AuditedModel):
             raise ValidationError(errors)
 
 
-class Consent(AuditedModel):
+class Consent(StampedModel):
     """Consent for one purpose and document version; withdrawal keeps the record (GDPR Art. 7)."""
 
     audit_site_path = "patient.site_id"

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from cellpath.accounts.audit import AuditedModel
+from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_future
 from cellpath.outcomes import products
@@ -33,7 +33,7 @@ def programme_choices(site_id: int) -> models.QuerySet:
     )
 
 
-class TreatmentCourse(AuditedModel):
+class TreatmentCourse(StampedModel):
     """One course of a cell therapy; repeat courses are numbered 1, 2, 3…"""
 
     audit_site_path = "patient.site_id"
@@ -122,7 +122,7 @@ class TreatmentCourse(AuditedModel):
         return self.donor == products.AUTOLOGOUS
 
 
-class Harvest(AuditedModel):
+class Harvest(StampedModel):
     """Cells collected from the patient (bone marrow aspirate, fat, blood) for one course."""
 
     audit_site_path = "course.patient.site_id"
@@ -148,7 +148,7 @@ class Harvest(AuditedModel):
             raise ValidationError(errors)
 
 
-class Batch(AuditedModel):
+class Batch(StampedModel):
     """A processed lot of cells. Autologous lots name their harvest (chain of identity)."""
 
     audit_site_path = "course.patient.site_id"
@@ -189,7 +189,7 @@ class Batch(AuditedModel):
             raise ValidationError(errors)
 
 
-class Administration(AuditedModel):
+class Administration(StampedModel):
     """One dose given: when, how many cells, by which route, where, by whom, from which lot."""
 
     audit_site_path = "course.patient.site_id"
