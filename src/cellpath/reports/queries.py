@@ -118,7 +118,7 @@ def _first_dose() -> Subquery:
     return Subquery(doses.values("given_on")[:1])
 
 
-def _courses(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
+def courses_matching(sites: list[int], f: Filters) -> QuerySet[TreatmentCourse]:
     rows = TreatmentCourse.objects.filter(patient__site_id__in=sites)
     if f.site:
         rows = rows.filter(patient__site_id=f.site)
@@ -316,7 +316,7 @@ def cohort_tables(*, user: User, filters: Filters, export: str = "") -> CohortTa
 
 
 def _read(user: User, sites: list[int], filters: Filters, export: str) -> CohortTables:
-    selected = _courses(sites, filters)
+    selected = courses_matching(sites, filters)
     of_courses = selected.values("patient_id")  # a subquery: no list of ids goes to the database
     fields = (
         "pk",
