@@ -152,7 +152,7 @@ def _alsfrs_total(row: dict[str, Any]) -> dict[str, Any]:
     return {"alsfrs_r_total": total}
 
 
-def _fvc_percent(row: dict[str, Any]) -> dict[str, Any]:
+def fvc_percent_row(row: dict[str, Any]) -> dict[str, Any]:
     """FVC % predicted as every page shows it (`outcomes.spirometry.fvc_percent_predicted`)."""
     person = {
         "birth_date": row.pop("patient__date_of_birth"),
@@ -371,7 +371,7 @@ TABLES: tuple[Table, ...] = (
         ),
         ("patient__study_id", "measured_on", "id"),
         hidden=("patient__date_of_birth", "patient__height_cm", "patient__sex"),
-        computed=_fvc_percent,
+        computed=fvc_percent_row,
     ),
     Table(
         "weights",
