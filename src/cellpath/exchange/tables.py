@@ -116,24 +116,46 @@ class Table:
         paths = [c.source for c in self.all_columns if c.path is not None or c in STAMPS]
         return [*paths, *self.hidden]
 
+    def query(self, patients: QuerySet, where: dict[str, Any] | None = None) -> QuerySet:
+        """The table's rows (as model rows, unordered) for the patients of `patients`."""
+        query = self.model.objects.filter(**{f"{self.patient_path}__in": patients})
+        if where:
+            query = query.filter(**where)
+        return query.distinct() if self.distinct else query
+
     def rows(
-        self, patients: QuerySet, *, names_for: frozenset[int] = frozenset()
+        self,
+        patients: QuerySet,
+        *,
+        names_for: frozenset[int] = frozenset(),
+        extra: dict[str, Any] | None = None,
+        where: dict[str, Any] | None = None,
+        window: tuple[int, int] | None = None,
     ) -> Iterator[dict]:
         """The table's rows for the patients of `patients` (a queryset of patients' ids), read
         `CHUNK` rows at a time. Identifying columns are blank unless the row's patient belongs
-        to a site in `names_for`."""
+        to a site in `names_for`. `extra` adds values by name (ORM paths or expressions),
+        `where` narrows the rows, `window` is (offset, limit) for paging."""
         paths = self.read_paths()
         identifying = [c.name for c in self.all_columns if c.identifying]
         if identifying:  # the row's site decides whether its names are shown
             paths.append("site_id" if self.patient_path == "id" else "patient__site_id")
-        query = self.model.objects.filter(**{f"{self.patient_path}__in": patients})
-        if self.distinct:
-            query = query.distinct()
+        query = self.query(patients, where)
+        extra = extra or {}
+        expressions = {k: v for k, v in extra.items() if not isinstance(v, str)}
+        if expressions:
+            query = query.annotate(**expressions)
         by_path = {c.source: c.name for c in self.all_columns}
-        names = [by_path.get(p, p) for p in paths]
-        values = query.order_by(*self.order_by).values_list(*paths)
+        names = [by_path.get(p, p) for p in paths] + list(extra)
+        values = query.order_by(*self.order_by).values_list(
+            *paths, *(v if isinstance(v, str) else k for k, v in extra.items())
+        )
+        if window is not None:
+            offset, limit = window
+            values = values[offset : offset + limit]
+        site_name = names[len(paths) - 1]
         for row in (dict(zip(names, v, strict=True)) for v in values.iterator(chunk_size=CHUNK)):
-            if identifying and row.pop(names[-1]) not in names_for:
+            if identifying and row.pop(site_name) not in names_for:
                 row.update(dict.fromkeys(identifying))
             if self.computed is not None:
                 row.update(self.computed(row))
