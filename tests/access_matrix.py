@@ -15,6 +15,7 @@ from typing import Any
 
 from tests.conftest import ACTORS, World
 from tests.evidence.routes import EVIDENCE_ROUTES
+from tests.exchange.routes import EXCHANGE_ROUTES
 from tests.intake.routes import INTAKE_ROUTES
 from tests.intake.routes_newsletter import NEWSLETTER_ROUTES
 from tests.intake.routes_packets import PACKET_ROUTES
@@ -214,7 +215,7 @@ ROUTES: list[Route] = [
 ]
 
 ROUTES += EVIDENCE_ROUTES + PROGRAMME_ROUTES + INTAKE_ROUTES + NEWSLETTER_ROUTES + PACKET_ROUTES
-ROUTES += REPORT_ROUTES
+ROUTES += REPORT_ROUTES + EXCHANGE_ROUTES
 ROUTES += TRIAL_ROUTES
 
 DECLARED_NAMESPACES = {"admin"}
