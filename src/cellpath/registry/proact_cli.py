@@ -37,7 +37,8 @@ R_1_Dyspnea), plus a few aliases (Q1..Q10, R1..R3 for the item columns; Onset_Si
 
 Written to --out:
   PATIENTS.csv, VISITS.csv  the 'cellpath outcomes' contract (ALSFRS-R rows only: R1-R3 become
-                            q10-q12; one of 5a/5b); also readable by 'cellpath report --controls'
+                            q10-q12; one of 5a/5b); also a reference cohort for 'cellpath
+                            report --controls-patients ... --controls-visits ...'
   ALSFRS_ORIGINAL.csv       original 10-item ALSFRS rows (Q10, total 0-40), kept apart: never
                             rescaled to the ALSFRS-R
   FVC.csv                   patient_id, date, fvc_percent, litres (best of the trials); the
