@@ -1,5 +1,5 @@
-"""The `cellpath` command: demo, serve, createadmin, worker, outcomes, synth, and every Django
-management command (`cellpath migrate`, `cellpath check --deploy`, ...)."""
+"""The `cellpath` command: demo, serve, createadmin, worker, outcomes, synth, proact, and every
+Django management command (`cellpath migrate`, `cellpath check --deploy`, ...)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ COMMANDS = {
     "worker": "run background tasks (when CELLPATH_TASKS=database)",
     "outcomes": "compute ALSFRS-R outcomes for a registry export (see --help)",
     "synth": "write a synthetic ALS cohort as registry CSV files",
+    "proact": "convert a PRO-ACT download to registry CSV files (see --help)",
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
     "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
 }
@@ -187,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         from cellpath.registry import commands
 
         return commands.outcomes_main(rest) if command == "outcomes" else commands.synth_main(rest)
+    if command == "proact":
+        from cellpath.registry.proact_cli import proact_main
+
+        return proact_main(rest)
     _setup()
     from django.core.management import execute_from_command_line
 

@@ -1,4 +1,4 @@
-"""``python -m cellpath.registry {outcomes,synth} ...`` (same as ``cellpath outcomes|synth``)."""
+"""``python -m cellpath.registry {outcomes,synth,proact} ...`` (same as ``cellpath outcomes`` …)."""
 
 import sys
 

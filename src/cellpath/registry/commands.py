@@ -472,12 +472,17 @@ def synthetic_visits_csv(v: dict[str, np.ndarray], n_patients: int) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m cellpath.registry {outcomes,synth} ...``."""
+    """``python -m cellpath.registry {outcomes,synth,proact} ...``."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "proact":
+        from cellpath.registry.proact_cli import proact_main  # it imports this module
+
+        return proact_main(args[1:])
     commands = {"outcomes": outcomes_main, "synth": synth_main}
     if not args or args[0] not in commands:
         print(
-            "usage: python -m cellpath.registry {outcomes,synth} ... (--help after a command)",
+            "usage: python -m cellpath.registry {outcomes,synth,proact} ... "
+            "(--help after a command)",
             file=sys.stderr,
         )
         return EXIT_OK if args and args[0] in ("-h", "--help") else EXIT_BAD_INPUT
