@@ -18,6 +18,7 @@ COMMANDS = {
     "proact": "convert a PRO-ACT download to registry CSV files (see --help)",
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
     "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
+    "export": "export a cohort as tidy CSV files, FHIR R4 NDJSON or REDCap files (see --help)",
 }
 
 
@@ -179,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         from cellpath.trials import commands as trials_commands
 
         return trials_commands.main(rest)
+    if command == "export":
+        _setup()
+        from cellpath.exchange.export_cli import export_main
+
+        return export_main(rest)
     if command == "report":
         _setup()  # the report is rendered by the staff page's template; no database is opened
         from cellpath.reports.commands import report_main

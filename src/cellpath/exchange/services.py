@@ -75,10 +75,17 @@ def filters_from_json(data: dict[str, object]) -> Filters:
     return Filters(**values)  # type: ignore[arg-type]
 
 
-def write_export(user: User, scope: ExportScope, fmt: str, out: IO[bytes]) -> int:
+def write_export(
+    user: User,
+    scope: ExportScope,
+    fmt: str,
+    out: IO[bytes],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> int:
     """Audit the export (one row naming its patients) and write it into `out`."""
     count = record_cohort_export(user, scope, fmt=f"{fmt} (zip)")
-    writer(fmt)(scope, out)
+    writer(fmt)(scope, out, progress=progress)
     return count
 
 
