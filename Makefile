@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-reports bench-public bench-apply bench-trials eval-trials clean
+.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-reports bench-exchange bench-public bench-apply bench-trials eval-trials clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -59,7 +59,7 @@ lint: install  ## ruff, and the import contracts (layers point down; see pyproje
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/lint-imports --no-cache
 
-bench: bench-outcomes bench-care bench-reports bench-public bench-apply bench-trials
+bench: bench-outcomes bench-care bench-reports bench-exchange bench-public bench-apply bench-trials
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
@@ -69,6 +69,9 @@ bench-care: install  ## time the progression page and dashboard with 10,000 pati
 
 bench-reports: install  ## time the cohort report and its PDF with 10,000 patients (PostgreSQL), and `cellpath report`
 	@$(PY) bench/bench_reports.py
+
+bench-exchange: install  ## time the cohort CSV and FHIR exports at two sizes up to 10,000 patients, and a 50,000-row REDCap import (PostgreSQL)
+	@$(PY) bench/bench_exchange.py
 
 bench-public: install  ## public pages under 50 concurrent visitors (SQLite, then PostgreSQL)
 	@$(PY) bench/bench_public.py
