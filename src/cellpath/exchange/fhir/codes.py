@@ -181,3 +181,10 @@ ITEM_WEIGHT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ORDINAL_VALUE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 """itemWeight's older name (R4 core, on Coding): written too, on the answer's valueCoding, for
 R4 readers that know only it."""
+
+RESPONDENT_SELF = "self"
+STAFF_RATINGS: dict[str, str] = {
+    "clinic": "Site staff (rated in clinic)",
+    "phone": "Site staff (rated by telephone)",
+}
+"""How an ALSFRS-R rated by staff names its author (care's `Respondent`, other than self)."""
