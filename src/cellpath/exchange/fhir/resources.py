@@ -131,6 +131,11 @@ def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any
     return {"system": system, "code": code, "display": display}
 
 
+def _extensions(*extensions: tuple[str, str, object]) -> list[dict[str, Any]]:
+    """Simple extensions (url, value[x] name, value), those with a value only."""
+    return [{"url": url, kind: value} for url, kind, value in extensions if not _blank(value)]
+
+
 def _subject(row: Row) -> dict[str, str]:
     return {"reference": f"Patient/{patient_id(row['study_id'])}"}
 
@@ -193,9 +198,7 @@ def alsfrs_response(row: Row) -> Resource:
         {
             "resourceType": "QuestionnaireResponse",
             "id": _response_id(row),
-            "extension": [{"url": codes.RESPONDENT_EXTENSION, "valueCode": respondent}]
-            if respondent
-            else None,
+            "extension": _extensions((codes.RESPONDENT_EXTENSION, "valueCode", respondent)),
             "questionnaire": codes.QUESTIONNAIRE_CANONICAL,
             "status": "completed",
             "subject": _subject(row),
@@ -389,18 +392,16 @@ def adverse_event(row: Row, *, suspect_lot_ids: list[str]) -> Resource:
         {
             "resourceType": "AdverseEvent",
             "id": resource_id("adverse-event", row["adverse_event_id"]),
-            "extension": [
-                {"url": codes.CTCAE_GRADE_EXTENSION, "valueInteger": grade},
-                {
-                    "url": codes.RESOLVED_DATE_EXTENSION,
-                    "valueDate": _date(row.get("resolved_date")),
-                },
-                {"url": codes.RELATED_TO_CELLS_EXTENSION, "valueCode": row.get("related_to_cells")},
-                {
-                    "url": codes.RELATED_TO_PROCEDURE_EXTENSION,
-                    "valueCode": row.get("related_to_procedure"),
-                },
-            ],
+            "extension": _extensions(
+                (codes.CTCAE_GRADE_EXTENSION, "valueInteger", grade),
+                (codes.RESOLVED_DATE_EXTENSION, "valueDate", _date(row.get("resolved_date"))),
+                (codes.RELATED_TO_CELLS_EXTENSION, "valueCode", row.get("related_to_cells")),
+                (
+                    codes.RELATED_TO_PROCEDURE_EXTENSION,
+                    "valueCode",
+                    row.get("related_to_procedure"),
+                ),
+            ),
             "actuality": "actual",
             "event": {"text": row.get("description")},
             "subject": _subject(row),
