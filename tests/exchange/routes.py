@@ -69,7 +69,11 @@ EXCHANGE_ROUTES: list[Route] = [
     ),
     Route("exchange:my-fhir", only({"patient_a": 200, "patient_b": 200})),
     Route("fhir:metadata", dict.fromkeys(ACTORS, 200)),
-    Route("fhir:questionnaire", dict.fromkeys(ACTORS, 200), kwargs=lambda w: {"resource_id": "alsfrs-r"}),
+    Route(
+        "fhir:questionnaire",
+        dict.fromkeys(ACTORS, 200),
+        kwargs=lambda w: {"resource_id": "alsfrs-r"},
+    ),
     Route("fhir:patient-search", NO_TOKEN),
     Route("fhir:patient-read", NO_TOKEN, kwargs=lambda w: {"resource_id": "x"}),
     Route("fhir:observation-search", NO_TOKEN),

@@ -48,7 +48,9 @@ def histories(world):
 
 
 def test_a_coordinator_downloads_every_table_of_their_sites_patients(world, client_for, histories):
-    files = unzip(download(post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"})))
+    files = unzip(
+        download(post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"}))
+    )
     for table in (*TABLES, PLAN_TABLE):
         assert f"{table.name}.csv" in files
     patients = files["patients.csv"]
@@ -57,8 +59,8 @@ def test_a_coordinator_downloads_every_table_of_their_sites_patients(world, clie
     assert patients[0]["onset_date"] == "2024-03-01"
     alsfrs = files["alsfrs_r.csv"]
     assert [(r["assessed_on"], r["alsfrs_r_total"]) for r in alsfrs] == [
-        ("2024-09-02", "41"),
-        ("2024-12-02", "39"),
+        ("2024-09-02", "40"),
+        ("2024-12-02", "38"),
     ]
     assert alsfrs[0]["q5a"] == "3" and alsfrs[0]["q5b"] == ""
     (dose,) = files["doses.csv"]
@@ -83,7 +85,9 @@ def test_a_coordinator_downloads_every_table_of_their_sites_patients(world, clie
 def test_a_clinician_gets_no_names_and_the_export_is_audited_with_its_study_ids(
     world, client_for, histories
 ):
-    files = unzip(download(post(client_for("clinician_a"), reverse("exchange:export"), {"format": "csv"})))
+    files = unzip(
+        download(post(client_for("clinician_a"), reverse("exchange:export"), {"format": "csv"}))
+    )
     (patient,) = files["patients.csv"]
     assert patient["full_name"] == "" and patient["email"] == ""
     assert "full_name" in patient  # the column is there, empty
@@ -93,12 +97,14 @@ def test_a_clinician_gets_no_names_and_the_export_is_audited_with_its_study_ids(
     assert event.detail["format"] == "csv (zip)"
 
 
-def test_every_column_is_present_and_named_for_spss_stata_and_r_even_when_empty(
-    world, client_for
-):
+def test_every_column_is_present_and_named_for_spss_stata_and_r_even_when_empty(world, client_for):
     files = unzip(
         download(
-            post(client_for("coordinator_b"), reverse("exchange:export"), {"format": "csv", "cell_type": "msc"})
+            post(
+                client_for("coordinator_b"),
+                reverse("exchange:export"),
+                {"format": "csv", "cell_type": "msc"},
+            )
         )
     )
     dictionary = files["data_dictionary.csv"]
@@ -114,7 +120,9 @@ def test_every_column_is_present_and_named_for_spss_stata_and_r_even_when_empty(
 
 
 def test_the_outcomes_files_are_the_cellpath_outcomes_contract(world, client_for, histories):
-    files = unzip(download(post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"})))
+    files = unzip(
+        download(post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"}))
+    )
     (patient,) = files["outcomes/PATIENTS.csv"]
     assert list(patient) == list(PATIENT_COLUMNS)
     assert patient["patient_id"] == world.patient_a.study_id
@@ -128,20 +136,26 @@ def test_the_outcomes_files_are_the_cellpath_outcomes_contract(world, client_for
 def test_the_outcomes_files_run_through_cellpath_outcomes(world, client_for, histories, tmp_path):
     from cellpath.registry.commands import outcomes_main
 
-    content = download(post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"}))
+    content = download(
+        post(client_for("coordinator_a"), reverse("exchange:export"), {"format": "csv"})
+    )
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         archive.extractall(tmp_path)
     out = tmp_path / "out"
     status = outcomes_main(
         [
-            "--patients", str(tmp_path / "outcomes/PATIENTS.csv"),
-            "--visits", str(tmp_path / "outcomes/VISITS.csv"),
-            "--out", str(out), "--quiet",
+            "--patients",
+            str(tmp_path / "outcomes/PATIENTS.csv"),
+            "--visits",
+            str(tmp_path / "outcomes/VISITS.csv"),
+            "--out",
+            str(out),
+            "--quiet",
         ]
     )
     assert status == 0
     visits = list(csv.DictReader((out / "visits.csv").open()))
-    assert [v["total"] for v in visits] == ["41", "39"]
+    assert [v["total"] for v in visits] == ["40", "38"]
 
 
 def test_filters_narrow_the_cohort_to_patients_with_a_matching_course(world, histories):
@@ -176,9 +190,7 @@ def test_a_large_cohort_is_built_in_the_background_and_downloaded_by_its_owner_o
 
 
 def test_an_expired_export_is_deleted_and_no_longer_downloads(world, client_for, histories):
-    job = services.start_export(
-        user=world.users["coordinator_a"], filters=Filters(), fmt="csv"
-    )
+    job = services.start_export(user=world.users["coordinator_a"], filters=Filters(), fmt="csv")
     services.build_export.call(job_id=job.pk)
     job.refresh_from_db()
     path = services.export_file(job)

@@ -154,11 +154,12 @@ def _patient_param(request: HttpRequest, scope: ExportScope) -> Patient | HttpRe
 
 
 def _patient_by_id(scope: ExportScope, resource_id: str) -> Patient | None:
-    study_id = fhir.study_id_of(resource_id)
-    if study_id is None:
+    """The patient whose Patient resource has `resource_id` (Cellpath's study IDs are valid
+    resource ids as they are, so the id is the study ID)."""
+    if fhir.patient_id(resource_id) != resource_id:
         return None
     return (
-        Patient.objects.filter(pk__in=scope.patients, study_id=study_id)
+        Patient.objects.filter(pk__in=scope.patients, study_id=resource_id)
         .only("pk", "study_id", "site_id")
         .first()
     )
@@ -263,7 +264,7 @@ def patient_read(
 def _subjects(found: list[dict]) -> list[Patient]:
     """The patients whose records a page shows (for its audit row)."""
     ids = {r.get("subject", r.get("patient", {})).get("reference", "") for r in found}
-    study_ids = {fhir.study_id_of(i.removeprefix("Patient/")) for i in ids} - {None}
+    study_ids = {i.removeprefix("Patient/") for i in ids if i}
     return list(Patient.objects.filter(study_id__in=study_ids).only("pk", "study_id", "site_id"))
 
 

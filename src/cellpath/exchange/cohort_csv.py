@@ -12,7 +12,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
@@ -49,7 +49,7 @@ def cell(value: Any, column: Column | None = None) -> str:
     if isinstance(value, int | float | Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     return csv_cell(value)
