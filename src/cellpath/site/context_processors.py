@@ -38,6 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         nav.append(("Applications", reverse("intake:queue")))
     if roles & {Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR}:
         nav.append(("Report", reverse("reports:cohort")))
+    if roles & {Role.COORDINATOR, Role.CLINICIAN}:
+        nav.append(("Export", reverse("exchange:export")))
     if Role.PATIENT in roles:  # the patient portal
         nav.append(("My visits", reverse("care:portal-schedule")))
         nav.append(("My updates", reverse("care:portal-updates")))
