@@ -25,11 +25,12 @@ from cellpath.exchange.queries import ExportScope
 from cellpath.exchange.tables import (
     BY_NAME,
     CHUNK,
+    PERSON,
     PLAN_TABLE,
     TABLES,
     Column,
     Table,
-    fvc_percent_row,
+    fvc_percents,
 )
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 from cellpath.registry.tables import PATIENT_COLUMNS, VISIT_COLUMNS
@@ -198,16 +199,23 @@ def write_outcomes_patients(archive: zipfile.ZipFile, scope: ExportScope) -> int
 
 def _fvc_by_patient(scope: ExportScope) -> Iterator[tuple[int, date, Any]]:
     """(patient id, day, FVC % predicted) of the cohort's spirometry, in patient-id order."""
-    paths = ("measured_on", "fvc_litres", "fvc_percent_entered", "equation")
-    person = ("patient__date_of_birth", "patient__height_cm", "patient__sex")
+    paths = ("patient_id", "measured_on", "fvc_litres", "fvc_percent_entered", "equation")
     rows = (
         Spirometry.objects.filter(patient_id__in=scope.patients)
         .order_by("patient_id", "measured_on")
-        .values_list("patient_id", *paths, *person)
+        .values_list(*paths, *PERSON)
     )
-    for patient_id, *values in rows.iterator(chunk_size=CHUNK):
-        row = dict(zip((*paths, *person), values, strict=True))
-        yield patient_id, row["measured_on"], fvc_percent_row(row)["fvc_percent_predicted"]
+    chunk: list[dict[str, Any]] = []
+    for values in rows.iterator(chunk_size=CHUNK):
+        chunk.append(dict(zip((*paths, *PERSON), values, strict=True)))
+        if len(chunk) == CHUNK:
+            fvc_percents(chunk)
+            yield from (
+                (r["patient_id"], r["measured_on"], r["fvc_percent_predicted"]) for r in chunk
+            )
+            chunk = []
+    fvc_percents(chunk)
+    yield from ((r["patient_id"], r["measured_on"], r["fvc_percent_predicted"]) for r in chunk)
 
 
 def _latest(model: type, field: str) -> Subquery:

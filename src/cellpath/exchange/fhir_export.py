@@ -104,9 +104,14 @@ def write_ndjson_zip(
         for kind, stream in STREAMS.items():
             count = 0
             with archive.open(f"{kind}.ndjson", "w", force_zip64=True) as member:
+                lines: list[bytes] = []
                 for resource in stream(scope):
-                    member.write(fhir.ndjson_line(resource))
-                    count += 1
+                    lines.append(fhir.ndjson_line(resource))
+                    if len(lines) == 1000:
+                        member.write(b"".join(lines))
+                        count, lines = count + len(lines), []
+                member.write(b"".join(lines))
+                count += len(lines)
             counts[f"{kind}.ndjson"] = count
             if progress:
                 progress(f"{kind}.ndjson: {count:,} resources")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Model, QuerySet
 
 from cellpath.care.models import (
@@ -36,11 +37,10 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.outcomes import products
-from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
+from cellpath.outcomes.alsfrs import alsfrs_r_total
 from cellpath.outcomes.spirometry import fvc_percent_predicted
 from cellpath.outcomes.vocabulary import (
     ALSFRS_R_ITEMS,
-    ALSFRS_R_KEYS,
     EL_ESCORIAL,
     FVC_EQUATIONS,
     ONSET_SITES,
@@ -89,8 +89,9 @@ STAMPS: tuple[Column, ...] = (
 
 @dataclass(frozen=True)
 class Table:
-    """One tidy table. `computed` fills the columns without a path from the row read (which
-    also holds the `hidden` paths, read but not written)."""
+    """One tidy table. `computed` fills, in place, the columns without a path of a chunk of
+    rows read (which also hold the `hidden` paths, read but not written): one call per chunk,
+    so that the outcomes engine works on arrays, not row by row."""
 
     name: str
     description: str
@@ -99,7 +100,7 @@ class Table:
     columns: tuple[Column, ...]
     order_by: tuple[str, ...]
     hidden: tuple[str, ...] = ()
-    computed: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    computed: Callable[[list[dict[str, Any]]], None] | None = None
     stamped: bool = True
     distinct: bool = False
     all_columns: tuple[Column, ...] = field(init=False)
@@ -154,36 +155,67 @@ class Table:
             offset, limit = window
             values = values[offset : offset + limit]
         site_name = names[len(paths) - 1]
-        for row in (dict(zip(names, v, strict=True)) for v in values.iterator(chunk_size=CHUNK)):
+        chunk: list[dict[str, Any]] = []
+        for v in values.iterator(chunk_size=CHUNK):
+            row = dict(zip(names, v, strict=True))
             if identifying and row.pop(site_name) not in names_for:
                 row.update(dict.fromkeys(identifying))
-            if self.computed is not None:
-                row.update(self.computed(row))
-            yield row
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                yield from self._computed(chunk)
+                chunk = []
+        yield from self._computed(chunk)
+
+    def _computed(self, chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if self.computed is not None and chunk:
+            self.computed(chunk)
+        return chunk
 
 
 # --- computed columns -------------------------------------------------------------------------
 
 
-def _alsfrs_total(row: dict[str, Any]) -> dict[str, Any]:
-    """The ALSFRS-R total (0–48, Cedarbaum 1999) by the outcomes engine; blank if refused."""
-    try:
-        total = alsfrs_r_total({key: row[key] for key in ALSFRS_R_KEYS})
-    except InvalidAlsfrsError:
-        total = None
-    return {"alsfrs_r_total": total}
+def _alsfrs_totals(rows: list[dict[str, Any]]) -> None:
+    """The ALSFRS-R total (0–48, Cedarbaum 1999) of each row, by the outcomes engine on an
+    array of the chunk's complete assessments; blank for a row it would refuse (an item
+    missing, or 5a and 5b both or neither answered — which the models do not let in)."""
+    items = np.full((len(rows), 12), -1, dtype=np.int16)
+    for r, row in enumerate(rows):
+        a, b = row["q5a"], row["q5b"]
+        if (a is None) == (b is None):
+            continue
+        for item in ALSFRS_R_ITEMS:
+            value = row[item.key]
+            if value is not None:
+                items[r, item.position - 1] = value
+    complete = (items >= 0).all(axis=1) & (items <= 4).all(axis=1)
+    totals = np.full(len(rows), -1, dtype=np.int64)
+    if complete.any():
+        totals[complete] = alsfrs_r_total(items[complete])
+    for row, total in zip(rows, totals.tolist(), strict=True):
+        row["alsfrs_r_total"] = total if total >= 0 else None
 
 
-def fvc_percent_row(row: dict[str, Any]) -> dict[str, Any]:
-    """FVC % predicted as every page shows it (`outcomes.spirometry.fvc_percent_predicted`)."""
-    person = {
-        "birth_date": row.pop("patient__date_of_birth"),
-        "height_cm": row.pop("patient__height_cm"),
-        "sex": row.pop("patient__sex"),
-    }
-    (result,) = fvc_percent_predicted(person, [row])
-    percent = None if result.percent is None else round(result.percent, 1)
-    return {"fvc_percent_predicted": percent, "fvc_percent_source": result.source}
+PERSON = ("patient__date_of_birth", "patient__height_cm", "patient__sex")
+
+
+def fvc_percents(rows: list[dict[str, Any]]) -> None:
+    """FVC % predicted of each row as every page shows it
+    (`outcomes.spirometry.fvc_percent_predicted`), one call per patient's run of rows."""
+    start = 0
+    while start < len(rows):
+        person = tuple(rows[start][k] for k in PERSON)
+        end = start + 1
+        while end < len(rows) and tuple(rows[end][k] for k in PERSON) == person:
+            end += 1
+        group = rows[start:end]
+        facts = dict(zip(("birth_date", "height_cm", "sex"), person, strict=True))
+        for row, result in zip(group, fvc_percent_predicted(facts, group), strict=True):
+            percent = None if result.percent is None else round(result.percent, 1)
+            row["fvc_percent_predicted"], row["fvc_percent_source"] = percent, result.source
+            for key in PERSON:
+                del row[key]
+        start = end
 
 
 _ITEM_COLUMNS = tuple(
@@ -351,7 +383,7 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         ("patient__study_id", "assessed_on", "id"),
-        computed=_alsfrs_total,
+        computed=_alsfrs_totals,
     ),
     Table(
         "spirometry",
@@ -392,8 +424,8 @@ TABLES: tuple[Table, ...] = (
             ),
         ),
         ("patient__study_id", "measured_on", "id"),
-        hidden=("patient__date_of_birth", "patient__height_cm", "patient__sex"),
-        computed=fvc_percent_row,
+        hidden=PERSON,
+        computed=fvc_percents,
     ),
     Table(
         "weights",

@@ -27,12 +27,13 @@ Pure Python: no Django (an import-linter contract).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from cellpath.exchange.fhir import codes
 from cellpath.exchange.fhir.questionnaire import answer_coding, item_order
@@ -114,21 +115,43 @@ def _number(value: object) -> int | float | None:
 
 
 def _prune(value: Any) -> Any:
-    """`value` without None, "" and empty lists or dicts, at any depth (False and 0 stay)."""
-    if isinstance(value, dict):
-        pruned = {key: _prune(v) for key, v in value.items()}
-        return {key: v for key, v in pruned.items() if not _empty(v)}
-    if isinstance(value, list):
-        return [v for v in (_prune(v) for v in value) if not _empty(v)]
+    """`value` without None, "" and empty lists or dicts, at any depth (False and 0 stay).
+    One pass, children first (a dict emptied by pruning is itself dropped)."""
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(item) in _CONTAINERS:
+                item = _prune(item)
+            if not _empty(item):
+                out[key] = item
+        return out
+    if kind is list:
+        kept = []
+        for item in value:
+            if type(item) in _CONTAINERS:
+                item = _prune(item)
+            if not _empty(item):
+                kept.append(item)
+        return kept
     return value
 
 
+_CONTAINERS = (dict, list)
+
+
 def _empty(value: object) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or (type(value) in _SIZED and not value)
+
+
+_SIZED = (str, list, dict)
 
 
 def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
-    return {"system": system, "code": code, "display": display}
+    coding = {"system": system, "code": code}
+    if display is not None:
+        coding["display"] = display
+    return coding
 
 
 def _extensions(*extensions: tuple[str, str, object]) -> list[dict[str, Any]]:
@@ -250,7 +273,8 @@ def alsfrs_observations(row: Row) -> list[Resource]:
     else:
         total["valueInteger"] = int(row["alsfrs_r_total"])
     total["hasMember"] = [{"reference": reference(item)} for item in items]
-    return [_prune(total), *(_prune(item) for item in items)]
+    # The items are built without empty elements (an assessment always has its date).
+    return [_prune(total), *items]
 
 
 # --- Spirometry -----------------------------------------------------------------------------------
@@ -459,4 +483,4 @@ def collection_bundle(
 
 def ndjson_line(resource: Mapping[str, Any]) -> bytes:
     """One resource as a line of `application/fhir+ndjson`: compact UTF-8 JSON and "\\n"."""
-    return json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return orjson.dumps(resource, option=orjson.OPT_APPEND_NEWLINE)
