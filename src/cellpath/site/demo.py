@@ -197,6 +197,22 @@ def _cohort_extras(users: dict[str, User], sites: dict[str, Site], *, today: dat
         demo_cohort.publish_card(
             programme=programme, staff=users[COORDINATORS[code]], administrator=administrator
         )
+    _export_extras(users[COORDINATORS["riv"]])
+
+
+def _export_extras(coordinator: User) -> None:
+    """Riverside's coordinator has exported the site's cohort as tidy CSV files: the export
+    page lists it, ready to download (built as any large export is, by the background task)."""
+    from cellpath.exchange.models import ExportJob
+    from cellpath.exchange.services import build_export, start_export
+    from cellpath.reports.queries import Filters
+
+    if ExportJob.objects.filter(user=coordinator).exists():
+        return
+    job = start_export(user=coordinator, filters=Filters(), fmt=ExportJob.Format.CSV)
+    job.refresh_from_db()
+    if job.status == ExportJob.Status.QUEUED:  # not built yet by the on-commit task
+        build_export.call(job_id=job.pk)
 
 
 def _portal_extras(users: dict[str, User], site: Site) -> None:
