@@ -17,6 +17,7 @@ COMMANDS = {
     "synth": "write a synthetic ALS cohort as registry CSV files",
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
     "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
+    "redcap": "export a site's cohort as a REDCap project, import REDCap records (see --help)",
 }
 
 
@@ -183,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         from cellpath.reports.commands import report_main
 
         return report_main(rest)
+    if command == "redcap":
+        _setup()
+        from cellpath.exchange.commands import redcap_main
+
+        return redcap_main(rest)
     if command in {"outcomes", "synth"}:
         from cellpath.registry import commands
 

@@ -441,3 +441,36 @@ def test_dates_after_today_are_checked_against_the_local_day(world):
     tomorrow = date.today() + timedelta(days=2)
     plan = _plan(world, HEADER + _enrol(onset=str(tomorrow)))
     assert "in the future" in _refused(plan)[0]
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_command_exports_checks_and_applies(world, tmp_path):
+    from cellpath.exchange.commands import redcap_main
+
+    _cohort(world)
+    out, err = io.StringIO(), io.StringIO()
+    target = tmp_path / "project.zip"
+    assert redcap_main(["export", "--site", "aaa", "--out", str(target)], out=out, err=err) == 0
+    with zipfile.ZipFile(target) as archive:
+        archive.extractall(tmp_path)
+    records, mapping = str(tmp_path / "records.csv"), str(tmp_path / "mapping.csv")
+    dry = ["import", records, "--mapping", mapping, "--site", "bbb"]
+    assert redcap_main(dry, out=out, err=err) == 0
+    assert "Dry run: nothing written" in out.getvalue()
+    assert not ExternalRecord.objects.exists()
+    actor = ["--actor", "coordinator.b@example.org"]
+    assert redcap_main([*dry, "--apply", *actor], out=out, err=err) == 0
+    assert ExternalRecord.objects.filter(site=world.site_b).count() == 4
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).latest("id")
+    assert event.actor == world.users["coordinator_b"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,redcap_event_name,mystery\nX,enrolment_arm_1,1\n")
+    err = io.StringIO()
+    assert redcap_main(["import", str(bad), "--mapping", mapping, "--site", "bbb"], err=err) == 2
+    assert "bad.csv:1: columns not in the mapping: mystery" in err.getvalue()
+    err = io.StringIO()
+    assert redcap_main([*dry, "--apply", "--actor", "coordinator.a@example.org"], err=err) == 2
+    assert "You may not import into Site B." in err.getvalue()
