@@ -474,3 +474,99 @@ def test_command_exports_checks_and_applies(world, tmp_path):
     err = io.StringIO()
     assert redcap_main([*dry, "--apply", "--actor", "coordinator.a@example.org"], err=err) == 2
     assert "You may not import into Site B." in err.getvalue()
+
+
+# --- the staff page ---------------------------------------------------------------------------
+
+IMPORT_URL = "/exchange/redcap/import/"
+
+
+def _post(client, url, data):
+    client.get(IMPORT_URL)
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def _files(world, records: str, site) -> dict[str, object]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        "records": SimpleUploadedFile("records.csv", records.encode(), "text/csv"),
+        "mapping": SimpleUploadedFile("mapping.csv", MAPPING.encode(), "text/csv"),
+        "site": site.pk,
+    }
+
+
+GOOD = HEADER + _enrol() + f"R1,baseline_arm_1,,,2024-06-01,{GOOD_ITEMS},2\n"
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        ("anonymous", 302),
+        ("patient_a", 403),
+        ("administrator_a", 403),
+        ("editor", 403),
+        ("superuser", 403),
+        ("coordinator_a", 200),
+        ("clinician_a", 200),
+    ],
+)
+def test_who_may_open_the_import_page(client_for, actor, status):
+    response = client_for(actor).get(IMPORT_URL)
+    assert response.status_code == status
+    if actor == "anonymous":
+        assert "/accounts/" in response["Location"]
+
+
+def test_staff_without_a_second_factor_go_to_the_mfa_page(client_for):
+    response = client_for("coordinator_a", mfa=False).get(IMPORT_URL)
+    from django.urls import reverse
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:mfa-setup")
+
+
+def test_upload_check_and_confirm(world, client_for, settings):
+    client = client_for("coordinator_b")
+    response = _post(client, IMPORT_URL, _files(world, GOOD, world.site_b))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "What the import would do" in page and "Import into Site B" in page
+    assert not ExternalRecord.objects.exists()
+    token = response.context["token"]
+    stored = Path(settings.MEDIA_ROOT) / "imports" / token / "records.csv"
+    assert stored.is_file()
+    # Someone else cannot confirm it, and the plan is derived again from the stored file.
+    other = client_for("coordinator_a")
+    url = f"/exchange/redcap/import/{token}/confirm/"
+    assert _post(other, url, {}).status_code == 404
+    response = _post(client, url, {})
+    assert response.status_code == 302
+    assert ExternalRecord.objects.filter(site=world.site_b, record_id="R1").exists()
+    assert not stored.parent.exists()
+    assert _post(client, url, {}).status_code == 404  # used once
+
+
+def test_refused_rows_are_shown_with_their_lines_and_nothing_is_stored(world, client_for):
+    client = client_for("coordinator_b")
+    bad = HEADER + _enrol(sex="9")
+    response = _post(client, IMPORT_URL, _files(world, bad, world.site_b))
+    page = response.content.decode()
+    assert "records.csv:2: sex: &#x27;9&#x27; is not a code" in page
+    assert response.context["token"] == "" and "Import into" not in page
+
+
+def test_a_site_that_is_not_yours_is_refused(world, client_for):
+    response = _post(client_for("coordinator_a"), IMPORT_URL, _files(world, GOOD, world.site_b))
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not ExternalRecord.objects.exists()
+
+
+def test_posts_need_the_csrf_token(world, client_for):
+    client = client_for("coordinator_b")
+    response = client.post(IMPORT_URL, _files(world, GOOD, world.site_b))
+    assert response.status_code == 403
+    response = client.post("/exchange/redcap/import/" + "x" * 32 + "/confirm/")
+    assert response.status_code == 403

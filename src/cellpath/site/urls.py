@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("cellpath.accounts.urls")),
     path("patients/", include("cellpath.care.urls")),
     path("reports/", include("cellpath.reports.urls")),
+    path("exchange/", include("cellpath.exchange.urls")),
     path("admin/", admin.site.urls),
 ]
 
