@@ -19,6 +19,7 @@ COMMANDS = {
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
     "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
     "export": "export a cohort as tidy CSV files, FHIR R4 NDJSON or REDCap files (see --help)",
+    "redcap": "export a site's cohort as a REDCap project, import REDCap records (see --help)",
 }
 
 
@@ -190,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         from cellpath.reports.commands import report_main
 
         return report_main(rest)
+    if command == "redcap":
+        _setup()
+        from cellpath.exchange.commands import redcap_main
+
+        return redcap_main(rest)
     if command in {"outcomes", "synth"}:
         from cellpath.registry import commands
 
