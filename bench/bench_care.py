@@ -66,7 +66,8 @@ def _load(n_patients: int, *, start_index: int, sites: list, plan, today: date) 
             sex=str(patients["sex"][i]),
             date_of_birth=patients["birth_date"][i].item(),
             onset_date=patients["onset_date"][i].item(),
-            diagnosis_date=patients["diagnosis_date"][i].item(),
+            # the synthetic cohort may diagnose after `today`: the models refuse a future date
+            diagnosis_date=min(patients["diagnosis_date"][i].item(), today),
             onset_site=str(patients["onset_site"][i]),
             el_escorial=str(patients["el_escorial"][i]),
             ftd=bool(patients["ftd"][i]),

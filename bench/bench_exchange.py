@@ -28,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_care import _bench_site, _load, _progress
@@ -228,9 +230,103 @@ def main() -> int:
     return 0
 
 
-def _redcap(rows: int, sites: list, coordinator: object, tmp: Path) -> dict[str, float]:
-    """Time the REDCap import of `rows` rows (filled in with the importer)."""
-    return {}
+def _redcap(rows: int, sites: list, coordinator: Any, tmp: Path) -> dict[str, float]:
+    """The REDCap import of `rows` rows: the first site's REDCap export (records.csv cut to
+    `rows` rows and whole records), planned and applied into a new, empty site through the
+    export's own mapping; beside it, the naive import — each row's records written one by one
+    through the care services — timed on the first `NAIVE_ROWS` rows (then rolled back)."""
+    import csv
+    import io
+    import zipfile
+
+    from cellpath.accounts.models import Membership, Site
+    from cellpath.exchange.queries import export_scope
+    from cellpath.exchange.redcap.export import write_redcap_zip
+    from cellpath.exchange.redcap.importer import apply_import, plan_import
+    from cellpath.exchange.redcap.mapping import read_mapping
+    from cellpath.reports.queries import Filters
+
+    _progress(f"REDCap: exporting {sites[0].name} and cutting records.csv to {rows:,} rows…")
+    out = io.BytesIO()
+    write_redcap_zip(export_scope(user=coordinator, filters=Filters(site=sites[0].pk)), out)
+    with zipfile.ZipFile(out) as archive:
+        mapping = read_mapping(archive.read("mapping.csv"), "mapping.csv")
+        lines = archive.read("records.csv").decode("utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:]
+    cut = min(rows, len(body))
+    while 0 < cut < len(body) and body[cut].split(",", 1)[0] == body[cut - 1].split(",", 1)[0]:
+        cut -= 1  # whole records only
+    data = (header + "".join(body[:cut])).encode("utf-8")
+    (tmp / "records.csv").write_bytes(data)
+    target = Site.objects.create(name="Bench import site", code="bsi")
+    Membership.objects.create(user=coordinator, site=target, role="coordinator")
+
+    started = time.perf_counter()
+    plan = plan_import(data, mapping, site=target, actor=coordinator, file_name="records.csv")
+    plan_s = time.perf_counter() - started
+    assert plan.applicable, (plan.problems, [r.reasons for r in plan.refused[:3]])
+    started = time.perf_counter()
+    apply_import(plan, actor=coordinator)
+    apply_s = time.perf_counter() - started
+    _progress(
+        f"  {cut:,} rows ({len(plan.new_records):,} new patients): plan {plan_s:.1f} s,"
+        f" apply {apply_s:.1f} s ({1000 * apply_s / cut:.2f} ms a row)"
+    )
+    naive_ms = _naive_import(csv.DictReader(io.StringIO(data.decode())), coordinator)
+    _progress(f"  naive (one by one through the services): {naive_ms:.2f} ms a row")
+    return {
+        "redcap_rows": float(cut),
+        "redcap_plan_s": plan_s,
+        "redcap_apply_s": apply_s,
+        "redcap_ms_per_row": 1000 * apply_s / cut,
+        "naive_redcap_ms_per_row": naive_ms,
+    }
+
+
+NAIVE_ROWS = 2000
+
+
+def _naive_import(reader: Any, coordinator: Any) -> float:
+    """ms per row of the first `NAIVE_ROWS` rows written one by one through the services
+    (patient_create, alsfrs_r_record, spirometry_record), as a first importer would; rolled
+    back."""
+    from django.db import transaction
+
+    from cellpath.accounts.models import Membership, Site
+    from cellpath.care import services
+    from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
+
+    site = Site.objects.create(name="Bench naive site", code="bsn")
+    Membership.objects.create(user=coordinator, site=site, role="coordinator")
+    patients: dict[str, Any] = {}
+    started = time.perf_counter()
+    count = 0
+    with transaction.atomic():
+        for row in reader:
+            count += 1
+            if count > NAIVE_ROWS:
+                break
+            record = row["record_id"]
+            if record not in patients:
+                patients[record] = services.patient_create(
+                    actor=coordinator, site=site, full_name=f"REDCap record {record}"
+                )
+            day = row.get("alsfrs_date") or row.get("visit_date")
+            if day and row.get("alsfrs_q1"):
+                items = {
+                    k: int(row[f"alsfrs_{k}"]) if row.get(f"alsfrs_{k}") else None
+                    for k in ALSFRS_R_KEYS
+                }
+                services.alsfrs_r_record(
+                    actor=coordinator,
+                    patient=patients[record],
+                    assessed_on=date.fromisoformat(day),
+                    respondent="clinic",
+                    items=items,
+                )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return 1000 * elapsed / max(1, min(count, NAIVE_ROWS))
 
 
 if __name__ == "__main__":

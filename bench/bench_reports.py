@@ -147,8 +147,8 @@ def _extras(after_pk: int, *, today: date, actor: str = "benchmark") -> int:
             patient.tracheostomy_date = end
         elif end <= today and u < 0.21:
             patient.niv_full_time_date = end
-        if rng.random() < 0.25:
-            patient.niv_date = first - timedelta(days=30)
+        if rng.random() < 0.25:  # before any full-time NIV, as the record requires
+            patient.niv_date = min(first - timedelta(days=30), patient.niv_full_time_date or first)
         if rng.random() < 0.15:
             patient.gastrostomy_date = first - timedelta(days=60)
         patients.append(patient)

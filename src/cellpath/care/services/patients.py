@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cellpath.accounts.audit import Actor, audited_delete, audited_save
+from cellpath.accounts.audit import Actor, audited_bulk_import, audited_delete, audited_save
 from cellpath.accounts.models import Site, User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.services import membership_grant
@@ -73,6 +73,40 @@ def patient_create(
         actor=actor,
     )
     return patient
+
+
+@transaction.atomic
+def patient_create_many(
+    *, actor: Actor, site: Site, records: list[tuple[str, dict[str, Any]]], source: str
+) -> list[Patient]:
+    """Many new records at once (an import): (full name, clinical facts) each, validated as
+    `patient_create` validates one, numbered as it numbers them, written in bulk with one
+    import event per table naming the new study IDs (`audited_bulk_import`)."""
+    _require_coordinator(actor, site.pk)
+    prefix = f"{site.code.upper()}-"
+    taken = set(
+        Patient.objects.filter(study_id__startswith=prefix).values_list("study_id", flat=True)
+    )
+    number = Patient.objects.filter(site=site).count()
+    patients, identities = [], []
+    for full_name, clinical in records:
+        unknown = set(clinical) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"Unknown patient fields: {', '.join(sorted(unknown))}")
+        number += 1
+        while f"{prefix}{number:04d}" in taken:
+            number += 1
+        patient = Patient(site=site, study_id=f"{prefix}{number:04d}", **clinical)
+        patient.full_clean(exclude=["site", "study_id"])  # numbered above, never taken
+        identity = PatientIdentity(patient=patient, full_name=full_name)
+        identity.full_clean(exclude=["patient"])
+        patients.append(patient)
+        identities.append(identity)
+    audited_bulk_import(Patient, patients, actor=actor, source=source, name_rows=True)
+    for patient, identity in zip(patients, identities, strict=True):
+        identity.patient = patient  # now that it has its primary key
+    audited_bulk_import(PatientIdentity, identities, actor=actor, source=source, name_rows=True)
+    return patients
 
 
 @transaction.atomic

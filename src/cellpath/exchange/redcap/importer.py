@@ -52,7 +52,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cellpath.accounts.access import site_ids_for
-from cellpath.accounts.audit import Actor, audited_save, record
+from cellpath.accounts.audit import Actor, audited_bulk_import, audited_save, record
 from cellpath.accounts.models import AuditEvent, Site, User
 from cellpath.accounts.roles import Role
 from cellpath.care import services
@@ -68,7 +68,6 @@ from cellpath.exchange.redcap.mapping import (
     Mapping,
 )
 from cellpath.exchange.redcap.project import RECORD_COLUMNS
-from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 MAX_FILE_BYTES = 20 * 2**20
 MAX_CELL_CHARS = 10_000
@@ -659,87 +658,123 @@ def apply_import(
 
 
 class _Writer:
+    """Writes a plan in bulk: new patients, visits and assessments with `audited_bulk_import`
+    (validated by the plan; one import event per table naming the new rows), changes to rows
+    that exist one by one with `audited_save` (old and new values in the log)."""
+
     def __init__(
         self, plan: ImportPlan, site: Site, actor: Actor, progress: Progress | None
     ) -> None:
         self.plan, self.site, self.actor, self.progress = plan, site, actor, progress
+        self.source = f"REDCap import {plan.file_name} ({plan.sha256[:12]})"
         self.patients: dict[str, Patient] = {}
-        self.visits: dict[int, Visit] = {}
 
-    def _patient(self, record_id: str) -> Patient:
-        patient = self.patients.get(record_id)
-        if patient is None:
-            link = ExternalRecord.objects.select_related("patient").get(
-                site=self.site, source=self.plan.source, record_id=record_id
-            )
-            patient = self.patients[record_id] = link.patient
-        return patient
+    def _note(self, text: str) -> None:
+        if self.progress:
+            self.progress(text)
 
     def write(self, rows: list[RowPlan]) -> None:
-        for done, row in enumerate(rows, start=1):
-            visit: Visit | None = None
+        self._write_patients(rows)
+        visits = self._write_visits(rows)
+        self._write_assessments(rows, visits)
+
+    def _write_patients(self, rows: list[RowPlan]) -> None:
+        new = dict.fromkeys(self.plan.new_records)
+        facts: dict[str, dict[str, Any]] = {record_id: {} for record_id in new}
+        changes: dict[str, dict[str, Any]] = {}
+        for row in rows:
             for op in row.ops:
                 if op.entity == "patient":
-                    self._write_patient(op)
-                elif op.entity == "visit":
-                    visit = self._write_visit(op)
+                    target = facts if op.record_id in new else changes
+                    target.setdefault(op.record_id, {}).update(op.values)
+        links = ExternalRecord.objects.filter(site=self.site, source=self.plan.source)
+        for chunk in _chunks(sorted({row.record_id for row in rows} - set(new))):
+            for link in links.filter(record_id__in=chunk).select_related("patient"):
+                self.patients[link.record_id] = link.patient
+        if new:
+            created = services.patient_create_many(
+                actor=self.actor,
+                site=self.site,
+                records=[(f"REDCap record {rid}"[:200], facts[rid]) for rid in new],
+                source=self.source,
+            )
+            self.patients.update(zip(new, created, strict=True))
+            ExternalRecord.objects.bulk_create(
+                ExternalRecord(site=self.site, source=self.plan.source, record_id=rid, patient=p)
+                for rid, p in zip(new, created, strict=True)
+            )
+            self._note(f"{len(created):,} new patients")
+        for record_id, values in changes.items():
+            services.patient_update(actor=self.actor, patient=self.patients[record_id], **values)
+
+    def _write_visits(self, rows: list[RowPlan]) -> dict[int, int]:
+        """Each row's visit (new, changed or only linked to): {row line: visit id}."""
+        by_line: dict[int, int] = {}
+        new: list[tuple[int, Visit]] = []
+        changed: dict[int, date] = {}
+        for row in rows:
+            for op in row.ops:
+                if op.entity != "visit":
+                    continue
+                if op.pk is None:
+                    visit = Visit(
+                        patient=self.patients[op.record_id],
+                        label=op.label,
+                        due_date=op.day,
+                        window_days=0,
+                        visit_date=op.day,
+                    )
+                    new.append((row.line, visit))
                 else:
-                    self._write_assessment(op, visit)
-            if self.progress and done % 5000 == 0:
-                self.progress(f"written {done:,} of {len(rows):,} rows")
-
-    def _write_patient(self, op: Op) -> None:
-        if op.pk is None and op.record_id not in self.patients:
-            patient = services.patient_create(
-                actor=self.actor, site=self.site, full_name=f"REDCap record {op.record_id}"[:200]
-            )
-            ExternalRecord.objects.create(
-                site=self.site, source=self.plan.source, record_id=op.record_id, patient=patient
-            )
-            self.patients[op.record_id] = patient
-        if op.values:
-            services.patient_update(
-                actor=self.actor, patient=self._patient(op.record_id), **op.values
-            )
-
-    def _write_visit(self, op: Op) -> Visit:
-        patient = self._patient(op.record_id)
-        if op.pk is None:
-            visit = Visit(
-                patient=patient, label=op.label, due_date=op.day, window_days=0, visit_date=op.day
-            )
-            return audited_save(visit, actor=self.actor)
-        visit = self.visits.get(op.pk) or Visit.objects.get(pk=op.pk, patient=patient)
-        if op.values:
-            visit.visit_date = op.values["visit_date"]
+                    by_line[row.line] = op.pk
+                    if op.values:
+                        changed[op.pk] = op.values["visit_date"]
+        for pk, day in changed.items():
+            visit = Visit.objects.select_related("patient").get(pk=pk)
+            visit.visit_date = day
             audited_save(visit, actor=self.actor)
-        self.visits[op.pk] = visit
-        return visit
+        if new:
+            visits = [visit for _, visit in new]
+            audited_bulk_import(Visit, visits, actor=self.actor, source=self.source, name_rows=True)
+            by_line.update((line, visit.pk) for line, visit in new)
+            self._note(f"{len(visits):,} visits")
+        return by_line
 
-    def _write_assessment(self, op: Op, visit: Visit | None) -> None:
-        patient = self._patient(op.record_id)
-        model = ASSESSMENTS[op.entity]
-        if op.pk is not None:
-            instance = model.objects.get(pk=op.pk, patient=patient)
-            for name, value in op.values.items():
-                setattr(instance, name, value)
-            audited_save(instance, actor=self.actor)
-            return
-        values = dict(op.values)
-        if op.entity == "alsfrs_r":
-            services.alsfrs_r_record(
-                actor=self.actor,
-                patient=patient,
-                assessed_on=values.pop("assessed_on"),
-                respondent=values.pop("respondent", Respondent.CLINIC),
-                items={k: values.get(k) for k in ALSFRS_R_KEYS},
-                visit=visit,
-            )
-        elif op.entity == "spirometry":
-            services.spirometry_record(actor=self.actor, patient=patient, visit=visit, **values)
-        else:  # weight_record links no visit; the actor's role was checked by the plan
-            entered_by = self.actor if isinstance(self.actor, User) else None
-            audited_save(
-                Weight(patient=patient, visit=visit, entered_by=entered_by, **values),
-                actor=self.actor,
-            )
+    def _write_assessments(self, rows: list[RowPlan], visits: dict[int, int]) -> None:
+        entered_by = self.actor if isinstance(self.actor, User) else None
+        new: dict[str, list[Any]] = {entity: [] for entity in ASSESSMENTS}
+        for row in rows:
+            for op in row.ops:
+                if op.entity not in ASSESSMENTS:
+                    continue
+                model = ASSESSMENTS[op.entity]
+                patient = self.patients[op.record_id]
+                if op.pk is not None:
+                    instance = model.objects.select_related("patient").get(
+                        pk=op.pk, patient=patient
+                    )
+                    for name, value in op.values.items():
+                        setattr(instance, name, value)
+                    audited_save(instance, actor=self.actor)
+                    continue
+                values = dict(op.values)
+                if op.entity == "alsfrs_r":
+                    values.setdefault("respondent", Respondent.CLINIC)
+                new[op.entity].append(
+                    model(
+                        patient=patient,
+                        visit_id=visits.get(row.line),
+                        entered_by=entered_by,
+                        **values,
+                    )
+                )
+        for entity, instances in new.items():
+            if instances:
+                audited_bulk_import(
+                    ASSESSMENTS[entity],
+                    instances,
+                    actor=self.actor,
+                    source=self.source,
+                    name_rows=True,
+                )
+                self._note(f"{len(instances):,} {ENTITY_LABELS[entity]}")
