@@ -19,7 +19,7 @@ COMMANDS = {
     "trials": "import ClinicalTrials.gov studies, sync them, read criteria (see --help)",
     "report": "the cohort report of a registry export as HTML, PDF or CSV (see --help)",
     "export": "export a cohort as tidy CSV files, FHIR R4 NDJSON or REDCap files (see --help)",
-    "redcap": "export a site's cohort as a REDCap project, import REDCap records (see --help)",
+    "redcap": "import REDCap records through a mapping file, dry run first (see --help)",
 }
 
 

@@ -1,9 +1,9 @@
 """The exchange pages and the FHIR API in the permission matrix (collected by
 tests/access_matrix.py).
 
-Exports, tokens and one patient's Bundle are for coordinators and clinicians (administrators
-read aggregates only); another site's patient is not found (404); an export's file only for the
-person who asked for it. The FHIR API takes no session at all: without a token every actor gets
+Exports, REDCap imports, tokens and one patient's Bundle are for coordinators and clinicians
+(administrators read aggregates only); another site's patient is not found (404); an export's
+file only for the person who asked for it. The FHIR API takes no session at all: without a token every actor gets
 401 (the token cases are in tests/exchange/test_api.py). Its CapabilityStatement and the
 ALSFRS-R Questionnaire hold no patient data and are public."""
 
@@ -68,6 +68,13 @@ EXCHANGE_ROUTES: list[Route] = [
         kwargs=_patient_a,
     ),
     Route("exchange:my-fhir", only({"patient_a": 200, "patient_b": 200})),
+    Route("exchange:redcap-import", only(PATIENT_DATA_STAFF)),
+    Route(
+        "exchange:redcap-import-confirm",
+        only(dict.fromkeys(PATIENT_DATA_STAFF, 405)),
+        kwargs=lambda w: {"token": "unknown"},
+        note="POST only; whose upload may be confirmed is tested in test_redcap.py",
+    ),
     Route("fhir:metadata", dict.fromkeys(ACTORS, 200)),
     Route(
         "fhir:questionnaire",

@@ -448,11 +448,13 @@ def test_dates_after_today_are_checked_against_the_local_day(world):
 
 def test_command_exports_checks_and_applies(world, tmp_path):
     from cellpath.exchange.commands import redcap_main
+    from cellpath.exchange.export_cli import export_main
 
     _cohort(world)
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "project.zip"
-    assert redcap_main(["export", "--site", "aaa", "--out", str(target)], out=out, err=err) == 0
+    exported = ["--as", "coordinator.a@example.org", "--format", "redcap", "--out", str(target)]
+    assert export_main([*exported, "--quiet"]) == 0
     with zipfile.ZipFile(target) as archive:
         archive.extractall(tmp_path)
     records, mapping = str(tmp_path / "records.csv"), str(tmp_path / "mapping.csv")

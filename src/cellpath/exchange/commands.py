@@ -16,9 +16,7 @@ not write.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TextIO
@@ -41,13 +39,10 @@ class _Progress:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="cellpath redcap",
-        description="Export a cohort as a REDCap project, or import REDCap records.",
+        description="Import REDCap records (to export a cohort as a REDCap project: "
+        "cellpath export --format redcap).",
     )
     sub = p.add_subparsers(dest="action", required=True)
-    exp = sub.add_parser("export", help="write the site's cohort as a REDCap project (ZIP)")
-    exp.add_argument("--site", required=True, metavar="CODE")
-    exp.add_argument("--out", required=True, type=Path, metavar="FILE.zip")
-    exp.add_argument("--actor", metavar="EMAIL", help="export as this person (their sites)")
     imp = sub.add_parser("import", help="check (and with --apply, write) a REDCap records CSV")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--mapping", required=True, type=Path, metavar="MAPPING")
@@ -55,8 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--apply", action="store_true", help="write the records (default: dry run)")
     imp.add_argument("--actor", metavar="EMAIL", help="import as this person")
     imp.add_argument("--max-errors", type=int, default=100, metavar="N")
-    for parser in (exp, imp):
-        parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    imp.add_argument("--quiet", action="store_true", help="no progress messages")
     return p
 
 
@@ -89,63 +83,7 @@ def redcap_main(argv: list[str], *, out: TextIO | None = None, err: TextIO | Non
         return EXIT_BAD_INPUT
     site, actor = found
     with origin(Origin(channel="cli")):
-        if args.action == "export":
-            return _export(args, site, actor, out, err)
         return _import(args, site, actor, out, err)
-
-
-def _export(args: argparse.Namespace, site, actor, out: TextIO, err: TextIO) -> int:
-    from cellpath.accounts.audit import record
-    from cellpath.accounts.models import AuditEvent, User
-    from cellpath.care.models import Patient
-    from cellpath.exchange.queries import (
-        ExportScope,
-        export_scope,
-        export_sites,
-        record_cohort_export,
-    )
-    from cellpath.exchange.redcap.export import write_redcap_zip
-    from cellpath.reports.queries import Filters
-
-    filters = Filters(site=site.pk)
-    if isinstance(actor, User):
-        if site.pk not in export_sites(actor):
-            print(f"cellpath redcap: {args.actor} may not export {site.name}.", file=err)
-            return EXIT_BAD_INPUT
-        scope = export_scope(user=actor, filters=filters)
-    else:
-        scope = ExportScope(
-            user_id=0,
-            patients=Patient.objects.filter(site=site).order_by().values("pk"),
-            names_for=frozenset(),
-            filters=filters,
-        )
-    progress = _Progress(not args.quiet, err)
-    target = args.out
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".part")
-        with os.fdopen(handle, "wb") as stream:
-            counts = write_redcap_zip(scope, stream, progress=progress)
-        os.replace(temporary, target)
-    except OSError as error:
-        print(f"cellpath redcap: cannot write {target}: {error}", file=err)
-        return EXIT_WRITE_FAILED
-    if isinstance(actor, User):
-        record_cohort_export(actor, scope, fmt="redcap")
-    else:
-        record(
-            actor,
-            AuditEvent.Action.EXPORT,
-            object_type="care.patient",
-            site_id=site.pk,
-            detail={"format": "redcap", "count": scope.patients.count(), "sites": [site.pk]},
-        )
-    print(
-        f"Wrote {target}: {counts['records.csv']:,} REDCap rows, "
-        f"{counts['data_dictionary.csv']} fields, {counts['events.csv']} events.",
-        file=out,
-    )
-    return EXIT_OK
 
 
 def _import(args: argparse.Namespace, site, actor, out: TextIO, err: TextIO) -> int:
