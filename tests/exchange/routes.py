@@ -3,9 +3,9 @@ tests/access_matrix.py).
 
 Exports, REDCap imports, tokens and one patient's Bundle are for coordinators and clinicians
 (administrators read aggregates only); another site's patient is not found (404); an export's
-file only for the person who asked for it. The FHIR API takes no session at all: without a token every actor gets
-401 (the token cases are in tests/exchange/test_api.py). Its CapabilityStatement and the
-ALSFRS-R Questionnaire hold no patient data and are public."""
+file only for the person who asked for it. The FHIR API takes no session at all: without a
+token every actor gets 401 (the token cases are in tests/exchange/test_api.py). Its
+CapabilityStatement and the ALSFRS-R Questionnaire hold no patient data and are public."""
 
 from __future__ import annotations
 
