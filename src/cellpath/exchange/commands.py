@@ -1,6 +1,5 @@
-"""``cellpath redcap``: export a site's cohort as a REDCap project, and import REDCap records.
+"""``cellpath redcap``: import REDCap records (the export is ``cellpath export --format redcap``).
 
-    cellpath redcap export --site CODE --out FILE.zip [--actor EMAIL]
     cellpath redcap import FILE --mapping MAPPING --site CODE [--apply] [--actor EMAIL]
 
 Import is a dry run unless ``--apply`` is given: it prints the plan's counts and every refused
