@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_care import _bench_site, _load, _progress
 from bench_reports import _extras
+from peak import run_child
 
 TARGETS = {"csv_s": 30.0, "fhir_s": 60.0, "rss_mb": 500.0, "redcap_s": 30.0}
 
@@ -42,15 +42,7 @@ TARGETS = {"csv_s": 30.0, "fhir_s": 60.0, "rss_mb": 500.0, "redcap_s": 30.0}
 def _child(args: list[str], log: Path) -> tuple[float, float]:
     """Run this script (or `cellpath`) as a child with the bench database; (seconds, peak MB)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.stderr.write(log.read_text())
-        raise SystemExit(f"{' '.join(args[1:4])}… failed")
-    return seconds, usage.ru_maxrss / 1024
+    return run_child(args, log, env)
 
 
 # --- the naive baselines (run in a child: `bench_exchange.py --naive KIND EMAIL OUT`) ---------

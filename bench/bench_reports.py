@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_care import _bench_site, _load, _progress, _time_pages
 from cellpath.registry.tables import PATIENT_COLUMNS
+from peak import run_child
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOSE_AFTER_DAYS = 122  # the first dose at the course's third visit: two ALSFRS-R of lead-in
@@ -261,19 +261,10 @@ def _loop_cli(n_patients: int, seed: int) -> tuple[float, int]:
 
 
 def _run_child(cmd: list[str], log: Path) -> tuple[float, float]:
-    """Run ``cmd``; its wall time (s) and its own peak RSS (MB, from ``wait4``)."""
+    """Run ``cmd``; its wall time (s) and its own peak RSS (MB, `peak.run_child`)."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     env.pop("DATABASE_URL", None)
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(log.read_text())
-        raise SystemExit(f"{' '.join(cmd[2:5])}… failed with status {proc.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+    return run_child(cmd, log, env)
 
 
 def main() -> int:
