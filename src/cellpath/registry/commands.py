@@ -38,7 +38,7 @@ from cellpath.registry.tables import (
     parse_visits,
 )
 
-__all__ = ["main", "outcomes_main", "synth_main"]
+__all__ = ["outcomes_main", "synth_main"]
 
 EXIT_OK, EXIT_WRITE_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: Inputs at least this large (bytes) report progress on stderr unless --quiet.
@@ -466,24 +466,3 @@ def synthetic_visits_csv(v: dict[str, np.ndarray], n_patients: int) -> bytes:
         vals = v[name]
         columns[name] = int_column(np.maximum(vals, 0), missing=vals < 0)
     return join_rows(list(VISIT_COLUMNS), [columns[c] for c in VISIT_COLUMNS])
-
-
-# ----------------------------------------------------------------------------- dispatch
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m cellpath.registry {outcomes,synth,proact} ...``."""
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] == "proact":
-        from cellpath.registry.proact_cli import proact_main  # it imports this module
-
-        return proact_main(args[1:])
-    commands = {"outcomes": outcomes_main, "synth": synth_main}
-    if not args or args[0] not in commands:
-        print(
-            "usage: python -m cellpath.registry {outcomes,synth,proact} ... "
-            "(--help after a command)",
-            file=sys.stderr,
-        )
-        return EXIT_OK if args and args[0] in ("-h", "--help") else EXIT_BAD_INPUT
-    return commands[args[0]](args[1:])
