@@ -89,7 +89,7 @@ OUTPUT_FILES: tuple[str, ...] = (
 ORIGINAL_COLUMNS: tuple[str, ...] = (
     "patient_id",
     "date",
-    *("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9"),
+    *ALSFRS_R_KEYS[:10],  # the original ALSFRS's items 1-9 are the ALSFRS-R's (5a/5b alike)
     "q10_respiratory",
     "alsfrs_total",
 )

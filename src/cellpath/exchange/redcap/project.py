@@ -29,7 +29,7 @@ from cellpath.care.models.assessments import Relatedness, Respondent
 from cellpath.care.plans import STANDARD_TIMEPOINTS
 from cellpath.outcomes.alsfrs_questions import QUESTIONS
 from cellpath.outcomes.products import ROUTES
-from cellpath.outcomes.vocabulary import EL_ESCORIAL, FVC_EQUATIONS, ONSET_SITES
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, EL_ESCORIAL, FVC_EQUATIONS, ONSET_SITES
 
 VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,25}")
 """REDCap's variable-name rule, within the 26 characters REDCap recommends."""
@@ -224,8 +224,6 @@ def _item_field(key: str) -> Field:
     )
 
 
-_ITEM_KEYS = ("q1", "q2", "q3", "q4", "q5a", "q5b", "q6", "q7", "q8", "q9", "q10", "q11", "q12")
-
 ALSFRS_R: tuple[Field, ...] = (
     _date("alsfrs_date", "alsfrs_r", "Day of the ALSFRS-R", "alsfrs_r.assessed_on"),
     _radio(
@@ -242,14 +240,14 @@ ALSFRS_R: tuple[Field, ...] = (
         "ignore",
         note="Decides whether item 5a or 5b is asked; Cellpath knows it from the item answered.",
     ),
-    *(_item_field(key) for key in _ITEM_KEYS),
+    *(_item_field(key) for key in ALSFRS_R_KEYS),
     Field(
         "alsfrs_total",
         "alsfrs_r",
         "calc",
         "ALSFRS-R total (0-48)",
         "ignore",
-        calculation="sum(" + ",".join(f"[alsfrs_{k}]" for k in _ITEM_KEYS) + ")",
+        calculation="sum(" + ",".join(f"[alsfrs_{k}]" for k in ALSFRS_R_KEYS) + ")",
         note="Computed; never imported (Cellpath computes it from the items).",
     ),
 )
