@@ -76,8 +76,9 @@ bench-exchange: install  ## time the cohort CSV and FHIR exports at two sizes up
 bench-public: install  ## public pages under 50 concurrent visitors (SQLite, then PostgreSQL)
 	@$(PY) bench/bench_public.py
 
-eval-trials: install  ## criterion-level accuracy of the trial matcher on the held-out pairs
+eval-trials: install  ## the trial reader and matcher: pairs written blind, and atoms of real registry texts
 	@$(PY) -m tests.trials.heldout.score
+	@$(PY) -m tests.trials.realset.score
 
 bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL), and the packet PDF
 	@$(PY) bench/bench_apply.py

@@ -55,6 +55,32 @@ _INLINE_HEADER = re.compile(
     r"(?:\s+criteria)?\s*:)",
     re.IGNORECASE,
 )
+# Flattened text (a web page's copy: the whole list on one line, see `_unflatten`).
+_FLAT_HEADER_WORDS = (
+    r"(?:key\s+|main\s+)?(?:inclusion|exclusion|non-inclusion)\s+criteria\b"
+    r"(?:[ \t]*\([^()\n]{0,80}\))?[ \t]*:?"
+)
+_FLAT_LABEL = r"(?-i:[A-Z])[^:.;*•\n]{0,60}:[ \t]+"  # "Healthy volunteers: "
+_FLAT_LIST = r"(?:[*•]|[–-](?=[ \t]+(?-i:[A-Z]))|\d{1,2}[.)]|(?-i:[a-h])[.)])[ \t]"
+_FLAT_BREAKS = (
+    # a header inside the line, followed by a list (or a group's label and its list)
+    re.compile(
+        rf"(?<=\S)(?<!\bkey)(?<!\bmain)[ \t]+"
+        rf"(?={_FLAT_HEADER_WORDS}[ \t]*(?:{_FLAT_LABEL})?{_FLAT_LIST})",
+        re.IGNORECASE,
+    ),
+    # the list (or label) after a header that starts a line
+    re.compile(rf"(?m)^([ \t]*{_FLAT_HEADER_WORDS})[ \t]*(?=(?:{_FLAT_LABEL})?{_FLAT_LIST})", re.I),
+    # a group's label after a sentence, followed by its list
+    re.compile(
+        rf"(?:(?<=[^\W\d_%][.;])|(?<=\)[.;])|(?<=\)))[ \t]+(?={_FLAT_LABEL}{_FLAT_LIST})", re.I
+    ),
+    # the list after a label that starts a line
+    re.compile(rf"(?m)^((?!{_FLAT_LIST}){_FLAT_LABEL})(?={_FLAT_LIST})", re.IGNORECASE),
+)
+_FLAT_SYMBOL = re.compile(r"^[ \t]*([*•–-])[ \t]")
+_FLAT_SEQUENCE = re.compile(r"^[ \t]*(\d{1,2}|[a-h])([.)])[ \t]")
+_FLAT_SUBLIST = re.compile(r":[ \t]+(?=[*•–-][ \t]|a[.)][ \t])")
 _HEADER = re.compile(
     r"""^\s*(?:\#{1,6}\s*)?(?:[*_]{1,3}\s*)?
     (?:(?:[ivx]{1,4}|\d{1,2}|[a-h])[.)]\s+|[*\-•–]\s+)?(?:[*_]{1,3}\s*)?
@@ -110,11 +136,63 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _unflatten(line: str) -> list[str]:
+    """A flattened line as the lines it was made of; other lines unchanged. Web pages copy a
+    list onto one line: "Inclusion Criteria: * a * b Exclusion Criteria: 1. c 2. d". A header
+    followed by a list starts a line, and so does its list; so does a group's label ("Healthy
+    volunteers:") followed by a list. A line that starts with a bullet is split at each bullet
+    of the same kind ("–" and "-" only before a capital, so "18 – 60" stays whole); one that
+    starts with "1." (or "a.") at each next number (or letter) in turn, so "2.5 points" never
+    splits an item. A numbered item whose lead-in lists bullets after ":" keeps them as its
+    sub-items."""
+    if len(line) < 60:
+        return [line]
+    for pattern in _FLAT_BREAKS:
+        line = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "\n", line)
+    return [piece for part in line.split("\n") for piece in _split_list(part)]
+
+
+def _split_list(line: str, indent: str = "") -> list[str]:
+    symbol = _FLAT_SYMBOL.match(line)
+    if symbol is not None:
+        mark = re.escape(symbol.group(1))
+        capital = "(?-i:[A-Z])" if symbol.group(1) in "–-" else ""
+        rest = re.split(rf"(?<![ \t])[ \t]+(?={mark}[ \t]+{capital})", line[symbol.end() :])
+        return [indent + line[: symbol.end()] + rest[0], *(indent + r for r in rest[1:])]
+    sequence = _FLAT_SEQUENCE.match(line)
+    if sequence is None:
+        return [indent + line]
+    first, mark = sequence.groups()
+    following = (
+        (str(n) for n in range(int(first) + 1, 100))
+        if first.isdigit()
+        else (chr(c) for c in range(ord(first) + 1, ord("z") + 1))
+    )
+    pieces, start = [], 0
+    for label in following:
+        nxt = re.search(rf"[ \t]{label}{re.escape(mark)}[ \t]", line[start + 1 :])
+        if nxt is None:
+            break
+        cut = start + 1 + nxt.start()
+        pieces.append(line[start:cut].strip())
+        start = cut + 1
+    pieces.append(line[start:].strip())
+    out: list[str] = []
+    for piece in pieces:
+        sub = _FLAT_SUBLIST.search(piece) if not indent else None
+        if sub is None:
+            out.append(indent + piece)
+        else:
+            out.append(indent + piece[: sub.start() + 1])
+            out.extend(_split_list(piece[sub.end() :], indent + "    "))
+    return out
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
-    """(indent, stripped text) per line; a blank line is (0, "")."""
+    """(indent, stripped text) per line; a blank line is (0, ""). Flattened lines are split."""
     text = _INLINE_HEADER.sub("\\1\n", _unescape(text))
     out = []
-    for raw in text.split("\n"):
+    for raw in (piece for whole in text.split("\n") for piece in _unflatten(whole)):
         line = raw.expandtabs(4).rstrip()
         stripped = line.strip()
         out.append((len(line) - len(line.lstrip()), stripped) if stripped else (0, ""))
