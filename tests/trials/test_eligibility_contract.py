@@ -235,9 +235,9 @@ def test_a_whole_als_cell_therapy_record():
         ("exc", "niv_hours_per_day", ">", 22, "hours/day"),
         ("exc", "gastrostomy", "present", None, None),
         ("exc", "prior_stem_cell_therapy", "present", None, None),
-        ("exc", "anticoagulants", "present", None, None),
+        ("exc", "other", "present", None, None),  # blood thinners within 14 days: a window
         ("exc", "other", "present", None, None),
-        ("exc", "edaravone", "present", None, None),
+        ("exc", "other", "present", None, None),  # edaravone within 30 days: a window
         ("exc", "bmi", "<", 18.5, "kg/m2"),
         ("exc", "bmi", ">", 35, "kg/m2"),
         ("exc", "pregnancy", "present", None, None),

@@ -417,7 +417,6 @@ def test_riluzole_started_recently_in_an_exclusion_keeps_its_comparison():
 @pytest.mark.parametrize(
     ("item", "section", "op"),
     [
-        ("Treatment with edaravone within 30 days of screening", "Exclusion", "present"),
         ("Edaravone-naive", "Inclusion", "absent"),
         ("No prior treatment with edaravone (Radicava)", "Inclusion", "absent"),
         ("Currently receiving edaravone", "Exclusion", "present"),
@@ -482,19 +481,7 @@ def test_permitted_or_conditional_background_drugs_are_not_criteria(item):
             "absent",
         ),
         ("Positive pregnancy test at screening", "Exclusion", "pregnancy", "present"),
-        (
-            "Use of anticoagulants or antiplatelet agents within 14 days",
-            "Exclusion",
-            "anticoagulants",
-            "present",
-        ),
         ("Current treatment with warfarin", "Exclusion", "anticoagulants", "present"),
-        (
-            "Low-dose aspirin within 14 days of the lumbar puncture",
-            "Exclusion",
-            "anticoagulants",
-            "present",
-        ),
         ("Not taking any blood thinners", "Inclusion", "anticoagulants", "absent"),
         ("Carrier of a SOD1 mutation", "Inclusion", "sod1_mutation", "present"),
         ("Without a known SOD1 mutation", "Inclusion", "sod1_mutation", "absent"),
@@ -521,6 +508,34 @@ def test_presence(item, section, field, op):
 )
 def test_mentions_that_state_no_criterion_on_the_concept_are_other(item, section):
     assert read(item, section) == OTHER
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Treatment with edaravone within 30 days of screening",
+        "Use of anticoagulants or antiplatelet agents within 14 days",
+        "Low-dose aspirin within 14 days of the lumbar puncture",
+        "Blood-thinning medication in the two weeks before the bone marrow harvest",
+        "Edaravone infusions during the past 3 months",
+        "Stem cell transplantation within the last 5 years",
+    ],
+)
+def test_a_drug_with_a_window_the_contract_cannot_hold_is_other(item):
+    """Issue 17: a window is kept or the criterion is `other` — "edaravone present" would tell
+    someone who stopped it 3 months ago that they may not take part."""
+    assert excl(item) == OTHER
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Has received at least 2 cycles of edaravone",
+        "Edaravone for 3 or more treatment courses before baseline",
+    ],
+)
+def test_a_count_of_drug_cycles_is_other(item):
+    assert read(item) == OTHER
 
 
 def test_several_presence_concepts_in_one_item():

@@ -16,6 +16,9 @@ edaravone, earlier stem-cell treatment, NIV, SOD1, C9orf72 — and their negatio
   ``anticoagulants`` antiplatelet agents and named drugs incl. aspirin. A stem-cell mention is
   ``prior_stem_cell_therapy`` when worded as past ("prior", "received", "history of"…) or as a
   cell therapy in an exclusion section.
+- A blood thinner, edaravone or earlier stem-cell treatment with a window or a count in its
+  clause ("within the 14 days prior", "in the past 6 months", "at least 2 cycles") is ``other``:
+  the contract has no field for the window, and a criterion without it would be wrong.
 - Not a presence criterion: a permission ("allowed", "may be included", "regardless"; "with or
   without" for the words right after it only); for drugs also a condition ("if", "stable",
   "those taking …" in inclusion, a drug to be stopped or withheld; but "whether A or B" lists
@@ -101,6 +104,15 @@ _PAST = re.compile(
 )
 _THERAPY_WORD = re.compile(r"therap|treatment|transplant|product|injection|infusion|implant|admin")
 
+# A drug or treatment with a window or a count ("within the 14 days prior", "in the past 3
+# months", "at least 2 cycles"): the contract has no field for it, so the item is `other`.
+_WINDOWED = frozenset({"anticoagulants", "edaravone", "prior_stem_cell_therapy"})
+_WINDOW = re.compile(
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|"
+    r"thirty|sixty|ninety)(?:\s+or\s+more)?[\s-]{0,3}"
+    r"(?:(?:calendar|consecutive|full|complete|treatment|infusion)\s+)?"
+    r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|cycles?|courses?|doses?)\b"
+)
 _PRESENCE_FIELD = {
     "trach": "tracheostomy",
     "gastro": "gastrostomy",
@@ -225,7 +237,7 @@ def presences(
         ):
             continue  # days on riluzole are "if taking it" unless the item requires it
         seen.add(field)
-        if field == "other":
+        if field == "other" or (field in _WINDOWED and _windowed(concept, norm, bounds)):
             criterion = as_other(section, quote)
         elif field == "niv_hours_per_day":  # NIV at all: more than 0 hours a day, or none
             criterion = new_criterion(
@@ -239,6 +251,11 @@ def presences(
     if section == INCLUSION and len(stated) > 1:
         out = _either_one(out, stated, concepts, norm, quote)
     return out
+
+
+def _windowed(concept: Concept, norm: str, bounds: list[int]) -> bool:
+    before, after = _window(norm, bounds, concept, 70)
+    return bool(_WINDOW.search(before) or _WINDOW.search(after))
 
 
 def _either_one(

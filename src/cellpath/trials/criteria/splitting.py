@@ -123,10 +123,7 @@ _HAS_WORD = re.compile(r"[^\W_]")
 
 
 def _unescape(text: str) -> str:
-    """Undo Markdown backslash escapes (and the rare HTML entity or <br>); unify newlines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "<" in text:
-        text = _BR.sub("\n", text)
+    """Undo Markdown backslash escapes (and the rare HTML entity) of one line."""
     if "&" in text:
         text = html.unescape(text)
     return _MD_ESCAPE.sub(r"\1", text)
@@ -190,9 +187,13 @@ def _split_list(line: str, indent: str = "") -> list[str]:
 
 def _lines(text: str) -> list[tuple[int, str]]:
     """(indent, stripped text) per line; a blank line is (0, ""). Flattened lines are split."""
-    text = _INLINE_HEADER.sub("\\1\n", _unescape(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text:
+        text = _BR.sub("\n", text)
+    pieces = (piece for whole in text.split("\n") for piece in _unflatten(whole))  # "\\*" stays
+    text = _INLINE_HEADER.sub("\\1\n", "\n".join(_unescape(piece) for piece in pieces))
     out = []
-    for raw in (piece for whole in text.split("\n") for piece in _unflatten(whole)):
+    for raw in text.split("\n"):
         line = raw.expandtabs(4).rstrip()
         stripped = line.strip()
         out.append((len(line) - len(line.lstrip()), stripped) if stripped else (0, ""))
