@@ -92,6 +92,11 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         r"(?:\s+(?:items?|questions?|sub-?scores?|scores?))?",
     ),
     ("item", r"(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor)\s+items\b"),  # each item
+    (  # every item of the scale: "each of the 12 ALSFRS-R items", "every item", "all items"
+        "item",
+        r"(?:each|every|all)\s+(?:of\s+)?(?:the\s+)?(?:12\s+|twelve\s+)?(?:als-?frs\S*\s+)?"
+        r"(?:items?|questions?)\b(?:\s+of\s+(?:the\s+)?als-?frs\S*)?",
+    ),
     (
         "hold_score",
         r"(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor|limb|motor)\s+(?:sub-?scores?|"
@@ -143,7 +148,11 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
         r"non-?\s?invasive\s+(?:positive\s+pressure\s+)?(?:mechanical\s+)?(?:ventilat(?:ion|ory"
         r"\s+support|or)|respiratory\s+support)(?:\s+support)?"
         r"(?:\s*\(\s*(?:niv|nippv|nppv|bipap)\s*\))?"
-        r"|niv\b|bi-?pap\b|nippv\b|nppv\b|bi-?level\s+(?:positive\s+airway\s+pressure|pap)",
+        r"|niv\b|bi-?pap\b|nippv\b|nppv\b|bi-?level\s+(?:positive\s+airway\s+pressure|pap)"
+        # ventilation of any kind, only with its hours a day ("assisted ventilation of any type
+        # which exceeds 23 hours"): more hours of NIV than that is a criterion either way
+        r"|(?:assisted\s+ventilation|ventilat(?:ory|ion)\s+(?:support|assistance))"
+        r"(?:\s+of\s+any\s+(?:type|kind))?(?=[^.;]{0,40}?\bh(?:ou)?rs?\b)",
     ),
     (
         "trach",
@@ -237,9 +246,10 @@ class Concept:
 
 
 _GROUP_GAP = re.compile(r"[\s,/]*(?:and/or|or|and|&|nor)?[\s,]*(?:the\s+)?")
-_FOLLOW_GAP = re.compile(
-    r"[\s,(-]*(?:(?:since|from|after|following|of|on|in|at|for|the|an?|each|first|initial|"
-    r"total|its|their|score|scores|als-?frs\S*|als|was|were|been)\b[\s,(-]*){0,4}"
+_FOLLOW_GAP = re.compile(  # "≥ 2 at the item "walking"": quotes and "item" too
+    r"[\s,(\"'“”‘-]*(?:(?:since|from|after|following|of|on|in|at|for|the|an?|each|first|"
+    r"initial|total|its|their|score|scores|item|question|als-?frs\S*|als|was|were|been)\b"
+    r"[\s,(\"'“”‘-]*){0,4}"
 )
 _STRONG_FOLLOW = re.compile(r"[\s,(-]*(?:since|from|after|following|of|on)\b")
 _SINCE = re.compile(r"[\s,(-]*since\b")
@@ -250,6 +260,7 @@ CLAUSE_END = re.compile(
 
 
 _PART_OF_SCALE = frozenset({"item", "slope", "decline", "hold_score"})
+_ITEM_GAP = re.compile(r"\s+(?:items?|questions?)\s*[\"'“‘]?")
 _OF_THE_SCALE = re.compile(r"\s+(?:in|on|of)\s+(?:the\s+)?")
 
 
@@ -272,8 +283,10 @@ def find_concepts(norm: str, original: str) -> list[Concept]:
         if (
             first.kind == "total"
             and second.kind in _PART_OF_SCALE
-            and second.start - first.end <= 3
-        ):
+            and (
+                second.start - first.end <= 3 or _ITEM_GAP.fullmatch(norm, first.end, second.start)
+            )
+        ):  # also "ALSFRS-R item 'walking'"
             second.start, second.text = first.start, norm[first.start : second.end]
             del found[i - 1]
         elif (
@@ -397,11 +410,14 @@ _ITEM_BRACKET = re.compile(r"\(\s*(?:item|q(?:uestion)?)?\s*#?\s*(\d{1,2})\s*\)"
 # The four domains of the ALSFRS-R's twelve items, named as in the clinical vocabulary's DOMAINS.
 _DOMAIN_ITEMS = re.compile(r"(bulbar|fine[- ]motor|gross[- ]motor|respiratory)\s+items\b")
 _DOMAIN_SPACE = re.compile(r"[- ]")
+_ALL_ITEMS = re.compile(r"(?:each|every|all)\b")
 
 
 def item_numbers(concept: Concept) -> list[int]:
     """The ALSFRS-R items a concept names: "item 3", "items 10-12", "Q3", "swallowing", "the
-    respiratory items"."""
+    respiratory items", "each of the 12 items" (all twelve)."""
+    if _ALL_ITEMS.match(concept.text):
+        return list(range(1, 13))
     domain = _DOMAIN_ITEMS.search(concept.text)
     if domain:
         return [position + 1 for position in DOMAINS[_DOMAIN_SPACE.sub("_", domain.group(1))]]

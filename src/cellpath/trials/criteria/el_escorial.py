@@ -4,7 +4,8 @@ El Escorial (revised, Brooks et al. 2000): the categories the item names, low to
 < possible < probable laboratory-supported < probable < definite; "possible or better" / "at
 least possible" → possible and every category above it. Categories named under the Awaji
 criteria have the same names and are read too. A category the item refuses ("laboratory-
-supported probable is not sufficient", "excluding …") is left out; "not meeting the criteria for
+supported probable is not sufficient", "excluding …") is left out; "probable (clinically or
+laboratory supported)" is both kinds of probable; "not meeting the criteria for
 probable or definite ALS" is every other category. The Gold Coast criteria have no categories:
 an item naming only them, or El Escorial without a category, stays ``other``.
 
@@ -28,6 +29,12 @@ _WORDINGS = (
     rf"(?:clinically\s+)?{_LAB}\s+probable|(?:clinically\s+)?probable\s*[-,(]?\s*{_LAB}\)?",
     r"(?:clinically\s+)?\bpossible\b",
     r"\bsuspected\b",
+)
+# "probable ALS (clinically or laboratory supported)", "clinically or laboratory-supported
+# probable": both kinds of probable.
+_PROBABLE_EITHER = re.compile(
+    rf"\bprobable\b(?:\s+als)?\s*\(\s*clinical(?:ly)?\s+(?:or|and|/)\s+{_LAB}\s*\)"
+    rf"|\bclinical(?:ly)?\s+(?:or|and|/)\s+{_LAB}\s+probable\b"
 )
 _ESCORIAL_CATEGORY = re.compile(  # each group is named by the category's value
     "|".join(
@@ -85,6 +92,8 @@ def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str
             norm, max(0, m.start() - 20), m.start()
         ):
             chosen.update(_LOW_TO_HIGH[_LOW_TO_HIGH.index(name) :])
+    if chosen & {"probable", "probable_laboratory_supported"} and _PROBABLE_EITHER.search(norm):
+        chosen |= {"probable", "probable_laboratory_supported"}
     chosen -= refused
     if not chosen:
         return None

@@ -224,7 +224,7 @@ _UNIT = re.compile(
     re.VERBOSE,
 )
 _PCT_RATE = re.compile(r"\s*(?:/|per)\s*(?:months?|weeks?|years?|mo)\b")
-_RANGE_LINK = re.compile(r"\s*(?:-|to|and|through)\s*")
+_RANGE_LINK = re.compile(r"\s*(?:-|~|to|and|through)\s*")  # "24~40" too
 _CONSECUTIVE_LINK = re.compile(r"\s*or\s+")
 _SCALE_NAME = re.compile(r"\s+als-?frs(?:[\s-]?r\b)?")
 _QUALIFIER = re.compile(

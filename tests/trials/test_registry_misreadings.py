@@ -1,0 +1,141 @@
+"""The kinds of misreading issue 17 found on real registry texts, each tested with new sentences
+of the same kind (not the registry's own): a wrong rule tells someone "not eligible" for a trial
+they could join, so what is not read with certainty must stay `other`."""
+
+import pytest
+
+from cellpath.trials.criteria.reader import read_criteria
+
+OTHER = [("other", "present", None, None)]
+
+
+def read(item: str, section: str = "Inclusion") -> list[tuple]:
+    text = f"{section} Criteria:\n\n* {item}\n"
+    return [(c.field, c.op, c.value, c.item) for c in read_criteria(text)]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Men and women \\> or = 21 years old", [("age_years", ">=", 21, None)]),
+        ("Aged \\>or= 30 and \\<or= 70 years", [("age_years", "between", (30, 70), None)]),
+        ("ALSFRS-R total \\< or = 44", [("alsfrs_r_total", "<=", 44, None)]),
+    ],
+)
+def test_a_sign_with_or_equal_is_inclusive(item, expected):
+    assert read(item) == expected
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Subjects on riluzole or edaravone may keep taking them at an unchanged dose",
+        "Concomitant edaravone is permitted",
+        "Treatment with riluzole is allowed but not required",
+    ],
+)
+def test_a_permission_never_becomes_a_requirement(item):
+    assert read(item) == OTHER
+
+
+def test_a_permitted_drug_keeps_its_stable_days():
+    assert read("Not on riluzole, or on an unchanged dose of riluzole for 45 days or more") == [
+        ("riluzole_stable_days", ">=", 45, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "categories"),
+    [
+        (
+            "Probable (clinically or laboratory-supported) or definite ALS, revised El Escorial",
+            ("definite", "probable", "probable_laboratory_supported"),
+        ),
+        (
+            "Clinically or laboratory-supported probable, or definite ALS (El Escorial)",
+            ("definite", "probable", "probable_laboratory_supported"),
+        ),
+        (
+            "Laboratory supported probable or clinically definite ALS",
+            ("definite", "probable_laboratory_supported"),
+        ),
+        ("Clinically possible or probable ALS (El Escorial)", ("probable", "possible")),
+    ],
+)
+def test_el_escorial_keeps_every_category_it_lists(item, categories):
+    assert read(item) == [("el_escorial", "in", categories, None)]
+
+
+def test_el_escorial_without_a_category_is_not_guessed():
+    # Which categories "according to El Escorial" admits is the trial's to say: `other`.
+    assert read("ALS diagnosed by the revised El Escorial criteria (Airlie House)") == OTHER
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ('Score ≥ 3 at the item "swallowing"', [("alsfrs_r_item", ">=", 3, 3)]),
+        (
+            "A score of at least 2 on the ALSFRS-R item 'climbing stairs'",
+            [("alsfrs_r_item", ">=", 2, 9)],
+        ),
+        (
+            "At least 1 point on each of the twelve ALSFRS-R items",
+            [("alsfrs_r_item", ">=", 1, n) for n in range(1, 13)],
+        ),
+        (
+            "ALSFRS-R of 3 or more on every question",
+            [("alsfrs_r_item", ">=", 3, n) for n in range(1, 13)],
+        ),
+    ],
+)
+def test_item_criteria_in_loose_wording(item, expected):
+    assert read(item) == expected
+
+
+def test_any_item_is_not_every_item():
+    assert read("A score of 0 on any ALSFRS-R question", "Exclusion") == OTHER
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("ALSFRS-R total 26~42 at screening", [("alsfrs_r_total", "between", (26, 42), None)]),
+        ("Aged 20 ~ 75 years", [("age_years", "between", (20, 75), None)]),
+    ],
+)
+def test_a_tilde_range(item, expected):
+    assert read(item) == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "expected"),
+    [
+        ("FVC not greater than 45%of the predicted value", "Exclusion", ("<=", 45)),
+        ("Upright slow VC equal to or greater than 75 %", "Inclusion", (">=", 75)),
+        ("Vital capacity more than 55 % of normal", "Inclusion", (">", 55)),
+    ],
+)
+def test_vital_capacity_wordings(item, section, expected):
+    assert [(f, op, v) for f, op, v, _ in read(item, section)] == [
+        ("vc_percent_predicted", *expected)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Invasive ventilatory support of any kind", [("tracheostomy", "present", None, None)]),
+        ("Dependence on a ventilator via tracheostomy", [("tracheostomy", "present", None, None)]),
+        (
+            "Assisted ventilation of any kind for more than 20 hours a day",
+            [("niv_hours_per_day", ">", 20, None)],
+        ),
+    ],
+)
+def test_ventilation_wordings(item, expected):
+    assert read(item, "Exclusion") == expected
+
+
+def test_assisted_ventilation_without_hours_is_not_guessed():
+    assert read("Needs assisted ventilation", "Exclusion") == OTHER
