@@ -214,22 +214,29 @@ def trial_get(nct_id: str) -> Trial:
     return trial
 
 
-def trial_sites(trial: Trial, place: Place | None) -> list[Found]:
+@dataclass
+class SiteRow:
+    """A place where a trial enrols, with its distance from the place searched, if known."""
+
+    site: TrialSite
+    distance_km: float | None = None
+
+
+def trial_sites(trial: Trial, place: Place | None) -> list[SiteRow]:
     """The trial's sites, nearest first when a place is known (sites without coordinates last)."""
     sites = list(trial.sites.all())
     if place is None:
-        return [Found(trial, None, site) for site in sites]
-    found = [
-        Found(
-            trial,
+        return [SiteRow(site) for site in sites]
+    rows = [
+        SiteRow(
+            site,
             haversine_km(place.latitude, place.longitude, site.latitude, site.longitude)
             if site.latitude is not None and site.longitude is not None
             else None,
-            site,
         )
         for site in sites
     ]
-    return sorted(found, key=lambda f: (f.distance_km is None, f.distance_km or 0))
+    return sorted(rows, key=lambda row: (row.distance_km is None, row.distance_km or 0))
 
 
 @dataclass
