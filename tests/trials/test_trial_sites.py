@@ -36,3 +36,22 @@ def test_every_demo_trial_shows_its_site_names(demo_trials, path) -> None:
     for location, site in zip(locations, shown, strict=True):
         assert site.startswith(f"{location['facility']}, {location['city']}")
         assert location["country"] in site
+
+
+def test_near_a_place_the_sites_come_nearest_first_and_the_page_says_from_where(
+    demo_trials,
+) -> None:
+    page = Client().get("/trials/NCT99000005/", {"near": "Leeds"}).content.decode()
+    assert "Nearest first from <strong>Leeds, GB</strong>" in page
+    sites = _sites(page)
+    assert sites[0].startswith("Northern Hills MND Research Clinic (demo), Sheffield")
+    km = [int(n) for n in re.findall(r"· (\d+) km", " ".join(sites))]
+    assert km == sorted(km) and km[0] < 60
+
+
+def test_an_unknown_or_overlong_place_is_explained_not_an_error(demo_trials) -> None:
+    page = Client().get("/trials/NCT99000005/", {"near": "Nowhere Town"}).content.decode()
+    assert "We do not know where that is" in page
+    response = Client().get("/trials/NCT99000005/", {"near": "Leeds " * 20})
+    assert response.status_code == 200
+    assert "at most 80 characters" in response.content.decode()
