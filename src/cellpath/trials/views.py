@@ -22,7 +22,7 @@ from cellpath.care.queries import patient_get
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
 from cellpath.care.queries.profile import record_profile
 from cellpath.screening import Profile
-from cellpath.trials import alerts
+from cellpath.trials import alerts, links
 from cellpath.trials.finder import queries
 from cellpath.trials.forms import AlertForm, MatchForm, NearForm, SearchForm
 
@@ -60,6 +60,7 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
             "sites": queries.trial_sites(trial, place),
             "place": place,
             "near_form": near_form,
+            "programmes": links.programme_pages(trial.nct_id),
             "criteria": queries.trial_criteria(trial),
             "detail": trial.details,
         },

@@ -259,6 +259,11 @@ class SiteRow:
     distance_km: float | None = None
 
 
+def trial_stored(nct_id: str) -> bool:
+    """Whether the trial an NCT number names has been imported."""
+    return Trial.objects.filter(nct_id=nct_id.strip().upper()).exists()
+
+
 def trial_sites(trial: Trial, place: Place | None) -> list[SiteRow]:
     """The trial's sites, nearest first when a place is known (sites without coordinates last)."""
     sites = list(trial.sites.all())
