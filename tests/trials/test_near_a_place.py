@@ -60,6 +60,9 @@ def test_a_name_several_towns_share_means_the_most_populous_unless_qualified(db)
     assert place_from("manchester, nh").label == "Manchester, NH, US"
     assert place_from("Boston").label == "Boston, MA, US"
     assert place_from("Boston, UK").label == "Boston, GB"
+    assert place_from("Boston UK").label == "Boston, GB"
+    assert place_from("Portland Oregon").label == "Portland, OR, US"
+    assert place_from("Manchester, Narnia") is None  # an unknown qualifier is not ignored
     assert place_from("Cologne").label == "Köln, DE"  # another name of the town
     assert place_from("Sao Paulo").label == "São Paulo, BR"  # without its accent
 
@@ -101,3 +104,9 @@ def test_long_or_hostile_text_is_refused_quickly(db) -> None:
     assert time.perf_counter() - started < 1.0
     page = _finder(near="Leeds " * 20)
     assert "at most 80 characters" in page
+
+
+def test_matching_says_which_place_its_distances_are_from(demo_trials) -> None:
+    page = Client().post("/trials/match/", {"near": "M13 9PL", "age": "50"}).content.decode()
+    assert "Distances from <strong>M13 (Manchester postcode area), GB</strong>" in page
+    assert "Nearest site 52 km away" in page  # Sheffield

@@ -108,16 +108,29 @@ def _towns() -> _Towns:
 
 
 def town(text: str) -> Town | None:
-    """The town `text` names, the most populous of those so named; "Town, qualifier" keeps the
-    towns of that country (code, name, "UK") or US state (code or name)."""
-    name, _, qualifier = text.rpartition(",") if "," in text else (text, "", "")
+    """The town `text` names, the most populous of those so named; "Town, qualifier" (or
+    "Town qualifier" when the whole is no town's name) keeps the towns of that country (code,
+    name, "UK") or US state (code or name): "Manchester, NH", "Boston UK"."""
+    if "," in text:
+        name, _, qualifier = text.rpartition(",")
+        return _town(name, qualifier)
+    found = _town(text, "")
+    if found is None and " " in text.strip():
+        name, _, qualifier = text.strip().rpartition(" ")
+        found = _town(name, qualifier)
+    return found
+
+
+def _town(name: str, qualifier: str) -> Town | None:
     index = _towns()
     key, wanted = fold(name), fold(qualifier)
+    country = index.countries.get(wanted) if wanted else None
+    state = index.us_states.get(wanted) if wanted else None
+    if wanted and country is None and state is None:
+        return None
     for names in (index.by_name, index.by_other_name):
         found = [index.towns[i] for i in names.get(key, ())]
         if wanted:
-            country = index.countries.get(wanted)
-            state = index.us_states.get(wanted)
             found = [t for t in found if t.country == country
                      or (t.country == "US" and t.region == state)]  # fmt: skip
         if found:
