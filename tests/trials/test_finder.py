@@ -65,7 +65,8 @@ def test_the_finder_page_shows_filters_results_and_the_note(demo_trials) -> None
 
 
 def test_an_unknown_place_is_explained_beside_the_field(demo_trials) -> None:
-    response = Client().get("/trials/", {"near": "Atlantis", "radius": "50"})
+    # (not "Atlantis": the gazetteer knows Atlantis, ZA, a town of 80,000)
+    response = Client().get("/trials/", {"near": "Nowhere Town", "radius": "50"})
     assert response.status_code == 200
     assert "We do not know where that is" in response.content.decode()
 
@@ -90,7 +91,7 @@ def test_a_trial_page_sorts_sites_by_distance(demo_trials) -> None:
     page = Client().get("/trials/NCT99000001/", {"near": "Toronto"}).content.decode()
     sites = re.findall(r"<strong>(\d+) km</strong>", page)
     assert sites and [int(km) for km in sites] == sorted(int(km) for km in sites)
-    assert sites[0] == "0"
+    assert int(sites[0]) <= 5  # Toronto's site, a few km from the town's centre
 
 
 def test_an_unknown_trial_is_404(db) -> None:

@@ -1,8 +1,10 @@
 """Five FICTIONAL programmes for the demo: a trial, an expanded access programme, two paid clinic
 offers and an academic programme with ethics approval only.
 
-Every name, organisation, registry ID (NCT0999xxxx) and contact here is made up; the summaries
-say so. The paid offers are built to show the warning signs of trials-and-evidence.md §6.
+Every name, organisation, registry ID and contact here is made up; the summaries say so. The
+trial's registry ID is one of the demo's invented registry records (NCT99000001, `trials/data/`),
+so that its page and the trial's link to each other; the others (NCT0999xxxx) name no record.
+The paid offers are built to show the warning signs of trials-and-evidence.md §6.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ DEMO_PROGRAMMES: list[dict[str, Any]] = [
             "is_free": True,
             "price_includes": "The trial pays for study visits, tests and travel costs.",
             "regulatory_status": Status.REGISTERED_TRIAL,
-            "registry_id": "NCT09990001",
+            "registry_id": "NCT99000001",  # the demo trial it is (trials/data/)
             "ind_number": "IND 099001 (fictional)",
             "ethics_approval": "Riverside University ethics board, RU-IRB-2024-031 (fictional)",
             "has_written_protocol": True,

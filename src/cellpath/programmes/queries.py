@@ -57,6 +57,11 @@ def programme_get(slug: str) -> Programme:
     return programme
 
 
+def programmes_with_registry_id(registry_id: str) -> list[Programme]:
+    """Published programmes whose registry ID is `registry_id` (a trial's NCT number)."""
+    return list(_published().filter(registry_id__iexact=registry_id.strip()).order_by("name"))
+
+
 def programmes_by_slugs(slugs: list[str]) -> list[Programme]:
     """Published programmes among `slugs`, in the order asked, with their cited studies.
     Unknown slugs are left out."""

@@ -17,7 +17,7 @@ from cellpath.accounts.access import role_required
 from cellpath.accounts.roles import Role
 from cellpath.evidence.caching import public_page
 from cellpath.evidence.models import Study
-from cellpath.programmes import queries, services
+from cellpath.programmes import links, queries, services
 from cellpath.programmes.forms import ProgrammeFilterForm, ProgrammeForm
 from cellpath.programmes.models import OutcomesCard, Programme
 from cellpath.programmes.warning_signs import ALL_SIGNS
@@ -63,6 +63,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "signs": programme.warning_signs,
             "studies": _cited_studies(programme),
+            "trial_page": links.trial_page(programme.registry_id),
         },
     )
 

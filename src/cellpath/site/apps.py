@@ -9,6 +9,9 @@ class SiteConfig(AppConfig):
 
     def ready(self) -> None:
         from cellpath.site import checks  # noqa: F401  (registers the deployment checks)
+        from cellpath.site.crosslinks import connect
+
+        connect()  # programmes and trials link to each other's pages
 
 
 class CellpathAdminConfig(AdminConfig):

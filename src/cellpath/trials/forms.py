@@ -11,6 +11,7 @@ from django.utils import timezone
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, EL_ESCORIAL, choices
 from cellpath.screening import Profile
+from cellpath.trials.finder.gazetteer import NEAR_MAX_CHARS
 from cellpath.trials.finder.queries import Place, Search, place_from
 from cellpath.trials.models import KINDS, OPEN_STATUSES, PHASES, Status
 
@@ -30,6 +31,42 @@ STATUS_CHOICES = [
 ]
 YES_NO = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
 MONTH_HELP = "Month and year are enough."
+
+
+UNKNOWN_PLACE = (
+    "We do not know where that is. Try a town, a UK postcode, a US ZIP code, or coordinates "
+    "such as 52.37, 4.89."
+)
+
+
+def _near_field() -> forms.CharField:
+    return forms.CharField(
+        label="Near (town, postcode or coordinates)",
+        required=False,
+        max_length=NEAR_MAX_CHARS,
+        help_text="A town (Manchester; Manchester, NH), a UK postcode (M13), a US ZIP code "
+        "(10001), or latitude, longitude such as 52.37, 4.89.",
+    )
+
+
+def _clean_near(form: forms.Form) -> Place | None:
+    text = form.cleaned_data.get("near", "")
+    if not text:
+        return None
+    place = place_from(text)
+    if place is None:
+        raise forms.ValidationError(UNKNOWN_PLACE)
+    return place
+
+
+class NearForm(forms.Form):
+    """Where the sites of one trial are sorted from."""
+
+    near = _near_field()
+    clean_near = _clean_near
+
+    def place(self) -> Place | None:
+        return self.cleaned_data["near"] if self.is_valid() else None
 
 
 class SearchForm(forms.Form):
@@ -54,13 +91,7 @@ class SearchForm(forms.Form):
         label="Kind of treatment", choices=list(KINDS.items())[:4], required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
-    near = forms.CharField(
-        label="Near (postcode, town or coordinates)",
-        required=False,
-        max_length=80,
-        help_text="A postcode or town where a trial has a site, or latitude, longitude "
-        "such as 52.37, 4.89.",
-    )
+    near = _near_field()
     radius = forms.ChoiceField(label="Within", choices=RADII, required=False)
 
     @property
@@ -68,17 +99,7 @@ class SearchForm(forms.Form):
         """Whether a status, phase or kind was chosen (their section then starts open)."""
         return self.is_bound and any(self.data.get(n) for n in ("status", "phase", "kind"))
 
-    def clean_near(self) -> Place | None:
-        text = self.cleaned_data.get("near", "")
-        if not text:
-            return None
-        place = place_from(text)
-        if place is None:
-            raise forms.ValidationError(
-                "We do not know where that is. Try a postcode or town where a trial has a "
-                "site, or coordinates such as 52.37, 4.89."
-            )
-        return place
+    clean_near = _clean_near
 
     def search(self) -> Search:
         data = self.cleaned_data if self.is_valid() else _valid_part(self)

@@ -22,9 +22,9 @@ from cellpath.care.queries import patient_get
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, own_patient
 from cellpath.care.queries.profile import record_profile
 from cellpath.screening import Profile
-from cellpath.trials import alerts
+from cellpath.trials import alerts, links
 from cellpath.trials.finder import queries
-from cellpath.trials.forms import AlertForm, MatchForm, SearchForm
+from cellpath.trials.forms import AlertForm, MatchForm, NearForm, SearchForm
 
 RESULTS_SHOWN = 50
 
@@ -50,8 +50,8 @@ def finder(request: HttpRequest) -> HttpResponse:
 @require_safe
 def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
     trial = queries.trial_get(nct_id)
-    near = request.GET.get("near", "")
-    place = queries.place_from(near) if near else None
+    near_form = NearForm(request.GET or None)
+    place = near_form.place() if near_form.is_bound else None
     return render(
         request,
         "trials/trial_detail.html",
@@ -59,7 +59,8 @@ def trial_detail(request: HttpRequest, nct_id: str) -> HttpResponse:
             "trial": trial,
             "sites": queries.trial_sites(trial, place),
             "place": place,
-            "near": near,
+            "near_form": near_form,
+            "programmes": links.programme_pages(trial.nct_id),
             "criteria": queries.trial_criteria(trial),
             "detail": trial.details,
         },

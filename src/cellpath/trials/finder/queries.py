@@ -21,7 +21,9 @@ from django.http import Http404
 
 from cellpath.screening import Profile, Screen, Screening, Verdict, screen
 from cellpath.trials.criteria.contract import rule_of
+from cellpath.trials.finder import gazetteer
 from cellpath.trials.finder import sql as finder_sql
+from cellpath.trials.finder.gazetteer import NEAR_MAX_CHARS, Place
 from cellpath.trials.finder.geo import EARTH_KM, haversine_km
 from cellpath.trials.finder.matching import RANK_ORDER, match, rank, registry_criteria
 from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key, town_key
@@ -29,34 +31,54 @@ from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key
 PAGE = 20
 
 
-@dataclass(frozen=True)
-class Place:
-    latitude: float
-    longitude: float
-    label: str
+_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,12})?")
 
 
-_COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[, ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+def _coordinates(text: str) -> Place | None:
+    """ "52.37, 4.89" or "52.37 4.89": latitude then longitude, in degrees."""
+    parts = text.split(",") if "," in text else text.split()
+    if len(parts) != 2:
+        return None
+    lat_text, lon_text = (part.strip() for part in parts)
+    if not (_NUMBER.fullmatch(lat_text) and _NUMBER.fullmatch(lon_text)):
+        return None
+    lat, lon = float(lat_text), float(lon_text)
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return Place(lat, lon, f"{lat:.3f}, {lon:.3f}")
+    return None
+
+
+def _site_place(condition: Q, label: str) -> Place | None:
+    """The centre of the located sites of ALS trials (the finder's scope) that `condition`
+    picks: the registry's own coordinates, for a postcode or small town no gazetteer holds."""
+    sites = TrialSite.objects.filter(condition, is_als=True, latitude__isnull=False)
+    centre = sites.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    if centre["lat"] is None:
+        return None
+    return Place(centre["lat"], centre["lon"], label)
+
+
+def _town_place(text: str) -> Place | None:
+    found = gazetteer.town(text)
+    return Place(found.latitude, found.longitude, found.label) if found else None
 
 
 def place_from(text: str) -> Place | None:
-    """Coordinates ("52.37, 4.89"), or a postcode or town where an imported ALS trial has a
-    site (the registry's own site coordinates: no geocoding service, no network)."""
+    """Where `text` is, offline (`gazetteer`), or None: coordinates ("52.37, 4.89"); a postcode
+    where an imported ALS trial has a site; a US ZIP code; a UK postcode or outward code; a town
+    of 15,000 people or more anywhere ("Manchester", "Boston, UK"); a smaller town where a trial
+    has a site. Text longer than `NEAR_MAX_CHARS` is refused unread."""
     text = text.strip()
-    if not text:
+    if not text or len(text) > NEAR_MAX_CHARS:
         return None
-    found = _COORDINATES.match(text)
-    if found:
-        lat, lon = float(found.group(1)), float(found.group(2))
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            return Place(lat, lon, f"{lat:.3f}, {lon:.3f}")
-        return None
-    sites = TrialSite.objects.filter(is_als=True, latitude__isnull=False)  # the finder's scope
-    for condition in (Q(postcode=postcode_key(text)), Q(town=town_key(text))):
-        centre = sites.filter(condition).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
-        if centre["lat"] is not None:
-            return Place(centre["lat"], centre["lon"], text)
-    return None
+    return (
+        _coordinates(text)
+        or _site_place(Q(postcode=postcode_key(text)), text)
+        or gazetteer.us_zip(text)
+        or gazetteer.uk_postcode(text)
+        or _town_place(text)
+        or _site_place(Q(town=town_key(text)), text)
+    )
 
 
 def _box(place: Place, radius_km: float) -> Q:
@@ -185,17 +207,26 @@ LIST_FIELDS = (
 
 
 def search(query: Search, *, page: int = 1) -> SearchPage:
-    """One page of the finder's results: nearest first within a radius, else latest update."""
+    """One page of the finder's results: nearest first when a place is given (within the radius
+    if one is; else every trial, those without a located site last), else latest update."""
     trials = query.trials().only(*LIST_FIELDS)
-    if query.place and query.radius_km:
-        # every trial in the circle at once (one grouping, not one to count and one to page)
-        nearby = list(nearest(query, query.place, query.radius_km).values_list("trial_id"))
-        total = len(nearby)
-        pages = max(1, math.ceil(total / PAGE))
+    if query.place:
+        # every trial with a site (in the circle) at once: one grouping, not a count and a page
+        nearby = [
+            pk for (pk,) in nearest(query, query.place, query.radius_km).values_list("trial_id")
+        ]
+        unplaced = trials.none() if query.radius_km else trials.exclude(pk__in=_located(query))
+        unplaced_total = 0 if query.radius_km else unplaced.order_by()[: COUNT_CAP + 1].count()
+        total = len(nearby) + unplaced_total
+        pages = max(1, math.ceil(min(total, COUNT_CAP + len(nearby)) / PAGE))
         page = min(max(1, page), pages)
-        chosen = [trial_id for (trial_id,) in nearby[(page - 1) * PAGE : page * PAGE]]
+        start = (page - 1) * PAGE
+        chosen = nearby[start : start + PAGE]
         by_pk = Trial.objects.only(*LIST_FIELDS).in_bulk(chosen)
         rows_trials = [by_pk[pk] for pk in chosen]
+        if len(rows_trials) < PAGE and unplaced_total:
+            skip = max(0, start - len(nearby))
+            rows_trials += list(unplaced[skip : skip + PAGE - len(rows_trials)])
     else:
         total = trials.order_by()[: COUNT_CAP + 1].count()
         pages = max(1, math.ceil(min(total, COUNT_CAP) / PAGE))
@@ -207,6 +238,12 @@ def search(query: Search, *, page: int = 1) -> SearchPage:
     return SearchPage(rows, min(total, COUNT_CAP), page, pages, capped=total > COUNT_CAP)
 
 
+def _located(query: Search) -> QuerySet:
+    """The trials (their keys) with a site whose coordinates are known."""
+    sites = TrialSite.objects.filter(latitude__isnull=False)
+    return (sites.filter(is_als=True) if query.als_only else sites).values("trial_id")
+
+
 def trial_get(nct_id: str) -> Trial:
     trial = Trial.objects.filter(nct_id=nct_id.upper()).first()
     if trial is None:
@@ -214,22 +251,34 @@ def trial_get(nct_id: str) -> Trial:
     return trial
 
 
-def trial_sites(trial: Trial, place: Place | None) -> list[Found]:
+@dataclass
+class SiteRow:
+    """A place where a trial enrols, with its distance from the place searched, if known."""
+
+    site: TrialSite
+    distance_km: float | None = None
+
+
+def trial_stored(nct_id: str) -> bool:
+    """Whether the trial an NCT number names has been imported."""
+    return Trial.objects.filter(nct_id=nct_id.strip().upper()).exists()
+
+
+def trial_sites(trial: Trial, place: Place | None) -> list[SiteRow]:
     """The trial's sites, nearest first when a place is known (sites without coordinates last)."""
     sites = list(trial.sites.all())
     if place is None:
-        return [Found(trial, None, site) for site in sites]
-    found = [
-        Found(
-            trial,
+        return [SiteRow(site) for site in sites]
+    rows = [
+        SiteRow(
+            site,
             haversine_km(place.latitude, place.longitude, site.latitude, site.longitude)
             if site.latitude is not None and site.longitude is not None
             else None,
-            site,
         )
         for site in sites
     ]
-    return sorted(found, key=lambda f: (f.distance_km is None, f.distance_km or 0))
+    return sorted(rows, key=lambda row: (row.distance_km is None, row.distance_km or 0))
 
 
 @dataclass

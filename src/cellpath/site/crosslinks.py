@@ -1,0 +1,33 @@
+"""Programmes and trials meet here: a programme whose registry ID is a stored trial links to the
+trial's page, and the trial's page links back. The two apps are siblings that do not import
+each other; this module, above both, hands each app's `links` a way to find the other's pages
+(connected at start-up by `site.apps`)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from cellpath.programmes import links as programme_links
+from cellpath.programmes.queries import programmes_with_registry_id
+from cellpath.trials import links as trial_links
+from cellpath.trials.finder.queries import trial_stored
+
+
+def trial_page(registry_id: str) -> str | None:
+    if not trial_stored(registry_id):
+        return None
+    return reverse("trials:detail", args=[registry_id.upper()])
+
+
+def programme_pages(nct_id: str) -> list[trial_links.ProgrammeLink]:
+    return [
+        trial_links.ProgrammeLink(
+            programme.name, reverse("programmes:detail", args=[programme.slug])
+        )
+        for programme in programmes_with_registry_id(nct_id)
+    ]
+
+
+def connect() -> None:
+    programme_links.connect_trial_page(trial_page)
+    trial_links.connect_programme_pages(programme_pages)
