@@ -139,3 +139,62 @@ def test_ventilation_wordings(item, expected):
 
 def test_assisted_ventilation_without_hours_is_not_guessed():
     assert read("Needs assisted ventilation", "Exclusion") == OTHER
+
+
+# --- Found on the development set of real texts (tests/trials/realset), tested with new words --
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "The three bulbar items of the ALSFRS-R must sum to at least 9",
+        "Sum of the respiratory items of the ALSFRS-R of 11 or more",
+        "ALSFRS-R fine motor subscale under 8",
+    ],
+)
+def test_a_bound_on_some_items_together_is_neither_the_total_nor_an_item(item):
+    assert read(item) == OTHER
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Any contraindication to non-invasive ventilation",
+        "Cognitive impairment that limits the ability to use NIV",
+        "Unable to tolerate BiPAP",
+        "Considered a candidate for a gastrostomy by the team",
+    ],
+)
+def test_a_reason_about_a_device_is_not_having_it(item):
+    assert read(item, "Exclusion") == OTHER
+
+
+def test_ventilation_while_awake_is_not_hours_a_day():
+    assert read("Non-invasive ventilation for more than 4 hours while awake", "Exclusion") == OTHER
+
+
+def test_non_invasive_does_not_negate_invasive_ventilation():
+    assert read("Non-invasive or invasive ventilatory support", "Exclusion") == [
+        ("tracheostomy", "present", None, None)
+    ]
+
+
+def test_a_riluzole_requirement_among_exclusions_is_not_turned_round():
+    item = "Participants who take riluzole must have taken a steady dose for 4 weeks or more"
+    assert read(item, "Exclusion") == OTHER
+
+
+def test_and_less_than_belongs_to_the_next_number():
+    assert read("Aged 25 years and less than 70 years") == [("age_years", "<", 70, None)]
+
+
+def test_a_flattened_copy_without_bullets_keeps_its_exclusions():
+    text = (
+        "Inclusion Criteria: Aged 30 to 80 years Able to travel to the clinic "
+        "Exclusion Criteria: Currently taking warfarin Lactating women"
+    )
+    assert [(c.section, c.field) for c in read_criteria(text)] == [
+        ("inclusion", "age_years"),
+        ("exclusion", "anticoagulants"),
+        ("exclusion", "pregnancy"),
+    ]

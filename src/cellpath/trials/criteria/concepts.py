@@ -100,8 +100,8 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     (
         "hold_score",
         r"(?:bulbar|respiratory|fine[- ]motor|gross[- ]motor|limb|motor)\s+(?:sub-?scores?|"
-        r"sub-?domains?|domains?|items?|scores?)|sub-?scores?\b|(?:each|every|all|any|"
-        r"individual)\s+(?:single\s+)?(?:als-?frs\S*\s+)?items?\b",
+        r"sub-?scales?|sub-?domains?|domains?|items?|scores?)|sub-?scores?\b|sub-?scales?\b|"
+        r"(?:each|every|all|any|individual)\s+(?:single\s+)?(?:als-?frs\S*\s+)?items?\b",
     ),
     (
         "slope",

@@ -63,6 +63,7 @@ _NOT_MEETING = re.compile(
     r"\b(?:not|fail\w*\s+to|never)\s+(?:meet\w*|fulfil\w*|satisf\w*)|\bunmet\b"
 )
 _LOW_TO_HIGH = EL_ESCORIAL_VALUES[::-1]
+_PROBABLES = frozenset(EL_ESCORIAL_VALUES[1:3])  # clinically and laboratory-supported probable
 
 
 def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str, ...]] | None:
@@ -92,8 +93,8 @@ def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str
             norm, max(0, m.start() - 20), m.start()
         ):
             chosen.update(_LOW_TO_HIGH[_LOW_TO_HIGH.index(name) :])
-    if chosen & {"probable", "probable_laboratory_supported"} and _PROBABLE_EITHER.search(norm):
-        chosen |= {"probable", "probable_laboratory_supported"}
+    if chosen & _PROBABLES and _PROBABLE_EITHER.search(norm):
+        chosen |= _PROBABLES
     chosen -= refused
     if not chosen:
         return None

@@ -45,6 +45,7 @@ _NEG_BEFORE = re.compile(
     r"\b(?:no|not|non|without|never|none|nor|neither|absence\s+of|absent|free\s+of|lack\s+of|"
     r"lacking|negative|excluding|cannot|naive)\b|n't\b|\bnon-"
 )
+_NON_INVASIVE = re.compile(r"\bnon-?\s?invasive\b")
 _NEG_STOP = re.compile(
     r".*\b(?:but|however|except|although|though|unless|whereas|other\s+than|apart\s+from|"
     r"aside\s+from)\b",
@@ -67,7 +68,10 @@ _PERMISSION = re.compile(
     r"used|taken|continued?|remain|receive|use|take|participate)|can\s+(?:be\s+)?(?:included|"
     r"enrolled|continued?|used|taken))\b"
 )
-_NOT_USE = re.compile(r"\b(?:hypersensitiv\w*|allerg\w*|contraindicat\w*|intoleran\w*)")
+_NOT_USE = re.compile(
+    r"\b(?:hypersensitiv\w*|allerg\w*|contraindicat\w*|intoleran\w*|(?:un)?abl\w*\s+to\s+"
+    r"(?:use|tolerate)|abilit\w*\s+to\s+(?:use|tolerate)|tolerat\w*|refer\w*|candidates?\s+for)"
+)
 _DRUG_USE = re.compile(
     r"\b(?:tak(?:e|es|ing|en)|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
     r"naive|exposure|exposed)\b|-naive"
@@ -147,8 +151,8 @@ def _states_presence(concept: Concept, before: str, after: str, section: str) ->
         return False  # "riluzole is allowed"; "with or without NIV" (not "…, with or without X")
     if kind == "gastro" and _EXCLUSIVE_FEEDING.search(near):
         return False  # fed only by the tube: more than having one
-    if kind in ("edaravone", "riluzole") and _NOT_USE.search(near):
-        return False  # "hypersensitivity to riluzole" is not about taking it
+    if kind in ("edaravone", "riluzole", "niv", "gastro", "trach") and _NOT_USE.search(near):
+        return False  # "hypersensitivity to riluzole", "contraindication to NIV": not having it
     if kind == "riluzole" and not _DRUG_USE.search(near):
         return False
     if kind in ("edaravone", "anticoag", "stemcell", "riluzole") and _DRUG_CONDITION.search(near):
@@ -179,6 +183,8 @@ def _negation_scope(before: str) -> str:
     """The last words before a concept that a negation can reach from, not across "but"."""
     stop = _NEG_STOP.match(before)
     scope = before[stop.end() :] if stop else before
+    if "invasive" in scope:  # "non-invasive or invasive ventilation": "non-" is not a negation
+        scope = _NON_INVASIVE.sub("", scope)
     return scope[_LAST_WORDS.search(scope).start() :]  # type: ignore[union-attr]
 
 

@@ -233,8 +233,8 @@ _QUALIFIER = re.compile(
 )
 _POSTFIX = re.compile(
     r"\s*,?\s*(?:or|and)\s+(?P<w>more|greater|older|above|over|higher|longer|later|up|less|"
-    r"fewer|younger|below|lower|under|shorter|earlier|smaller)\b"
-)
+    r"fewer|younger|below|lower|under|shorter|earlier|smaller)\b(?!\s+than\b)"
+)  # "18 and less than 75": "less than" belongs to the next number
 _POSTFIX_GE = frozenset(
     {"more", "greater", "older", "above", "over", "higher", "longer", "later", "up"}
 )

@@ -22,6 +22,8 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   stays a number of days), and so does "must be taking riluzole at a stable dose for ≥ 60 days".
   "Dose not stable for at least 28 days" is ``< 28``. An allergy to a drug is not about taking
   it.
+- A bound on a sum of some items ("the sum of the 3 respiratory items", a "bulbar subscale") is
+  neither ``alsfrs_r_total`` nor an item's: ``other``.
 - ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is
   × ``DAYS_PER_MONTH``/7, per year ÷ 12 (rounded to 0.01); a rate with no time unit (ΔFS,
   "progression rate ≥ 0.5", the "(48 − ALSFRS-R) / months since onset" formula, also in words:
@@ -30,7 +32,10 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   points/month") is read as a loss, its sign and comparison mirrored. A drop in points over a
   period ("≥ 3-point decline", "a decline in the ALSFRS-R of 1 to 4 points") is
   ``alsfrs_r_decline_points``.
-- Non-invasive ventilation: hours a day as written ("> 22 hours per day"; hours after NIV with no
+- A riluzole requirement written among the exclusions ("if taking riluzole, participants must be
+  on a stable dose for 30 days") is not read: the section would turn it round.
+- Non-invasive ventilation: hours a day as written; hours "while awake" or "during waking hours"
+  are not hours a day (``other``) ("> 22 hours per day"; hours after NIV with no
   "per day" are per day). NIV at all ("dependent on non-invasive ventilation") is
   ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``.
 """
@@ -63,7 +68,7 @@ from cellpath.trials.criteria.quantities import (
     normalise,
     per_month,
 )
-from cellpath.trials.criteria.splitting import CriterionText, split_criteria
+from cellpath.trials.criteria.splitting import EXCLUSION, CriterionText, split_criteria
 
 __all__ = ["criteria_json", "read_criteria"]
 
@@ -75,6 +80,10 @@ __all__ = ["criteria_json", "read_criteria"]
 _STARTED = re.compile(r"\b(?:start\w*|initiat\w*|began|begun|commenc\w*|chang\w*|adjust\w*)")
 _NOT_STABLE = re.compile(r"\b(?:not|never)\s+(?:been\s+)?(?:on\s+a\s+)?stable|\bunstable\b")
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+# "if taking riluzole, must be on a stable dose for 30 days" among the exclusions: a requirement
+# the exclusion section would turn round; hours of NIV "while awake" are not hours a day.
+_REQUIRED = re.compile(r"\b(?:must|should|required?|need\s+to|has\s+to|have\s+to)\b")
+_AWAKE = re.compile(r"\b(?:awake|waking)\b")
 
 
 def _emit(
@@ -115,12 +124,14 @@ def _emit(
         field = "months_since_symptom_onset" if kind == "onset" else "months_since_diagnosis"
         return [make(field, tuple(in_months(v, unit) for v in values), "months")]
     if kind == "riluzole" and unit in DURATIONS:
+        if section == EXCLUSION and _REQUIRED.search(norm):
+            return []  # a requirement written among exclusions: the section would turn it round
         if qty.within and not _STARTED.search(norm):
             return []  # "use of riluzole within 30 days": taking it (a presence), not the days
         if _NOT_STABLE.search(norm, 0, qty.start) and op in _NEGATED:
             op = _NEGATED[op]  # "dose not stable for at least 28 days": fewer than 28
         return [make("riluzole_stable_days", tuple(in_days(v, unit) for v in values), "days")]
-    if kind == "niv" and all(v <= 24 for v in values):
+    if kind == "niv" and all(v <= 24 for v in values) and not _AWAKE.search(norm):
         return [make("niv_hours_per_day", plain, "hours/day")]
     if kind == "bmi" and all(10 <= v <= 80 for v in values):
         return [make("bmi", plain, "kg/m2")]
@@ -179,6 +190,13 @@ def _bounds_one_concept(norm: str, first: Quantity, second: Quantity) -> bool:
     return link is not None and link.end() == second.start
 
 
+# A bound on a sum of some items (a sub-score) is neither the total nor an item's.
+_SUM_OF_ITEMS = re.compile(
+    r"\b(?:sum|total)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}items\b|\bitems\b[^.;]{0,40}?\bsum"
+)
+_SCALE_FIELDS = frozenset({"alsfrs_r_total", "alsfrs_r_item"})
+
+
 def _read_item(text: CriterionText) -> list[Criterion]:
     """The criteria of one item, in text order; the item as ``other`` when none."""
     quote, section = text.text, text.section
@@ -220,7 +238,14 @@ def _read_item(text: CriterionText) -> list[Criterion]:
             (escorial[0], new_criterion(section, "el_escorial", "in", escorial[1], None, quote))
         )
 
-    found.extend(presences(concepts, norm, bounds, section, quote, {c.field for _, c in found}))
+    if _SUM_OF_ITEMS.search(norm):  # "the sum of the 3 respiratory items … at least 10"
+        found = [(at, c) for at, c in found if c.field not in _SCALE_FIELDS]
+    read_fields = {c.field for _, c in found}
+    if _AWAKE.search(norm):
+        read_fields.add("niv_hours_per_day")  # NIV "while awake" is neither hours a day nor any NIV
+    if section == EXCLUSION and _REQUIRED.search(norm):
+        read_fields.add("riluzole_stable_days")  # nor is a requirement among exclusions a presence
+    found.extend(presences(concepts, norm, bounds, section, quote, read_fields))
     found.sort(key=lambda pair: pair[0])
     criteria = _merge_bounds([criterion for _, criterion in found])
     return criteria or [as_other(section, quote)]

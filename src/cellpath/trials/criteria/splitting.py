@@ -52,7 +52,10 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # A header written after a sentence on the same line ("… years. Exclusion Criteria: …").
 _INLINE_HEADER = re.compile(
     r"([.;])[ \t]+(?=(?:key\s+|main\s+)?(?:inclusion|exclusion|non-inclusion)"
-    r"(?:\s+criteria)?\s*:)",
+    r"(?:\s+criteria)?\s*:)"
+    # a flattened copy without bullets: "… study visits Exclusion Criteria: Patient has …"
+    r"|(?<=[^\W\d_])(?<!\bkey)(?<!\bmain)[ \t]+"
+    r"(?=(?-i:Exclusion\s+Criteria|EXCLUSION\s+CRITERIA)\s*:)",
     re.IGNORECASE,
 )
 # Flattened text (a web page's copy: the whole list on one line, see `_unflatten`).
