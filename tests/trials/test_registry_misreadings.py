@@ -198,3 +198,58 @@ def test_a_flattened_copy_without_bullets_keeps_its_exclusions():
         ("exclusion", "anticoagulants"),
         ("exclusion", "pregnancy"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "expected"),
+    [
+        ("Earlier use of riluzole", "Exclusion", OTHER),
+        ("Onset of ALS confirmed before the stem cell injection", "Inclusion", OTHER),
+        ("Breast cancer diagnosed in the past 3 years", "Exclusion", OTHER),
+        ("Confirmed ALS or probable ALS (El Escorial)", "Inclusion", OTHER),
+        (
+            "Definite, probably or laboratory-supported probable ALS (El Escorial)",
+            "Inclusion",
+            [
+                (
+                    "el_escorial",
+                    "in",
+                    ("definite", "probable", "probable_laboratory_supported"),
+                    None,
+                )
+            ],
+        ),
+        (
+            "Clinically probable ALS laboratory-supported or definite ALS (El Escorial)",
+            "Inclusion",
+            [("el_escorial", "in", ("definite", "probable_laboratory_supported"), None)],
+        ),
+        (
+            "Disease duration of more than 3 months and less than 24 months, inclusive",
+            "Inclusion",
+            [("months_since_symptom_onset", "between", (3, 24), None)],
+        ),
+    ],
+)
+def test_more_kinds_found_on_the_development_set(item, section, expected):
+    assert read(item, section) == expected
+
+
+def test_invasive_ventilation_while_awake_is_not_a_tracheostomy():
+    assert read("Invasive ventilation while awake", "Exclusion") == OTHER
+
+
+@pytest.mark.parametrize(
+    ("item", "section"),
+    [
+        (
+            "Slow VC under 50 % of predicted unless the investigator judges it falsely low",
+            "Exclusion",
+        ),
+        ("Tracheostomy unless it was closed more than a year ago", "Exclusion"),
+        ("Being assessed for the initiation of NIV", "Inclusion"),
+        ("A gastrostomy planned within the study period", "Exclusion"),
+    ],
+)
+def test_an_exception_or_a_plan_is_not_read_as_a_rule(item, section):
+    assert read(item, section) == OTHER

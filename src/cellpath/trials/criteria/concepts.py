@@ -95,7 +95,7 @@ _CONCEPTS: tuple[tuple[str, str], ...] = (
     (  # every item of the scale: "each of the 12 ALSFRS-R items", "every item", "all items"
         "item",
         r"(?:each|every|all)\s+(?:of\s+)?(?:the\s+)?(?:12\s+|twelve\s+)?(?:als-?frs\S*\s+)?"
-        r"(?:items?|questions?)\b(?:\s+of\s+(?:the\s+)?als-?frs\S*)?",
+        r"(?:items?|questions?)\b(?:\s+of\s+(?:the\s+)?als-?frs\S*)?(?!\s*(?:for\b|:|\())",
     ),
     (
         "hold_score",

@@ -3,11 +3,12 @@
 El Escorial (revised, Brooks et al. 2000): the categories the item names, low to high suspected
 < possible < probable laboratory-supported < probable < definite; "possible or better" / "at
 least possible" → possible and every category above it. Categories named under the Awaji
-criteria have the same names and are read too. A category the item refuses ("laboratory-
-supported probable is not sufficient", "excluding …") is left out; "probable (clinically or
-laboratory supported)" is both kinds of probable; "not meeting the criteria for
-probable or definite ALS" is every other category. The Gold Coast criteria have no categories:
-an item naming only them, or El Escorial without a category, stays ``other``.
+criteria have the same names and are read too; "probably" is a misspelt "probable". A category
+the item refuses ("laboratory-supported probable is not sufficient", "excluding …") is left
+out; "probable (clinically or laboratory supported)" is both kinds of probable; "not meeting the
+criteria for probable or definite ALS" is every other category. The Gold Coast criteria have no
+categories: an item naming only them, El Escorial without a category, or "ALS or probable ALS"
+(which categories plain "ALS" means is the trial's to say) stays ``other``.
 
 Source: El Escorial revised: Brooks et al., Amyotroph Lateral Scler Other Motor Neuron Disord
 2000;1:293–299.
@@ -25,8 +26,9 @@ _LAB = r"(?:laboratory|lab)[\s-]*supported"
 # "probable" is not the first word of "probable, laboratory-supported".
 _WORDINGS = (
     r"(?:clinically\s+)?\bdefinite\b",
-    rf"(?:clinically\s+)?\bprobable\b(?!\s*[-,(]?\s*{_LAB})",
-    rf"(?:clinically\s+)?{_LAB}\s+probable|(?:clinically\s+)?probable\s*[-,(]?\s*{_LAB}\)?",
+    rf"(?:clinically\s+)?\bprobabl[ey]\b(?!\s*(?:als\s*)?[-,(]?\s*{_LAB})",
+    rf"(?:clinically\s+)?{_LAB}\s+probable"
+    rf"|(?:clinically\s+)?probable\s*(?:als\s*)?[-,(]?\s*{_LAB}\)?",
     r"(?:clinically\s+)?\bpossible\b",
     r"\bsuspected\b",
 )
@@ -66,8 +68,16 @@ _LOW_TO_HIGH = EL_ESCORIAL_VALUES[::-1]
 _PROBABLES = frozenset(EL_ESCORIAL_VALUES[1:3])  # clinically and laboratory-supported probable
 
 
+# "diagnosed with ALS or probable ALS": which categories plain "ALS" means is the trial's to say.
+_ALS_OR_CATEGORY = re.compile(
+    r"\b(?:als|amyotrophic\s+lateral\s+sclerosis)\s+or\s+(?:clinically\s+)?(?:probable|possible|suspected)\b"
+)
+
+
 def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str, ...]] | None:
     """(position, categories) named in an item about El Escorial (or Awaji) categories."""
+    if _ALS_OR_CATEGORY.search(norm):
+        return None
     if not any(c.kind == "escorial" for c in concepts):
         if "definite" not in norm and "probable" not in norm and "possible" not in norm:
             return None

@@ -72,6 +72,9 @@ _NOT_USE = re.compile(
     r"\b(?:hypersensitiv\w*|allerg\w*|contraindicat\w*|intoleran\w*|(?:un)?abl\w*\s+to\s+"
     r"(?:use|tolerate)|abilit\w*\s+to\s+(?:use|tolerate)|tolerat\w*|refer\w*|candidates?\s+for)"
 )
+_NOT_YET = re.compile(r"\b(?:initiat\w*|plann\w*|scheduled)\b[^.;]{0,25}$")  # "planned PEG"
+_NOT_YET_AFTER = re.compile(r"\s*(?:is\s+|being\s+)?(?:planned|scheduled|anticipated|expected)\b")
+_PAST_ONLY = re.compile(r"\b(?:previous(?:ly)?|prior|earlier|history\s+of|ever|past)\b")
 _DRUG_USE = re.compile(
     r"\b(?:tak(?:e|es|ing|en)|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
     r"naive|exposure|exposed)\b|-naive"
@@ -102,6 +105,9 @@ _GENE_NOT = re.compile(
     r"\b(?:test(?:ing|ed)?\s+for|screen(?:ing|ed)?\s+for|status|results?)\b"
     r"|^-?\s*(?:targeted|targeting|directed|lowering)\b"  # "SOD1-targeted antisense": a drug
 )
+_BEFORE_THE = re.compile(
+    r"\bbefore\s+(?:the\s+)?$"
+)  # "before the cell transplantation": the trial's
 _PAST = re.compile(
     r"\b(?:prior|previous(?:ly)?|history|received|receipt|treated|undergone|underwent|had|ever|"
     r"before|past|earlier)\b|\bany\s+(?:form|kind|type)"
@@ -153,8 +159,14 @@ def _states_presence(concept: Concept, before: str, after: str, section: str) ->
         return False  # fed only by the tube: more than having one
     if kind in ("edaravone", "riluzole", "niv", "gastro", "trach") and _NOT_USE.search(near):
         return False  # "hypersensitivity to riluzole", "contraindication to NIV": not having it
+    if kind in ("niv", "gastro", "trach") and (
+        _NOT_YET.search(before[-40:]) or _NOT_YET_AFTER.match(after)
+    ):
+        return False  # "early initiation of NIV", "a planned gastrostomy": not having it yet
     if kind == "riluzole" and not _DRUG_USE.search(near):
         return False
+    if kind == "riluzole" and section == EXCLUSION and _PAST_ONLY.search(before[-30:]):
+        return False  # "previous treatment with riluzole" is not taking it now
     if kind in ("edaravone", "anticoag", "stemcell", "riluzole") and _DRUG_CONDITION.search(near):
         return False
     if (
@@ -174,7 +186,7 @@ def _states_presence(concept: Concept, before: str, after: str, section: str) ->
     ):
         return False
     return kind != "stemcell" or bool(
-        _PAST.search(f"{before} {after}")
+        _PAST.search(f"{_BEFORE_THE.sub('', before)} {after}")
         or (section == EXCLUSION and _THERAPY_WORD.search(concept.text))
     )
 

@@ -9,7 +9,8 @@ Escorial categories (`el_escorial`) and presences (`presence`).
 - "Age ≥ 18 and ≤ 85" (an at-least and an at-most of one concept in one item) is ``between
   [18, 85]``; strict bounds stay two criteria, as ``between`` is inclusive. Years with no
   concept that look like an age ("adults 18 to 80 years") are an age.
-- Time since onset or diagnosis is in months: years × 12; weeks × 12/52 and days ÷ the month of
+- Time since onset or diagnosis is in months (not when the item names another disease: "cancer
+  diagnosed within 2 years"): years × 12; weeks × 12/52 and days ÷ the month of
   the clinical vocabulary (``DAYS_PER_MONTH``), both rounded to 0.1. "Within", "up to", "in the
   past" read as ``<=``. A "disease duration" with no point of reference counts from symptom
   onset. The time between onset and diagnosis ("onset within 24 months of diagnosis") is neither
@@ -22,6 +23,9 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   stays a number of days), and so does "must be taking riluzole at a stable dose for ≥ 60 days".
   "Dose not stable for at least 28 days" is ``< 28``. An allergy to a drug is not about taking
   it.
+- What a clause states before "unless" ("FVC < 40 % unless the tidal volume is > 600 cc") is
+  not read: the exception is beyond the contract. "More than 6 and less than 36 months,
+  inclusive" is ``between [6, 36]``.
 - A bound on a sum of some items ("the sum of the 3 respiratory items", a "bulbar subscale") is
   neither ``alsfrs_r_total`` nor an item's: ``other``.
 - ``alsfrs_r_slope_per_month`` is points lost per month, positive. A rate per week is
@@ -42,6 +46,7 @@ Escorial categories (`el_escorial`) and presences (`presence`).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 
@@ -84,6 +89,11 @@ _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 # the exclusion section would turn round; hours of NIV "while awake" are not hours a day.
 _REQUIRED = re.compile(r"\b(?:must|should|required?|need\s+to|has\s+to|have\s+to)\b")
 _AWAKE = re.compile(r"\b(?:awake|waking)\b")
+# A time since the diagnosis (or onset) of another disease ("cancer diagnosed within 2 years").
+_ANOTHER_DISEASE = re.compile(
+    r"\b(?:cancer|malignan\w*|carcinoma|tumou?rs?|neoplas\w*|lymphoma|leuka?emia|stroke|"
+    r"myocardial|infarction|hiv|hepatitis|tuberculosis)\b"
+)
 
 
 def _emit(
@@ -120,7 +130,7 @@ def _emit(
     if kind == "vc" and in_percent and all(0 < v <= 200 for v in values):
         measure = vc_measure([m for m in members if m.kind == "vc"])
         return [make("vc_percent_predicted", plain, "%", measure=measure)]
-    if kind in ("onset", "diagnosis") and unit in DURATIONS:
+    if kind in ("onset", "diagnosis") and unit in DURATIONS and not _ANOTHER_DISEASE.search(norm):
         field = "months_since_symptom_onset" if kind == "onset" else "months_since_diagnosis"
         return [make(field, tuple(in_months(v, unit) for v in values), "months")]
     if kind == "riluzole" and unit in DURATIONS:
@@ -243,12 +253,60 @@ def _read_item(text: CriterionText) -> list[Criterion]:
     read_fields = {c.field for _, c in found}
     if _AWAKE.search(norm):
         read_fields.add("niv_hours_per_day")  # NIV "while awake" is neither hours a day nor any NIV
+        if "tracheostom" not in norm:
+            read_fields.add(
+                "tracheostomy"
+            )  # nor is invasive ventilation "when awake" a tracheostomy
     if section == EXCLUSION and _REQUIRED.search(norm):
         read_fields.add("riluzole_stable_days")  # nor is a requirement among exclusions a presence
     found.extend(presences(concepts, norm, bounds, section, quote, read_fields))
     found.sort(key=lambda pair: pair[0])
-    criteria = _merge_bounds([criterion for _, criterion in found])
+    if "unless" in norm:
+        found = _without_conditional(found, norm, bounds)
+    criteria = [criterion for _, criterion in found]
+    if _INCLUSIVE.search(norm):
+        criteria = _inclusive(criteria)
+    criteria = _merge_bounds(criteria)
     return criteria or [as_other(section, quote)]
+
+
+_UNLESS = re.compile(r"\bunless\b")
+_UNLESS_REACH = 60  # characters: what "unless" qualifies stands just before it
+
+
+def _without_conditional(
+    found: list[tuple[int, Criterion]], norm: str, bounds: list[int]
+) -> list[tuple[int, Criterion]]:
+    """Leaves out what a clause states before "unless" ("FVC < 40 % unless the tidal volume is
+    > 600 cc"): the exception is beyond the contract, so the clause is ``other``."""
+    unless = [m.start() for m in _UNLESS.finditer(norm)]
+    return [
+        (at, c)
+        for at, c in found
+        if not any(
+            0 <= u - at <= _UNLESS_REACH
+            and bisect.bisect_right(bounds, at) == bisect.bisect_right(bounds, u)
+            for u in unless
+        )
+    ]
+
+
+_INCLUSIVE = re.compile(r"\binclusive\b")
+
+
+def _inclusive(criteria: list[Criterion]) -> list[Criterion]:
+    """ "more than 6 and less than 36 months [inclusive]": a strict lower and upper bound of one
+    field that the item calls inclusive are ``>=`` and ``<=`` (then joined as ``between``)."""
+    ops: dict[str, set[str]] = {}
+    for c in criteria:
+        ops.setdefault(c.field, set()).add(c.op)
+    out = []
+    for c in criteria:
+        if c.op in (">", "<") and {">", "<"} <= ops[c.field]:
+            c = new_criterion(c.section, c.field, c.op + "=", c.value, c.unit, c.quote, c.item,
+                              c.measure)  # fmt: skip
+        out.append(c)
+    return out
 
 
 def _merge_bounds(criteria: list[Criterion]) -> list[Criterion]:
