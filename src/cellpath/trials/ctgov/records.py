@@ -10,14 +10,14 @@ quirks are in ``shared/design/trials-and-evidence.md`` §1.1–1.5 (sources ther
 study data structure page, AACT's v2→SQL mappings in ``ctti-clinicaltrials/aact`` ``app/models``
 and the real records in its test fixtures).
 
-- **Fields are omitted when empty.** A record is kept with whatever it has: only two things are
-  required, without which nobody could tell which study it is — ``protocolSection.
-  identificationModule.nctId`` ("NCT" and 8 digits) and a title (``briefTitle``, or
-  ``officialTitle`` when there is none). Every module but the identification module may be
-  missing. Without ``statusModule.overallStatus`` the status is unknown (``""``: not open to
-  enrol); without ``statusModule.lastUpdatePostDateStruct.date`` the last update is unknown
-  (None: the importer then never lets the record replace one already stored, as it cannot tell
-  which is newer). A JSON ``null`` counts as absent.
+- **Fields are omitted when empty.** A record is kept with whatever it has. Only two fields of
+  ``protocolSection.identificationModule`` are required, as without them nobody could tell which
+  study it is: ``nctId`` ("NCT" and 8 digits) and a title (``briefTitle``, or ``officialTitle``
+  when there is none). Every other module may be missing. Without
+  ``statusModule.overallStatus`` the status is unknown (``""``: not open to enrol); without
+  ``statusModule.lastUpdatePostDateStruct.date`` the last update is unknown (None: the importer
+  then never lets the record replace one already stored, as it cannot tell which is newer). A
+  JSON ``null`` counts as absent.
 - **A field of the wrong type is a malformed record**, not a crash: `parse_study` raises
   `RecordError` naming the JSON path ("protocolSection.designModule.phases must be a list, not a
   string"). It never raises ``KeyError``/``TypeError``/``AttributeError`` whatever it is given.
