@@ -32,11 +32,21 @@ from cellpath.trials.ctgov.records import (
 DATA = Path(__file__).resolve().parents[2] / "src" / "cellpath" / "trials" / "data"
 
 
+def identification_only(**changes: Any) -> dict[str, Any]:
+    """The smallest importable record: an NCT number and a title, nothing else."""
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT01234567", "briefTitle": "A study"},
+        }
+    }
+    return edit(study, **changes)
+
+
 def minimal(**changes: Any) -> dict[str, Any]:
-    """The smallest importable record, with protocolSection paths changed (None deletes)."""
+    """A small record with a status, with protocolSection paths changed (None deletes)."""
     study: dict[str, Any] = {
         "protocolSection": {
-            "identificationModule": {"nctId": "NCT01234567"},
+            "identificationModule": {"nctId": "NCT01234567", "briefTitle": "A study"},
             "statusModule": {
                 "overallStatus": "RECRUITING",
                 "lastUpdatePostDateStruct": {"date": "2026-01-05"},
@@ -286,7 +296,7 @@ def test_a_minimal_record_has_empty_defaults():
     assert record.nct_id == "NCT01234567"
     assert record.overall_status == "RECRUITING"
     assert record.last_updated == datetime.date(2026, 1, 5)
-    for name in ("brief_title", "study_type", "start_date", "sex", "eligibility_text"):
+    for name in ("official_title", "study_type", "start_date", "sex", "eligibility_text"):
         assert getattr(record, name) == ""
     for name in ("phases", "conditions", "mesh_ids", "interventions", "sites", "std_ages"):
         assert getattr(record, name) == ()
@@ -301,6 +311,7 @@ def test_nulls_count_as_absent():
     study = minimal(
         **{
             "identificationModule.briefTitle": None,
+            "identificationModule.officialTitle": "An Official Title",
             "designModule": {"phases": None, "enrollmentInfo": None},
             "conditionsModule": {"conditions": ["ALS", None]},
             "contactsLocationsModule": {"locations": [None, {"city": "Ulm", "geoPoint": None}]},
@@ -309,8 +320,12 @@ def test_nulls_count_as_absent():
     study["protocolSection"]["identificationModule"]["acronym"] = None
     record = parse_study(study)
     assert record.acronym == "" and record.phases == () and record.enrollment is None
+    assert record.brief_title == "" and record.official_title == "An Official Title"
     assert record.conditions == ("ALS",)
     assert [(site.city, site.lat) for site in record.sites] == [("Ulm", None)]
+
+
+NO_TITLE = "no title: neither protocolSection.identificationModule.briefTitle nor officialTitle"
 
 
 @pytest.mark.parametrize(
@@ -319,21 +334,84 @@ def test_nulls_count_as_absent():
         ({"identificationModule.nctId": None}, "no protocolSection.identificationModule.nctId"),
         ({"identificationModule": None}, "no protocolSection.identificationModule.nctId"),
         ({"identificationModule.nctId": "  "}, "no protocolSection.identificationModule.nctId"),
-        ({"statusModule.overallStatus": None}, "no protocolSection.statusModule.overallStatus"),
+        ({"identificationModule.briefTitle": None}, NO_TITLE),
         (
-            {"statusModule.lastUpdatePostDateStruct": None},
-            "no protocolSection.statusModule.lastUpdatePostDateStruct.date",
-        ),
-        (
-            {"statusModule.lastUpdatePostDateStruct.date": ""},
-            "no protocolSection.statusModule.lastUpdatePostDateStruct.date",
+            {"identificationModule.briefTitle": " ", "identificationModule.officialTitle": ""},
+            NO_TITLE,
         ),
     ],
 )
-def test_a_missing_required_field_is_named(change, reason):
+def test_a_record_without_an_nct_number_or_a_title_is_refused_naming_what_is_missing(
+    change, reason
+):
     with pytest.raises(RecordError) as error:
-        parse_study(minimal(**change))
+        parse_study(identification_only(**change))
     assert str(error.value) == reason
+
+
+def test_an_official_title_is_title_enough():
+    record = parse_study(
+        identification_only(
+            **{"identificationModule.briefTitle": None, "identificationModule.officialTitle": "X"}
+        )
+    )
+    assert (record.brief_title, record.official_title) == ("", "X")
+
+
+def test_a_record_with_only_an_identification_module_is_kept_with_unknowns():
+    record = parse_study(identification_only())
+    assert (record.nct_id, record.brief_title) == ("NCT01234567", "A study")
+    assert record.overall_status == "" and not record.open_to_enrol
+    assert record.last_updated is None and record.first_posted is None
+    assert record.eligibility_text == "" and record.sites == () and record.interventions == ()
+    assert record.minimum_age_years is None and record.sex == ""
+    assert not record.is_als and record.intervention_kinds == frozenset()
+
+
+EMPTY_WITHOUT = {
+    "statusModule": {
+        "overall_status": "", "last_known_status": "", "why_stopped": "", "start_date": "",
+        "primary_completion_date": "", "completion_date": "", "first_posted": None,
+        "last_updated": None,
+    },
+    "sponsorCollaboratorsModule": {"lead_sponsor": "", "sponsor_class": "", "collaborators": ()},
+    "descriptionModule": {"brief_summary": "", "detailed_description": ""},
+    "conditionsModule": {"conditions": (), "keywords": ()},
+    "designModule": {"study_type": "", "phases": (), "enrollment": None, "enrollment_type": ""},
+    "armsInterventionsModule": {"interventions": (), "arms": ()},
+    "eligibilityModule": {
+        "eligibility_text": "", "healthy_volunteers": None, "sex": "", "minimum_age_years": None,
+        "maximum_age_years": None, "std_ages": (),
+    },
+    "contactsLocationsModule": {"central_contacts": (), "officials": (), "sites": ()},
+}  # fmt: skip
+"""What a record lacks without each optional module: the rest of it is kept."""
+
+
+@pytest.mark.parametrize("module", sorted(EMPTY_WITHOUT))
+def test_a_record_missing_one_optional_module_keeps_everything_else(module):
+    study = full()
+    del study["protocolSection"][module]
+    expected = dataclasses.replace(parse_study(full()), **EMPTY_WITHOUT[module])
+    assert parse_study(study) == expected
+
+
+def test_without_an_overall_status_the_status_is_unknown_and_not_open():
+    record = parse_study(minimal(**{"statusModule.overallStatus": None}))
+    assert record.overall_status == "" and not record.open_to_enrol
+    assert record.last_updated == datetime.date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"statusModule.lastUpdatePostDateStruct": None},
+        {"statusModule.lastUpdatePostDateStruct.date": ""},
+    ],
+)
+def test_without_a_last_update_date_the_last_update_is_unknown(change):
+    record = parse_study(minimal(**change))
+    assert record.overall_status == "RECRUITING" and record.last_updated is None
 
 
 def test_a_record_without_protocol_section_is_rejected():

@@ -26,9 +26,9 @@ STATUS_CHOICES = [
         Status.SUSPENDED,
         Status.TERMINATED,
         Status.WITHDRAWN,
-        Status.UNKNOWN,
     )
-]
+] + [(Status.UNKNOWN.value, "Unknown (not verified for 2 years, or not given)")]
+"""Unknown finds records whose status the registry marks unknown and those that give none."""
 YES_NO = [("", "Not sure"), ("yes", "Yes"), ("no", "No")]
 MONTH_HELP = "Month and year are enough."
 

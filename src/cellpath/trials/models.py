@@ -24,7 +24,8 @@ from cellpath.accounts.subscriptions import Subscription
 
 
 class Status(models.TextChoices):
-    """ClinicalTrials.gov `overallStatus` (API v2 enumeration)."""
+    """ClinicalTrials.gov `overallStatus` (API v2 enumeration), or none: a record without a
+    status module is imported with its status unknown (`NOT_GIVEN`, never open to enrol)."""
 
     RECRUITING = "RECRUITING", "Recruiting"
     NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
@@ -40,6 +41,7 @@ class Status(models.TextChoices):
     NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "Expanded access no longer available"
     TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Expanded access paused"
     APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+    NOT_GIVEN = "", "Status unknown (not in the record)"
 
 
 OPEN_STATUSES = (
@@ -76,7 +78,7 @@ class Trial(models.Model):
     title = models.CharField(max_length=500)
     official_title = models.TextField(blank=True)
     acronym = models.CharField(max_length=40, blank=True)
-    status = models.CharField(max_length=30, choices=Status.choices, db_index=True)
+    status = models.CharField(max_length=30, choices=Status.choices, blank=True, db_index=True)
     open_to_enrol = models.BooleanField(default=False)
     study_type = models.CharField(max_length=20, blank=True)
     phases = models.CharField(max_length=60, blank=True, help_text="e.g. PHASE1,PHASE2")
@@ -93,7 +95,9 @@ class Trial(models.Model):
     start_date = models.CharField(max_length=10, blank=True)
     completion_date = models.CharField(max_length=10, blank=True)
     first_posted = models.DateField(null=True, blank=True)
-    last_updated = models.DateField(help_text="ClinicalTrials.gov's last update posted")
+    last_updated = models.DateField(
+        null=True, blank=True, help_text="ClinicalTrials.gov's last update posted, if given"
+    )
     summary = models.TextField(blank=True)
     eligibility_text = models.TextField(blank=True)
     minimum_age_years = models.FloatField(null=True, blank=True)

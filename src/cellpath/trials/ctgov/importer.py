@@ -2,7 +2,9 @@
 
 A study is changed when its `lastUpdatePostDate` is later than the one stored: the registry moves
 that date whenever the sponsor posts a change, so re-importing the same download (or a newer
-one) is idempotent and cheap. Each batch is written in one transaction, a study with its sites,
+one) is idempotent and cheap. A record without that date is added when the study is new, but
+never replaces a stored one (nothing tells that it is the newer), and a dated record replaces an
+undated one. Each batch is written in one transaction, a study with its sites,
 so a study is never half-imported; a record that cannot be read is counted as rejected with its
 reason, and the import goes on. The eligibility reader runs on ALS studies only (the matcher's
 scope), and its structured criteria are stored with the study (`rows`).
@@ -23,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -161,7 +163,7 @@ def _import(
                 earlier = batch.get(outcome.nct_id)
                 if earlier is not None:  # the same study twice in one source: the newer counts
                     summary.unchanged += 1
-                    if earlier.last_updated >= outcome.last_updated:
+                    if not replaces(outcome.last_updated, earlier.last_updated):
                         continue
                 batch[outcome.nct_id] = outcome
                 if len(batch) >= BATCH:
@@ -234,6 +236,12 @@ def _refresh_statistics(summary: ImportSummary) -> None:
             cursor.execute(f"{command} {table}")
 
 
+def replaces(last_updated: date | None, stored: date | None) -> bool:
+    """Whether a record last updated on `last_updated` replaces one updated on `stored` (either
+    None when the record does not say): only a later date does."""
+    return last_updated is not None and (stored is None or last_updated > stored)
+
+
 def _write_batch(batch: dict[str, Prepared], summary: ImportSummary) -> None:
     stored = {
         nct_id: (pk, last_updated)
@@ -246,7 +254,7 @@ def _write_batch(batch: dict[str, Prepared], summary: ImportSummary) -> None:
     for nct_id, study in batch.items():
         if nct_id not in stored:
             new.append(study)
-        elif study.last_updated > stored[nct_id][1]:
+        elif replaces(study.last_updated, stored[nct_id][1]):
             changed.append(study)
         else:
             summary.unchanged += 1

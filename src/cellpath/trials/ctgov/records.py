@@ -10,11 +10,14 @@ quirks are in ``shared/design/trials-and-evidence.md`` §1.1–1.5 (sources ther
 study data structure page, AACT's v2→SQL mappings in ``ctti-clinicaltrials/aact`` ``app/models``
 and the real records in its test fixtures).
 
-- **Fields are omitted when empty.** Every field is optional except three, without which a record
-  cannot be imported: ``protocolSection.identificationModule.nctId`` ("NCT" and 8 digits),
-  ``protocolSection.statusModule.overallStatus`` (one of the 14 statuses) and
-  ``protocolSection.statusModule.lastUpdatePostDateStruct.date`` (it tells a re-import whether
-  the record changed). A JSON ``null`` counts as absent.
+- **Fields are omitted when empty.** A record is kept with whatever it has. Only two fields of
+  ``protocolSection.identificationModule`` are required, as without them nobody could tell which
+  study it is: ``nctId`` ("NCT" and 8 digits) and a title (``briefTitle``, or ``officialTitle``
+  when there is none). Every other module may be missing. Without
+  ``statusModule.overallStatus`` the status is unknown (``""``: not open to enrol); without
+  ``statusModule.lastUpdatePostDateStruct.date`` the last update is unknown (None: the importer
+  then never lets the record replace one already stored, as it cannot tell which is newer). A
+  JSON ``null`` counts as absent.
 - **A field of the wrong type is a malformed record**, not a crash: `parse_study` raises
   `RecordError` naming the JSON path ("protocolSection.designModule.phases must be a list, not a
   string"). It never raises ``KeyError``/``TypeError``/``AttributeError`` whatever it is given.
@@ -96,7 +99,7 @@ Placebo, sham, vehicle and dummy interventions do not add a kind ("Other: Placeb
 a drug trial "other") unless the study has nothing else.
 
 **Open to enrol** (`open_to_enrol`): RECRUITING, NOT_YET_RECRUITING, ENROLLING_BY_INVITATION and,
-for expanded access, AVAILABLE (§1.3).
+for expanded access, AVAILABLE (§1.3). A study whose status is unknown is not open.
 
 Speed
 =====
@@ -235,7 +238,7 @@ class StudyRecord:
     brief_title: str
     official_title: str
     acronym: str
-    overall_status: str
+    overall_status: str  # "": not in the record (status unknown)
     last_known_status: str
     why_stopped: str
     study_type: str
@@ -244,7 +247,7 @@ class StudyRecord:
     primary_completion_date: str
     completion_date: str
     first_posted: datetime.date | None
-    last_updated: datetime.date
+    last_updated: datetime.date | None  # None: not in the record
     enrollment: int | None
     enrollment_type: str
     lead_sponsor: str
@@ -958,16 +961,15 @@ def parse_study(obj: object) -> StudyRecord:
         raise RecordError(
             f"{_IDENT}.nctId is not an NCT number (NCT and 8 digits): {nct_id[:40]!r}"
         )
+    if not brief_title and not official_title:
+        raise RecordError(f"no title: neither {_IDENT}.briefTitle nor officialTitle")
 
+    # Without a status module the status and last update are unknown, not a reason to refuse.
     status = _obj(protocol, "statusModule", _P)
     overall_status, last_known_status, why_stopped = _strings(status, _STATUS_KEYS, _STATUS)
-    if not overall_status:
-        raise RecordError(f"no {_STATUS}.overallStatus")
-    if overall_status not in OVERALL_STATUSES:
+    if overall_status and overall_status not in OVERALL_STATUSES:
         raise RecordError(f"{_STATUS}.overallStatus is not a known status: {overall_status[:40]!r}")
     last_update = _date_text(status, "lastUpdatePostDateStruct", _STATUS)
-    if not last_update:
-        raise RecordError(f"no {_STATUS}.lastUpdatePostDateStruct.date")
     first_posted = _date_text(status, "studyFirstPostDateStruct", _STATUS)
 
     sponsors = _obj(protocol, "sponsorCollaboratorsModule", _P)
@@ -1008,7 +1010,7 @@ def parse_study(obj: object) -> StudyRecord:
         primary_completion_date=_date_text(status, "primaryCompletionDateStruct", _STATUS),
         completion_date=_date_text(status, "completionDateStruct", _STATUS),
         first_posted=_date(first_posted) if first_posted else None,
-        last_updated=_date(last_update),
+        last_updated=_date(last_update) if last_update else None,
         enrollment=_enrollment(enrollment_info, f"{_DESIGN}.enrollmentInfo"),
         enrollment_type=enrollment_type,
         lead_sponsor=lead_sponsor,

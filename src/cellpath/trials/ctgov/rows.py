@@ -38,7 +38,7 @@ class Prepared(NamedTuple):
     """One study, ready to write (its primary key is given when written)."""
 
     nct_id: str
-    last_updated: date
+    last_updated: date | None  # None: not in the record
     is_als: bool
     open_to_enrol: bool
     trial: tuple  # TRIAL_FIELDS order
@@ -93,7 +93,7 @@ def trial_values(record: StudyRecord, imported_at: datetime) -> dict[str, Any]:
     )
     return {
         "nct_id": record.nct_id,
-        "title": record.brief_title[:500] or record.official_title[:500] or record.nct_id,
+        "title": record.brief_title[:500] or record.official_title[:500],
         "official_title": record.official_title,
         "acronym": record.acronym[:40],
         "status": record.overall_status,

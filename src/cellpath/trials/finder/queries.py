@@ -26,7 +26,7 @@ from cellpath.trials.finder import sql as finder_sql
 from cellpath.trials.finder.gazetteer import NEAR_MAX_CHARS, Place
 from cellpath.trials.finder.geo import EARTH_KM, haversine_km
 from cellpath.trials.finder.matching import RANK_ORDER, match, rank, registry_criteria
-from cellpath.trials.models import OPEN_STATUSES, Trial, TrialSite, postcode_key, town_key
+from cellpath.trials.models import OPEN_STATUSES, Status, Trial, TrialSite, postcode_key, town_key
 
 PAGE = 20
 
@@ -116,7 +116,10 @@ class Search:
         if self.als_only:
             trials = trials.filter(is_als=True)
         if self.statuses:
-            trials = trials.filter(status__in=self.statuses)
+            statuses = list(self.statuses)
+            if Status.UNKNOWN in statuses:  # also the records that give no status
+                statuses.append(Status.NOT_GIVEN)
+            trials = trials.filter(status__in=statuses)
         if self.phases:
             any_phase = Q()
             for phase in self.phases:
