@@ -3,7 +3,10 @@ and its scorer counts atoms as it says."""
 
 import pytest
 
+from cellpath.screening import Outcome, Profile
 from cellpath.trials.criteria.contract import EL_ESCORIAL, FIELDS, OPERATORS
+from cellpath.trials.criteria.reader import read_criteria
+from cellpath.trials.finder.matching import match
 from tests.trials.realset.score import DEVELOPMENT, HELD_BACK, Tally, atom, flatten, load
 
 DIGITS = {"set_a": "0123", "set_b": "456", "set_c": "789"}
@@ -85,3 +88,32 @@ def test_atoms_match_as_a_multiset_and_ignore_quotes_and_measures() -> None:
 def test_an_items_number_is_part_of_its_atom() -> None:
     walk = {"section": "inclusion", "field": "alsfrs_r_item", "op": ">=", "value": 2, "item": 8}
     assert atom(walk) != atom({**walk, "item": 9})
+
+
+PROFILES = [
+    Profile(age_years=55, sex="female", months_since_symptom_onset=14, months_since_diagnosis=6,
+            alsfrs_r_total=38, alsfrs_r_items={n: 3 for n in range(1, 13)},
+            alsfrs_r_slope_per_month=0.7, vc_percent_predicted=82, el_escorial="probable",
+            tracheostomy=False, niv_hours_per_day=0, gastrostomy=False, riluzole=True,
+            riluzole_stable_days=120, edaravone=False, anticoagulants=False,
+            prior_stem_cell_therapy=False, pregnancy=False, sod1_mutation=False, c9orf72=False,
+            bmi=24),
+    Profile(age_years=71, sex="male", months_since_symptom_onset=40, months_since_diagnosis=30,
+            alsfrs_r_total=22, alsfrs_r_items={n: 1 for n in range(1, 13)},
+            alsfrs_r_slope_per_month=1.6, vc_percent_predicted=45, el_escorial="possible",
+            tracheostomy=True, niv_hours_per_day=23, gastrostomy=True, riluzole=False,
+            edaravone=True, anticoagulants=True, prior_stem_cell_therapy=True, pregnancy=False,
+            sod1_mutation=True, c9orf72=True, bmi=17),
+]  # fmt: skip
+
+
+def test_a_criterion_read_as_other_never_says_not_eligible() -> None:
+    """Issue 17: "ask the trial team" is never a refusal — over every real text and two people
+    who differ in every field."""
+    for name in (*DEVELOPMENT, *HELD_BACK):
+        for trial in load(name):
+            for text in (trial["text"], flatten(trial["text"])):
+                others = [c.as_dict() for c in read_criteria(text) if c.field == "other"]
+                for profile in PROFILES:
+                    outcomes = {r.outcome for r in match(trial["nct_id"], others, profile).results}
+                    assert Outcome.DOES_NOT_MEET not in outcomes, trial["nct_id"]
