@@ -180,6 +180,23 @@ def test_spirometry_over_ten_litres_is_refused_in_plain_words(world, client_for,
     assert 'value="31.5"' in response.content.decode()
 
 
+def test_a_typo_in_fvc_percent_is_refused_next_to_the_field_and_keeps_the_form(
+    world, client_for, history
+) -> None:
+    """Issue 18: 1009 (for 100.9) gave "Something went wrong on our side" and lost the form."""
+    url = reverse("care:visit-spirometry", args=[visit(world.patient_a, "6 months").pk])
+    client = client_for("coordinator_a")
+    for typed in ("1009", "250"):
+        data = {"measured_on": "2025-03-04", "fvc_percent_entered": typed, "equation": "gli2012"}
+        response = post(client, url, data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["fvc_percent_entered"]
+        assert f'value="{typed}"' in response.content.decode()
+    assert response.context["form"].errors["fvc_percent_entered"] == [
+        "More than 200 % of predicted is not possible; check the report."
+    ]
+
+
 def test_fvc_percent_is_computed_from_the_record_and_an_unusual_one_is_flagged(
     world, client_for, history
 ) -> None:

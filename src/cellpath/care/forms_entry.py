@@ -419,7 +419,7 @@ class SpirometryForm(EntryForm):
                 "max_value": "More than 10 litres is not possible. Enter litres, not millilitres."
             },
             "fvc_percent_entered": {
-                "max_value": "More than 200 % of predicted is not possible; check the report."
+                "max_value": "More than 200 %% of predicted is not possible; check the report."
             },
         }
 
