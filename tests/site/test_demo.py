@@ -109,6 +109,22 @@ def test_nothing_is_dated_after_death_before_onset_or_in_the_future() -> None:
 
 
 @pytest.mark.django_db
+def test_no_demo_applicant_was_diagnosed_in_the_future_or_before_onset() -> None:
+    from datetime import date
+
+    from cellpath.intake.models import Application
+
+    today = timezone.localdate()
+    answers = [a for a in Application.objects.values_list("answers", flat=True) if a]
+    assert len(answers) >= 20
+    for answer in answers:
+        if answer.get("diagnosis_date"):
+            diagnosed = date.fromisoformat(answer["diagnosis_date"])
+            assert diagnosed <= today, answer
+            assert diagnosed >= date.fromisoformat(answer["onset_date"]), answer
+
+
+@pytest.mark.django_db
 def test_every_demo_record_passes_its_own_validation() -> None:
     """The bulk-loaded historic cohort skips `full_clean` on the way in: check it here."""
     related: dict[type, tuple[str, ...]] = {

@@ -88,7 +88,10 @@ def _answers(rng: random.Random, today: date) -> dict[str, Any]:
             onset - timedelta(days=int(DAYS_PER_YEAR * rng.uniform(35, 78)))
         ).isoformat(),
         "onset_date": onset.isoformat(),
-        "diagnosis_date": (onset + timedelta(days=rng.randint(90, 400))).isoformat(),
+        # never after today (issue 18: a demo applicant was diagnosed in the future)
+        "diagnosis_date": min(
+            onset + timedelta(days=rng.randint(90, 400)), today - timedelta(days=14)
+        ).isoformat(),
         # definite, probable or possible (the categories most applicants are told)
         "el_escorial": rng.choice([*EL_ESCORIAL_VALUES[:2], EL_ESCORIAL_VALUES[3], None]),
         "vc_percent_predicted": rng.choice([None, 58.0, 72.0, 81.0, 95.0]),
