@@ -11,7 +11,7 @@ from django.urls import reverse
 from cellpath.accounts.models import AuditEvent
 from cellpath.care import services
 from tests.care.test_progression_figures import worked_history, worked_patient
-from tests.factories import PatientFactory, clinical_history
+from tests.factories import PatientFactory, clinical_history, legacy_update
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -171,8 +171,10 @@ def test_repeat_courses_each_get_their_slopes(world, client_for) -> None:
 
 
 def test_records_that_contradict_each_other_are_named_not_hidden(world, client_for) -> None:
+    """Entered before death closed the record (issue 18): such records are named, never
+    changed; the service now refuses the contradiction (tests/care/test_death_closes_the_record)."""
     patient = worked_patient(world.site_a)
-    services.patient_update(actor="test factory", patient=patient, death_date=date(2023, 6, 1))
+    legacy_update(patient, death_date=date(2023, 6, 1))
     html = client_for("clinician_a").get(url(patient)).content.decode()
     alert = html[html.index('role="alert"') : html.index("</div>", html.index('role="alert"'))]
     assert "The ALSFRS-R of 27 September 2023 is after the date of death 1 June 2023." in alert

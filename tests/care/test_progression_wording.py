@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from cellpath.care import services
 from cellpath.care.progression import build_progression, wording
 from cellpath.care.progression.figures import RecordProblem
 from cellpath.care.queries.progression import progression_records
 from cellpath.outcomes.reasons import Reason
 from tests.care.test_progression_figures import V1, V2, V3, worked_patient
+from tests.factories import legacy_update
 
 DEATH = date(2023, 6, 1)
 
 
 def test_contradicting_records_are_listed_beside_the_scores_the_engine_kept(world) -> None:
     patient = worked_patient(world.site_a)
-    services.patient_update(actor="test factory", patient=patient, death_date=DEATH)
+    legacy_update(patient, death_date=DEATH)  # entered before death closed the record
     records = progression_records(user=world.users["clinician_a"], pk=patient.pk)
     p = build_progression(records, today=date(2024, 1, 10))
     (problem,) = p.problems

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
-from cellpath.care.models.patient import Patient, _not_future
+from cellpath.care.models.patient import Patient, _not_after_death, _not_future
 from cellpath.outcomes.vocabulary import (
     ALSFRS_R_ITEMS,
     ALSFRS_R_KEYS,
@@ -79,6 +79,7 @@ class PatientAssessment(StampedModel):
     def _visit_errors(self, day_field: str) -> dict[str, str]:
         errors: dict[str, str] = {}
         _not_future(errors, self, day_field)
+        _not_after_death(errors, self, self.patient if self.patient_id else None, day_field)
         day = getattr(self, day_field)
         onset = self.patient.onset_date if self.patient_id else None
         if day and onset and day < onset:
@@ -256,6 +257,7 @@ class AdverseEvent(PatientAssessment):
     def clean(self) -> None:
         errors = self._visit_errors("onset_date")
         _not_future(errors, self, "resolved_date")
+        _not_after_death(errors, self, self.patient if self.patient_id else None, "resolved_date")
         if self.resolved_date and self.onset_date and self.resolved_date < self.onset_date:
             errors["resolved_date"] = "An event cannot resolve before it started."
         if self.grade == 5 and self.outcome != self.Outcome.FATAL:

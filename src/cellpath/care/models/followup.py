@@ -13,7 +13,7 @@ from django.db import models
 
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
-from cellpath.care.models.patient import Patient, _not_future
+from cellpath.care.models.patient import Patient, _not_after_death, _not_future
 from cellpath.care.plans import STANDARD_NAME, STANDARD_TIMEPOINTS
 
 
@@ -124,6 +124,7 @@ class Visit(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "visit_date")
+        _not_after_death(errors, self, self.patient if self.patient_id else None, "visit_date")
         onset = self.patient.onset_date if self.patient_id else None
         if self.visit_date and onset and self.visit_date < onset:
             errors["visit_date"] = "A visit cannot be before symptom onset."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +20,22 @@ def _not_future(errors: dict[str, str], instance: models.Model, *names: str) -> 
         value = getattr(instance, name)
         if value and value > today:
             errors[name] = "This date is in the future."
+
+
+def _not_after_death(
+    errors: dict[str, str], instance: models.Model, patient: Patient | None, *names: str
+) -> None:
+    """Death closes the record (issue 18): nothing is dated after it."""
+    death = patient.death_date if patient is not None else None
+    if death is None:
+        return
+    for name in names:
+        value = getattr(instance, name)
+        if value and value > death and name not in errors:
+            errors[name] = (
+                f"This date is after the patient's death ({death.day} {death:%b %Y}): "
+                "nothing can be recorded after death."
+            )
 
 
 class Patient(StampedModel):
@@ -81,6 +99,25 @@ class Patient(StampedModel):
     def audit_label(self) -> str:
         return self.study_id
 
+    def _recorded_after(self, day: date) -> list[str]:
+        """What the record holds dated after `day`, in words ("2 visits", "1 dose")."""
+        from cellpath.care.models import Administration, TreatmentCourse
+
+        counts = (
+            (self.visits.filter(visit_date__gt=day), "visit", "visits"),
+            (self.alsfrs.filter(assessed_on__gt=day), "ALSFRS-R", "ALSFRS-R questionnaires"),
+            (self.spirometry.filter(measured_on__gt=day), "spirometry", "spirometry tests"),
+            (self.weights.filter(measured_on__gt=day), "weight", "weights"),
+            (TreatmentCourse.objects.filter(patient=self, started_on__gt=day), "course", "courses"),
+            (
+                Administration.objects.filter(course__patient=self, given_on__gt=day),
+                "dose",
+                "doses",
+            ),
+        )
+        found = ((rows.count(), one, many) for rows, one, many in counts)
+        return [f"{n} {one if n == 1 else many}" for n, one, many in found if n]
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(
@@ -101,6 +138,13 @@ class Patient(StampedModel):
             errors["diagnosis_date"] = "Diagnosis cannot be before symptom onset."
         if self.death_date and self.onset_date and self.death_date < self.onset_date:
             errors["death_date"] = "Death cannot be before symptom onset."
+        if self.pk and self.death_date and "death_date" not in errors:
+            later = self._recorded_after(self.death_date)
+            if later:
+                errors["death_date"] = (
+                    f"The record has {' and '.join(later)} dated after this day. Check the "
+                    "date of death, or correct those entries first."
+                )
         full_time = self.niv_full_time_date
         if full_time and "niv_full_time_date" not in errors:
             if self.onset_date and full_time < self.onset_date:
@@ -162,6 +206,7 @@ class Medication(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "started_on", "stopped_on")
+        _not_after_death(errors, self, self.patient if self.patient_id else None, "started_on")
         if self.drug == self.Drug.OTHER and not self.other_name:
             errors["other_name"] = "Give the medication's name."
         if self.started_on and self.stopped_on and self.stopped_on < self.started_on:
@@ -204,6 +249,7 @@ class Consent(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "given_on", "withdrawn_on")
+        _not_after_death(errors, self, self.patient if self.patient_id else None, "given_on")
         if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
             errors["withdrawn_on"] = "Consent cannot be withdrawn before it was given."
         if errors:

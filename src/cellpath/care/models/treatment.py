@@ -19,7 +19,7 @@ from django.db import models
 
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
-from cellpath.care.models.patient import Patient, _not_future
+from cellpath.care.models.patient import Patient, _not_after_death, _not_future
 from cellpath.outcomes import products
 
 
@@ -93,6 +93,8 @@ class TreatmentCourse(StampedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.patient_id:
+            _not_after_death(errors, self, self.patient, "started_on")
         if self.patient_id and self.started_on:
             onset = self.patient.onset_date
             if onset and self.started_on < onset:
@@ -144,6 +146,9 @@ class Harvest(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "collected_on")
+        _not_after_death(
+            errors, self, self.course.patient if self.course_id else None, "collected_on"
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -221,6 +226,7 @@ class Administration(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "given_on")
+        _not_after_death(errors, self, self.course.patient if self.course_id else None, "given_on")
         if self.course_id and self.given_on and self.given_on < self.course.started_on:
             errors["given_on"] = "A dose cannot be given before its course started."
         if self.batch_id and self.course_id and self.batch.course_id != self.course_id:
