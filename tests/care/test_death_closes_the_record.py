@@ -5,7 +5,7 @@ refused too. What was entered before this rule is named on the progression page,
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -111,3 +111,31 @@ def test_the_form_says_why_next_to_the_date_and_keeps_the_answers(world, dead, c
     assert response.status_code == 200
     assert response.context["form"].errors["measured_on"] == [REASON]
     assert 'value="2.75"' in response.content.decode()
+
+
+def test_the_schedule_after_death_is_not_held_and_sends_no_reminders(world, dead) -> None:
+    from cellpath.care.services.followup import reminders_due
+
+    open_visits = Visit.objects.filter(patient=world.patient_a, visit_date__isnull=True)
+    later = [v for v in open_visits if v.due_date > DEATH]
+    assert later, "the course's plan runs past the death"
+    today = date(2026, 12, 1)
+    assert {v.status(today, DEATH) for v in later} == {Visit.Status.NOT_HELD}
+    assert {v.status(today) for v in later} <= {Visit.Status.OVERDUE, Visit.Status.UPCOMING}
+    for visit in later:
+        opens = visit.due_date - timedelta(days=visit.window_days)
+        assert visit not in reminders_due(opens)
+
+
+def test_the_record_page_closes_new_courses_and_trial_matching(world, dead, client_for) -> None:
+    page = client_for("coordinator_a").get(
+        reverse("care:patient-detail", args=[world.patient_a.pk])
+    )
+    html = page.content.decode()
+    assert "Died on 10 February 2025. The record is closed" in html
+    assert reverse("care:course-create", args=[world.patient_a.pk]) not in html
+    assert reverse("trials:match-patient", args=[world.patient_a.pk]) not in html
+    treatment = client_for("coordinator_a").get(
+        reverse("care:patient-treatment", args=[world.patient_a.pk])
+    )
+    assert "Not held: after death" in treatment.content.decode()

@@ -73,6 +73,7 @@ class Visit(StampedModel):
         OVERDUE = "overdue", "Overdue"
         DONE = "done", "Done"
         DONE_OUT_OF_WINDOW = "done_out_of_window", "Done, outside its window"
+        NOT_HELD = "not_held", "Not held: after death"
 
     class Meaning(models.TextChoices):
         """21 CFR 11.50: a signature states its meaning."""
@@ -131,13 +132,17 @@ class Visit(StampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def status(self, today: date) -> Status:
-        """Where the visit stands on `today`; a late visit is flagged, never refused."""
+    def status(self, today: date, death_date: date | None = None) -> Status:
+        """Where the visit stands on `today`; a late visit is flagged, never refused. A visit not
+        seen whose window had not closed when the patient died (`death_date`, the patient's) is
+        not held: death closes the schedule (issue 18)."""
         opens = self.due_date - timedelta(days=self.window_days)
         closes = self.due_date + timedelta(days=self.window_days)
         if self.visit_date:
             inside = opens <= self.visit_date <= closes
             return self.Status.DONE if inside else self.Status.DONE_OUT_OF_WINDOW
+        if death_date is not None and death_date < closes:
+            return self.Status.NOT_HELD
         if today > closes:
             return self.Status.OVERDUE
         if today >= opens:

@@ -317,7 +317,7 @@ def visit_page(*, user: User, pk: int, today: date) -> VisitPage | None:
             findings += weight_findings(weight, before[weight.measured_on])
     return VisitPage(
         visit=visit,
-        status=visit.status(today),
+        status=visit.status(today, patient.death_date),
         alsfrs_r=[ScoredAlsfrsR(a, alsfrs_r_total_shown(a)) for a in alsfrs],
         spirometry=[
             MeasuredSpirometry(m, fvc.percent, _percent_source(m, fvc))

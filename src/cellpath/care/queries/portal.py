@@ -104,7 +104,7 @@ def questionnaire_due(patient: Patient, today: date) -> bool:
     open_visits = Visit.objects.filter(patient=patient, visit_date__isnull=True).only(
         "due_date", "window_days", "visit_date"
     )
-    due = any(v.status(today) == Visit.Status.DUE for v in open_visits)
+    due = any(v.status(today, patient.death_date) == Visit.Status.DUE for v in open_visits)
     return due and not answered_today(patient, today)
 
 
@@ -117,6 +117,7 @@ PLAIN_STATUS = {
     Visit.Status.OVERDUE: "Overdue",
     Visit.Status.DONE: "Done",
     Visit.Status.DONE_OUT_OF_WINDOW: "Done, on another day than planned",
+    Visit.Status.NOT_HELD: "Not held",
 }
 
 
@@ -182,7 +183,7 @@ def schedule(*, user: User, patient: Patient, today: date) -> Schedule:
                 else "Other visits"
             )
             groups[key] = ScheduleGroup(title)
-        groups[key].rows.append(ScheduleRow(visit, visit.status(today)))
+        groups[key].rows.append(ScheduleRow(visit, visit.status(today, patient.death_date)))
     return Schedule(
         patient=patient,
         groups=list(groups.values()),

@@ -94,7 +94,10 @@ def reminders_due(today: date) -> list[Visit]:
     return [
         v
         for v in Visit.objects.filter(
-            visit_date__isnull=True, due_date__gte=today, due_date__lte=today + timedelta(days=60)
+            visit_date__isnull=True,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=60),
+            patient__death_date__isnull=True,  # death closes the schedule: no reminders
         ).select_related("patient", "patient__site")
         if v.due_date - timedelta(days=v.window_days) == today
     ]

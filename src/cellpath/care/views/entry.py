@@ -138,7 +138,7 @@ def patient_treatment(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "page": page,
             "patient": page.patient,
-            "visits": [(v, v.status(today)) for v in page.visits],
+            "visits": [(v, v.status(today, page.patient.death_date)) for v in page.visits],
         },
     )
 
@@ -182,7 +182,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "patient": page.course.patient,
             "doses": [(d, format_cells(d.dose_cells)) for d in page.administrations],
             "lots": [(b, format_cells(b.cell_count)) for b in page.batches],
-            "visits": [(v, v.status(today)) for v in page.visits],
+            "visits": [(v, v.status(today, page.course.patient.death_date)) for v in page.visits],
         },
     )
 
