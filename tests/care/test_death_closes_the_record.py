@@ -139,3 +139,6 @@ def test_the_record_page_closes_new_courses_and_trial_matching(world, dead, clie
         reverse("care:patient-treatment", args=[world.patient_a.pk])
     )
     assert "Not held: after death" in treatment.content.decode()
+    assert (
+        reverse("care:course-create", args=[world.patient_a.pk]) not in treatment.content.decode()
+    )
