@@ -58,6 +58,14 @@ def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any
     an update, a medication and a consent."""
     from cellpath.care import services
 
+    consent = services.consent_record(  # consent before cells
+        actor=actor,
+        patient=patient,
+        purpose="treatment",
+        version="2.1",
+        given_on=date(2024, 8, 1),
+        method="written",
+    )
     course = services.course_start(
         actor=actor,
         patient=patient,
@@ -127,14 +135,6 @@ def clinical_history(patient: Any, actor: Any = "test factory") -> dict[str, Any
     )
     medication = services.medication_record(
         actor=actor, patient=patient, drug="riluzole", started_on=date(2024, 4, 1)
-    )
-    consent = services.consent_record(
-        actor=actor,
-        patient=patient,
-        purpose="treatment",
-        version="2.1",
-        given_on=date(2024, 8, 1),
-        method="written",
     )
     erasure_request = caregiver_link = None
     if patient.user_id:  # in the portal: asked to be forgotten (declined), invited a caregiver

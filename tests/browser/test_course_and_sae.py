@@ -4,6 +4,8 @@ their dashboard."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pyotp
 import pytest
 from django.core import mail
@@ -13,6 +15,7 @@ from playwright.sync_api import expect
 from cellpath.accounts import mfa
 from cellpath.accounts.models import TOTPDevice
 from cellpath.accounts.roles import Role
+from cellpath.care import services
 from cellpath.care.models import Administration
 from tests.factories import PASSWORD, PatientFactory, SiteFactory, UserFactory
 from tests.programmes.kit import make_programme, trial_data
@@ -29,6 +32,10 @@ def clinic(transactional_db, live_server):
         TOTPDevice.objects.create(user=user, secret=mfa.new_secret(), confirmed_at=timezone.now())
         staff[role] = user
     patient = PatientFactory(site=site, full_name="Ana Example")
+    services.consent_record(  # consent before cells
+        actor="test", patient=patient, purpose="treatment", version="1",
+        given_on=date(2024, 12, 1), method="written",
+    )  # fmt: skip
     make_programme(site, trial_data(name="Riverside MSC study"))
     return live_server.url, patient, staff
 

@@ -56,6 +56,10 @@ def worked_history(patient, *, courses: int = 1) -> None:
     services.spirometry_record(
         actor=ACTOR, patient=patient, measured_on=V3, svc_litres=Decimal("2.90")
     )
+    services.consent_record(  # consent before cells
+        actor=ACTOR, patient=patient, purpose="treatment", version="1", given_on=V2,
+        method="written",
+    )  # fmt: skip
     for n in range(courses):
         started = V2 if n == 0 else date(2024, 3, 1)
         course = services.course_start(

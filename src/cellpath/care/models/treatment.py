@@ -13,13 +13,15 @@ changed.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
-from cellpath.care.models.patient import Patient, _not_after_death, _not_future
+from cellpath.care.models.patient import Consent, Patient, _not_after_death, _not_future
 from cellpath.outcomes import products
 
 
@@ -31,6 +33,31 @@ def programme_choices(site_id: int) -> models.QuerySet:
     return programme.objects.filter(models.Q(published=True) | models.Q(site_id=site_id)).order_by(
         "name", "pk"
     )
+
+
+def _needs_consent(
+    errors: dict[str, str], patient: Patient, field: str, day: date | None, what: str
+) -> None:
+    """Consent before cells (issue 18): no harvest or dose without the patient's consent to
+    treatment given on or before the day and not withdrawn by then."""
+    if day is None or field in errors:
+        return
+    active = Consent.objects.filter(
+        models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day),
+        patient=patient,
+        purpose=Consent.Purpose.TREATMENT,
+        given_on__lte=day,
+    )
+    if not active.exists():
+        withdrawn = Consent.objects.filter(
+            patient=patient, purpose=Consent.Purpose.TREATMENT, withdrawn_on__lte=day
+        ).exists()
+        errors[field] = (
+            f"The patient withdrew consent to treatment before this day: no {what} after that."
+            if withdrawn
+            else "No consent to treatment is recorded for this day: record the patient's consent "
+            "first (dated on or before this day)."
+        )
 
 
 class TreatmentCourse(StampedModel):
@@ -146,6 +173,10 @@ class Harvest(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "collected_on")
+        if self.course_id:
+            _needs_consent(
+                errors, self.course.patient, "collected_on", self.collected_on, "harvest"
+            )
         _not_after_death(
             errors, self, self.course.patient if self.course_id else None, "collected_on"
         )
@@ -226,6 +257,8 @@ class Administration(StampedModel):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         _not_future(errors, self, "given_on")
+        if self.course_id:
+            _needs_consent(errors, self.course.patient, "given_on", self.given_on, "dose")
         _not_after_death(errors, self, self.course.patient if self.course_id else None, "given_on")
         if self.course_id and self.given_on and self.given_on < self.course.started_on:
             errors["given_on"] = "A dose cannot be given before its course started."
