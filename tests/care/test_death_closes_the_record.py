@@ -142,3 +142,23 @@ def test_the_record_page_closes_new_courses_and_trial_matching(world, dead, clie
     assert (
         reverse("care:course-create", args=[world.patient_a.pk]) not in treatment.content.decode()
     )
+
+
+def test_the_record_asks_for_the_outcome_of_every_event_open_at_death(world, client_for) -> None:
+    history = clinical_history(world.patient_a)  # its headache recovered on 5 Sep 2024
+    open_event = services.adverse_event_record(
+        actor=ACTOR, patient=world.patient_a, course=history["course"],
+        description="Fever after the second dose", onset_date=date(2025, 1, 20), grade=3,
+        serious=True, related_to_procedure="possible", related_to_cells="possible",
+        outcome="recovering",
+    )  # fmt: skip
+    services.patient_update(actor=ACTOR, patient=world.patient_a, death_date=DEATH)
+    html = (
+        client_for("coordinator_a")
+        .get(reverse("care:patient-detail", args=[world.patient_a.pk]))
+        .content.decode()
+    )
+    assert "Still open at death" in html
+    assert reverse("care:adverse-event-detail", args=[open_event.pk]) in html
+    assert "Fever after the second dose</a>, from 20 January 2025 (serious)" in html
+    assert "Headache after lumbar puncture" not in html.split("Still open at death")[1]

@@ -3,6 +3,7 @@ site through `patients_visible_to`, and records reads of patient records in the 
 
 from cellpath.care.queries.records import (
     identity_visibility,
+    open_at_death,
     patient_export,
     patient_get,
     patient_own,
@@ -12,6 +13,7 @@ from cellpath.care.queries.records import (
 
 __all__ = [
     "identity_visibility",
+    "open_at_death",
     "patient_export",
     "patient_get",
     "patient_own",

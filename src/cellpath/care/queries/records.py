@@ -49,6 +49,14 @@ def patient_get(*, user: User, pk: int) -> Patient | None:
     return patient
 
 
+def open_at_death(patient: Patient) -> list[AdverseEvent]:
+    """The adverse events of a patient who died that are still open: each needs its outcome
+    (a fatal one is the death's). Read with the record `patient_get` already audited."""
+    if patient.death_date is None:
+        return []
+    return list(AdverseEvent.objects.filter(open_adverse_events(), patient=patient))
+
+
 def patient_own(*, user: User) -> Patient | None:
     """The patient's own record, for their home page."""
     patient = Patient.objects.filter(user=user).select_related("site", "identity").first()
