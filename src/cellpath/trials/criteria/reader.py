@@ -38,10 +38,10 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   ``alsfrs_r_decline_points``.
 - A riluzole requirement written among the exclusions ("if taking riluzole, participants must be
   on a stable dose for 30 days") is not read: the section would turn it round.
-- Non-invasive ventilation: hours a day as written; hours "while awake" or "during waking hours"
-  are not hours a day (``other``) ("> 22 hours per day"; hours after NIV with no
+- Non-invasive ventilation: hours a day as written ("> 22 hours per day"; hours after NIV with no
   "per day" are per day). NIV at all ("dependent on non-invasive ventilation") is
-  ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``.
+  ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``. Ventilation
+  "while awake" or "during waking hours" is neither hours a day nor NIV at all: ``other``.
 """
 
 from __future__ import annotations
@@ -251,12 +251,11 @@ def _read_item(text: CriterionText) -> list[Criterion]:
     if _SUM_OF_ITEMS.search(norm):  # "the sum of the 3 respiratory items … at least 10"
         found = [(at, c) for at, c in found if c.field not in _SCALE_FIELDS]
     read_fields = {c.field for _, c in found}
-    if _AWAKE.search(norm):
-        read_fields.add("niv_hours_per_day")  # NIV "while awake" is neither hours a day nor any NIV
+    if _AWAKE.search(norm):  # ventilation "while awake": not hours a day, not any NIV, and
+        # invasive ventilation "when awake" is not a tracheostomy unless the item names one
+        read_fields.add("niv_hours_per_day")
         if "tracheostom" not in norm:
-            read_fields.add(
-                "tracheostomy"
-            )  # nor is invasive ventilation "when awake" a tracheostomy
+            read_fields.add("tracheostomy")
     if section == EXCLUSION and _REQUIRED.search(norm):
         read_fields.add("riluzole_stable_days")  # nor is a requirement among exclusions a presence
     found.extend(presences(concepts, norm, bounds, section, quote, read_fields))
