@@ -162,3 +162,45 @@ def test_the_record_asks_for_the_outcome_of_every_event_open_at_death(world, cli
     assert reverse("care:adverse-event-detail", args=[open_event.pk]) in html
     assert "Fever after the second dose</a>, from 20 January 2025 (serious)" in html
     assert "Headache after lumbar puncture" not in html.split("Still open at death")[1]
+
+
+def test_a_cause_of_death_needs_its_date_and_the_record_asks_for_it(world, client_for) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.patient_update(actor=ACTOR, patient=world.patient_a, death_cause="Pneumonia")
+    assert caught.value.message_dict["death_cause"] == ["Record the date of death with its cause."]
+    world.patient_a.refresh_from_db()
+    assert world.patient_a.death_cause == ""
+    services.patient_update(actor=ACTOR, patient=world.patient_a, death_date=DEATH)
+    url = reverse("care:patient-detail", args=[world.patient_a.pk])
+    html = client_for("coordinator_a").get(url).content.decode()
+    assert "The cause of death is not recorded" in html
+    services.patient_update(actor=ACTOR, patient=world.patient_a, death_cause="Respiratory failure")
+    html = client_for("coordinator_a").get(url).content.decode()
+    assert "10 February 2025 — Respiratory failure" in html
+    assert "The cause of death is not recorded" not in html
+
+
+def test_a_fatal_adverse_event_needs_the_death_and_is_shown_with_it(world, client_for) -> None:
+    history = clinical_history(world.patient_a)
+    event = services.adverse_event_record(
+        actor=ACTOR, patient=world.patient_a, course=history["course"],
+        description="Meningitis after the third dose", onset_date=date(2025, 1, 28), grade=4,
+        serious=True, related_to_procedure="probable", related_to_cells="possible",
+        outcome="not_recovered",
+    )  # fmt: skip
+    from cellpath.care.services.entry import adverse_event_resolve
+
+    with pytest.raises(ValidationError) as caught:
+        adverse_event_resolve(actor=ACTOR, event=event, resolved_date=None, outcome="fatal")
+    assert "record the date and cause of death first" in caught.value.message_dict["outcome"][0]
+    services.patient_update(
+        actor=ACTOR, patient=world.patient_a, death_date=DEATH, death_cause="Meningitis"
+    )
+    adverse_event_resolve(actor=ACTOR, event=event, resolved_date=DEATH, outcome="fatal")
+    html = (
+        client_for("coordinator_a")
+        .get(reverse("care:patient-detail", args=[world.patient_a.pk]))
+        .content.decode()
+    )
+    assert "Fatal adverse event:" in html and "Meningitis after the third dose</a>" in html
+    assert "Still open at death" not in html

@@ -312,6 +312,7 @@ TABLES: tuple[Table, ...] = (
                 "tracheostomy_date", "Date of the tracheostomy.", "date", path="tracheostomy_date"
             ),
             Column("death_date", "Date of death.", "date", path="death_date"),
+            Column("death_cause", "Cause of death, as recorded.", "text", path="death_cause"),
         ),
         ("study_id",),
     ),

@@ -264,6 +264,16 @@ class AdverseEvent(PatientAssessment):
             errors["outcome"] = "A grade 5 event is fatal by definition (CTCAE v5)."
         if self.grade == 5 and not self.serious:
             errors["serious"] = "A fatal event is a serious adverse event."
+        if (
+            self.outcome == self.Outcome.FATAL
+            and self.patient_id
+            and self.patient.death_date is None
+            and "outcome" not in errors
+        ):  # a fatal event is linked to the death it caused (issue 18)
+            errors["outcome"] = (
+                "A fatal outcome needs the death on the patient's record: record the date and "
+                "cause of death first."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -88,6 +88,12 @@ class Patient(StampedModel):
     )
     tracheostomy_date = models.DateField("tracheostomy", null=True, blank=True)
     death_date = models.DateField("death", null=True, blank=True)
+    death_cause = models.CharField(
+        "cause of death",
+        max_length=200,
+        blank=True,
+        help_text="As the death certificate or the clinician gives it; 'unknown' if not known.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -138,6 +144,8 @@ class Patient(StampedModel):
             errors["diagnosis_date"] = "Diagnosis cannot be before symptom onset."
         if self.death_date and self.onset_date and self.death_date < self.onset_date:
             errors["death_date"] = "Death cannot be before symptom onset."
+        if (self.death_cause or "").strip() and not self.death_date:
+            errors["death_cause"] = "Record the date of death with its cause."
         if self.pk and self.death_date and "death_date" not in errors:
             later = self._recorded_after(self.death_date)
             if later:

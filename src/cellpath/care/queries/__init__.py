@@ -2,8 +2,8 @@
 site through `patients_visible_to`, and records reads of patient records in the audit log."""
 
 from cellpath.care.queries.records import (
+    events_at_death,
     identity_visibility,
-    open_at_death,
     patient_export,
     patient_get,
     patient_own,
@@ -12,8 +12,8 @@ from cellpath.care.queries.records import (
 )
 
 __all__ = [
+    "events_at_death",
     "identity_visibility",
-    "open_at_death",
     "patient_export",
     "patient_get",
     "patient_own",

@@ -49,12 +49,18 @@ def patient_get(*, user: User, pk: int) -> Patient | None:
     return patient
 
 
-def open_at_death(patient: Patient) -> list[AdverseEvent]:
-    """The adverse events of a patient who died that are still open: each needs its outcome
-    (a fatal one is the death's). Read with the record `patient_get` already audited."""
+def events_at_death(patient: Patient) -> tuple[list[AdverseEvent], list[AdverseEvent]]:
+    """For a patient who died: the adverse events still open (each needs its outcome) and the
+    fatal ones (linked to the death). Read with the record `patient_get` already audited."""
     if patient.death_date is None:
-        return []
-    return list(AdverseEvent.objects.filter(open_adverse_events(), patient=patient))
+        return [], []
+    events = list(
+        AdverseEvent.objects.filter(
+            open_adverse_events() | Q(outcome=AdverseEvent.Outcome.FATAL), patient=patient
+        )
+    )
+    fatal = [e for e in events if e.outcome == AdverseEvent.Outcome.FATAL]
+    return [e for e in events if e.open], fatal
 
 
 def patient_own(*, user: User) -> Patient | None:

@@ -32,6 +32,7 @@ EDITABLE_FIELDS = (
     "niv_full_time_date",
     "tracheostomy_date",
     "death_date",
+    "death_cause",
 )
 CLINICAL_WRITERS = (Role.COORDINATOR, Role.CLINICIAN)
 

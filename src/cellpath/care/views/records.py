@@ -74,7 +74,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             in {s.pk for s in site_list(user=request.user, roles=[Role.COORDINATOR])},
             "medications": patient.medications.all(),
             "consents": patient.consents.all(),
-            "open_at_death": queries.open_at_death(patient) if is_team else [],
+            "at_death": queries.events_at_death(patient) if is_team else ([], []),
         },
     )
 

@@ -524,10 +524,13 @@ def plan_import(
     return plan
 
 
+_TEXT_FACTS = frozenset({"other_genetics", "death_cause"})  # empty, not None, when not given
+
+
 def _patient_facts(patient: Patient | None) -> dict[str, Any]:
     """The patient's editable facts as stored (a new patient's: all blank)."""
     if patient is None:
-        return {name: "" if name == "other_genetics" else None for name in services.EDITABLE_FIELDS}
+        return {name: "" if name in _TEXT_FACTS else None for name in services.EDITABLE_FIELDS}
     return {name: getattr(patient, name) for name in services.EDITABLE_FIELDS}
 
 
