@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from cellpath.care import services
 from cellpath.care.models import AlsfrsR, Visit
-from cellpath.care.services.entry import visit_unscheduled_add
+from cellpath.care.services.entry import adverse_event_resolve, visit_unscheduled_add
+from cellpath.care.services.followup import reminders_due
 from tests.factories import clinical_history
 
 DEATH = date(2025, 2, 10)
@@ -114,8 +115,6 @@ def test_the_form_says_why_next_to_the_date_and_keeps_the_answers(world, dead, c
 
 
 def test_the_schedule_after_death_is_not_held_and_sends_no_reminders(world, dead) -> None:
-    from cellpath.care.services.followup import reminders_due
-
     open_visits = Visit.objects.filter(patient=world.patient_a, visit_date__isnull=True)
     later = [v for v in open_visits if v.due_date > DEATH]
     assert later, "the course's plan runs past the death"
@@ -188,8 +187,6 @@ def test_a_fatal_adverse_event_needs_the_death_and_is_shown_with_it(world, clien
         serious=True, related_to_procedure="probable", related_to_cells="possible",
         outcome="not_recovered",
     )  # fmt: skip
-    from cellpath.care.services.entry import adverse_event_resolve
-
     with pytest.raises(ValidationError) as caught:
         adverse_event_resolve(actor=ACTOR, event=event, resolved_date=None, outcome="fatal")
     assert "record the date and cause of death first" in caught.value.message_dict["outcome"][0]
