@@ -21,6 +21,7 @@ from django.db import models
 
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
+from cellpath.care.data_quality import consent_state
 from cellpath.care.models.patient import Consent, Patient, _not_after_death, _not_future
 from cellpath.outcomes import products
 
@@ -42,20 +43,15 @@ def _needs_consent(
     treatment given on or before the day and not withdrawn by then."""
     if day is None or field in errors:
         return
-    active = Consent.objects.filter(
-        models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day),
-        patient=patient,
-        purpose=Consent.Purpose.TREATMENT,
-        given_on__lte=day,
-    )
-    if not active.exists():
-        withdrawn = Consent.objects.filter(
-            patient=patient, purpose=Consent.Purpose.TREATMENT, withdrawn_on__lte=day
-        ).exists()
+    periods = Consent.objects.filter(patient=patient, purpose=Consent.Purpose.TREATMENT)
+    state = consent_state(day, list(periods.values_list("given_on", "withdrawn_on")))
+    if state == "withdrawn":
         errors[field] = (
             f"The patient withdrew consent to treatment before this day: no {what} after that."
-            if withdrawn
-            else "No consent to treatment is recorded for this day: record the patient's consent "
+        )
+    elif state == "none":
+        errors[field] = (
+            "No consent to treatment is recorded for this day: record the patient's consent "
             "first (dated on or before this day)."
         )
 

@@ -195,9 +195,15 @@ def alsfrs_r_findings(assessment: AlsfrsR) -> list[Finding]:
         .first()
     )
     if total is not None and previous is not None:
-        findings += data_quality.alsfrs_r_rise_findings(
-            total, alsfrs_r_total_shown(previous), previous.assessed_on
+        findings += data_quality.alsfrs_r_change_findings(
+            total, alsfrs_r_total_shown(previous), previous.assessed_on, assessment.assessed_on
         )
+    findings += data_quality.ventilation_findings(
+        item12=assessment.q12,
+        niv_date=patient.niv_date,
+        tracheostomy_date=patient.tracheostomy_date,
+        assessed_on=assessment.assessed_on,
+    )
     return findings
 
 
@@ -219,7 +225,9 @@ def weight_findings(weight: Weight, previous: Weight | None = None) -> list[Find
     previous = previous or _weight_before(weight.patient, weight.measured_on)
     if previous is None:
         return []
-    return data_quality.weight_change_findings(weight.kg, previous.kg, previous.measured_on)
+    return data_quality.weight_change_findings(
+        weight.kg, previous.kg, previous.measured_on, weight.measured_on
+    )
 
 
 def visit_findings(visit: Visit) -> list[Finding]:
