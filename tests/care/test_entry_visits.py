@@ -226,7 +226,11 @@ def test_a_second_spirometry_on_the_same_day_is_refused(world, client_for, histo
     assert Spirometry.objects.filter(patient=world.patient_a).count() == 1
 
 
-def test_a_weight_change_over_ten_percent_is_saved_and_flagged(world, client_for, history) -> None:
+def test_a_weight_change_over_ten_percent_a_month_is_saved_and_flagged(
+    world, client_for, history
+) -> None:
+    """71 kg in September, then 156.5 (pounds typed as kilograms) six months later: +120 %, 20 %
+    a month. A loss of 15 % over those six months would be real ALS weight loss, not a query."""
     client = client_for("coordinator_a")
     six_months = visit(world.patient_a, "6 months")
     refused = post(
@@ -240,11 +244,11 @@ def test_a_weight_change_over_ten_percent_is_saved_and_flagged(world, client_for
     post(
         client,
         reverse("care:visit-weight", args=[six_months.pk]),
-        {"measured_on": "2025-03-04", "kg": "60.0"},
+        {"measured_on": "2025-03-04", "kg": "156.5"},
     )
     assert Weight.objects.get(measured_on=date(2025, 3, 4)).visit == six_months
     page = visit_page(client, six_months)
-    assert "60.0 kg" in page and "Weight is down 15 % since the last weight" in page
+    assert "156.5 kg" in page and "Weight is up 120 % since the last weight" in page
     six_months.refresh_from_db()
     assert six_months.visit_date == date(2025, 3, 4)
 

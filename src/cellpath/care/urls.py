@@ -2,6 +2,7 @@ from django.urls import path
 
 from cellpath.care.views import (
     dashboard,
+    data_queries,
     entry,
     medications_consents,
     portal,
@@ -51,6 +52,8 @@ urlpatterns = [
     path("visits/<int:pk>/update/", entry.update_create, name="visit-update"),
     path("visits/<int:pk>/sign/", entry.visit_sign, name="visit-sign"),
     path("adverse-events/<int:pk>/", entry.adverse_event_detail, name="adverse-event-detail"),
+    path("queries/", data_queries.query_list, name="data-query-list"),
+    path("queries/<int:pk>/", data_queries.query_detail, name="data-query-detail"),
     # the patient portal (/patients/me/…) and the coordinators' erasure queue
     path("me/schedule/", portal.schedule, name="portal-schedule"),
     path("me/alsfrs-r/", portal.alsfrs_start, name="portal-alsfrs"),

@@ -11,6 +11,7 @@ from cellpath.care.models.assessments import (
     Spirometry,
     Weight,
 )
+from cellpath.care.models.data_queries import DataQuery
 from cellpath.care.models.followup import FollowUpPlan, PlanTimepoint, Visit
 from cellpath.care.models.patient import Consent, Medication, Patient, PatientIdentity
 from cellpath.care.models.portal import CaregiverLink, ErasureRequest
@@ -23,6 +24,7 @@ __all__ = [
     "Batch",
     "CaregiverLink",
     "Consent",
+    "DataQuery",
     "ErasureRequest",
     "FollowUpPlan",
     "Harvest",

@@ -21,6 +21,7 @@ from cellpath.care.models import (
     AdverseEvent,
     AlsfrsR,
     Batch,
+    DataQuery,
     Harvest,
     Patient,
     PatientUpdate,
@@ -30,6 +31,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.progression.wording import fvc_percent_missing
+from cellpath.care.queries.data_queries import visit_queries
 from cellpath.care.queries.records import patients_visible_to
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question
 from cellpath.outcomes.spirometry import FvcPercentPredicted
@@ -266,7 +268,8 @@ class VisitPage:
     spirometry: list[MeasuredSpirometry]
     weights: list[Weight]
     updates: list[tuple[PatientUpdate, str]]
-    findings: list[Finding] = field(default_factory=list)
+    queries: list[DataQuery] = field(default_factory=list)
+    """Open and answered data-quality queries about the visit (run on save)."""
 
 
 def _author(update: PatientUpdate, team: set[int]) -> str:
@@ -287,10 +290,9 @@ def _on_day(visit: Visit, day_field: str) -> Q:
 
 
 def visit_page(*, user: User, pk: int, today: date) -> VisitPage | None:
-    """A visit, what was measured at it, and the values a person should check. ALSFRS-R and
+    """A visit, what was measured at it, and the data-quality queries about it. ALSFRS-R and
     spirometry are attached to the visit; weights and updates too, or found by the day it was
-    seen. Queries are bounded: one per kind of
-    measurement, and one per measurement compared with the one before it."""
+    seen. Queries are bounded: one per kind of measurement."""
     visit = visit_get(user=user, pk=pk)
     if visit is None:
         return None
@@ -312,17 +314,6 @@ def visit_page(*, user: User, pk: int, today: date) -> VisitPage | None:
             "user_id", flat=True
         )
     )
-    findings = visit_findings(visit)
-    for assessment in alsfrs:
-        findings += alsfrs_r_findings(assessment)
-    for measurement in spirometry:
-        findings += spirometry_findings(measurement)
-    before: dict[date, Weight | None] = {}  # one look-up per day, not per weight
-    for weight in weights:
-        if weight.measured_on not in before:
-            before[weight.measured_on] = _weight_before(patient, weight.measured_on)
-        if before[weight.measured_on] is not None:
-            findings += weight_findings(weight, before[weight.measured_on])
     return VisitPage(
         visit=visit,
         status=visit.status(today, patient.death_date),
@@ -333,5 +324,5 @@ def visit_page(*, user: User, pk: int, today: date) -> VisitPage | None:
         ],
         weights=weights,
         updates=[(u, _author(u, team)) for u in updates],
-        findings=findings,
+        queries=visit_queries(visit),
     )

@@ -23,6 +23,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.models.assessments import Respondent
+from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import (
     STAFF,
@@ -35,6 +36,7 @@ from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 
 
 @transaction.atomic
+@rechecks
 def alsfrs_r_record(
     *,
     actor: Actor,
@@ -65,6 +67,7 @@ def alsfrs_r_record(
 
 
 @transaction.atomic
+@rechecks
 def spirometry_record(
     *,
     actor: Actor,
@@ -94,6 +97,7 @@ def spirometry_record(
 
 
 @transaction.atomic
+@rechecks
 def adverse_event_record(
     *,
     actor: Actor,
@@ -155,6 +159,7 @@ def _alert_clinicians(event: AdverseEvent) -> None:
 
 
 @transaction.atomic
+@rechecks
 def weight_record(*, actor: Actor, patient: Patient, measured_on: date, kg: Decimal) -> Weight:
     require_staff_or_self(actor, patient)
     return audited_save(
@@ -164,6 +169,7 @@ def weight_record(*, actor: Actor, patient: Patient, measured_on: date, kg: Deci
 
 
 @transaction.atomic
+@rechecks
 def update_post(*, actor: Actor, patient: Patient, written_on: date, text: str) -> PatientUpdate:
     """'How are you doing?' — the patient in the portal, or their care team."""
     require_staff_or_self(actor, patient, roles=[Role.COORDINATOR, Role.CLINICIAN])

@@ -13,11 +13,13 @@ from django.db import transaction
 from cellpath.accounts.audit import Actor, audited_save, record
 from cellpath.accounts.models import AuditEvent, User
 from cellpath.care.models import AdverseEvent, Patient, PatientUpdate, Visit, Weight
+from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import STAFF, actor_user, require_role_at_site
 
 
 @transaction.atomic
+@rechecks
 def visit_unscheduled_add(
     *, actor: Actor, patient: Patient, visit_date: date, label: str = "Unscheduled"
 ) -> Visit:
@@ -44,6 +46,7 @@ def visit_unscheduled_add(
 
 
 @transaction.atomic
+@rechecks
 def adverse_event_resolve(
     *,
     actor: Actor,
@@ -80,6 +83,7 @@ def _attended(actor: Actor, visit: Visit | None, day: date) -> Visit | None:
 
 
 @transaction.atomic
+@rechecks
 def weight_record_at_visit(
     *, actor: Actor, patient: Patient, measured_on: date, kg: Decimal, visit: Visit | None
 ) -> Weight:
@@ -95,6 +99,7 @@ def weight_record_at_visit(
 
 
 @transaction.atomic
+@rechecks
 def update_post_at_visit(
     *, actor: Actor, patient: Patient, written_on: date, text: str, visit: Visit | None
 ) -> PatientUpdate:

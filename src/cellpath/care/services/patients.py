@@ -13,6 +13,7 @@ from cellpath.accounts.models import Site, User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.services import membership_grant
 from cellpath.care.models import Consent, Medication, Patient, PatientIdentity
+from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.permissions import require_role_at_site
 
 EDITABLE_FIELDS = (
@@ -111,6 +112,7 @@ def patient_create_many(
 
 
 @transaction.atomic
+@rechecks
 def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
     """Clinical facts: coordinators and clinicians of the patient's site."""
     require_role_at_site(
@@ -156,6 +158,7 @@ def patient_delete(*, actor: Actor, patient: Patient) -> None:
 
 
 @transaction.atomic
+@rechecks
 def medication_record(
     *,
     actor: Actor,
@@ -181,6 +184,7 @@ def medication_record(
 
 
 @transaction.atomic
+@rechecks
 def medication_stop(*, actor: Actor, medication: Medication, stopped_on: date) -> Medication:
     require_role_at_site(
         actor,
@@ -193,6 +197,7 @@ def medication_stop(*, actor: Actor, medication: Medication, stopped_on: date) -
 
 
 @transaction.atomic
+@rechecks
 def consent_record(
     *, actor: Actor, patient: Patient, purpose: str, version: str, given_on: date, method: str
 ) -> Consent:
@@ -206,6 +211,7 @@ def consent_record(
 
 
 @transaction.atomic
+@rechecks
 def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: date) -> Consent:
     _require_coordinator(actor, consent.patient.site_id)
     consent.withdrawn_on = withdrawn_on

@@ -21,6 +21,7 @@ from cellpath.care.models import (
     TreatmentCourse,
 )
 from cellpath.care.models.treatment import programme_choices
+from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.followup import visits_schedule
 from cellpath.care.services.permissions import actor_user, require_role_at_site
 
@@ -43,6 +44,7 @@ def _require_offered(programme: Any, patient: Patient) -> None:
 
 
 @transaction.atomic
+@rechecks
 def course_start(
     *,
     actor: Actor,
@@ -95,6 +97,7 @@ def course_start(
 
 
 @transaction.atomic
+@rechecks
 def course_programme_link(
     *, actor: Actor, course: TreatmentCourse, programme: Any = None
 ) -> TreatmentCourse:
@@ -117,6 +120,7 @@ def course_programme_link(
 
 
 @transaction.atomic
+@rechecks
 def harvest_record(
     *, actor: Actor, course: TreatmentCourse, collected_on: date, tissue: str, reference: str
 ) -> Harvest:
@@ -153,6 +157,7 @@ def batch_record(
 
 
 @transaction.atomic
+@rechecks
 def administration_record(
     *,
     actor: Actor,

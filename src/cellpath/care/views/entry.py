@@ -47,6 +47,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.queries import entry as queries
+from cellpath.care.queries.data_queries import visit_queries
 from cellpath.care.services import entry as entry_services
 from cellpath.care.services.followup import SignatureLockedError
 
@@ -495,5 +496,10 @@ def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "care/entry/visit_sign.html",
-        {"form": form, "visit": visit, "patient": visit.patient},
+        {
+            "form": form,
+            "visit": visit,
+            "patient": visit.patient,
+            "queries": visit_queries(visit),
+        },
     )
