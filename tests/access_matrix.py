@@ -55,6 +55,26 @@ def _history_a(world: World) -> dict[str, Any]:
     return world.history_a  # type: ignore[attr-defined]
 
 
+def _query_a(world: World) -> Any:
+    """A data-quality query about patient A, opened on save: FVC 180 % of predicted, as entered
+    from a report (possible, so saved; unusual, so asked about)."""
+    if not hasattr(world, "query_a"):
+        from datetime import date
+
+        from cellpath.care import services
+        from cellpath.care.models import DataQuery
+
+        _history_a(world)
+        measurement = services.spirometry_record(
+            actor="test",
+            patient=world.patient_a,
+            measured_on=date(2024, 12, 2),
+            fvc_percent_entered=180,
+        )
+        world.query_a = DataQuery.objects.get(subject=f"spirometry:{measurement.pk}")  # type: ignore[attr-defined]
+    return world.query_a  # type: ignore[attr-defined]
+
+
 ROUTES: list[Route] = [
     # site
     Route("landing", EVERYONE),
@@ -186,6 +206,9 @@ ROUTES: list[Route] = [
         SITE_A_TEAM,
         kwargs=lambda w: {"pk": _history_a(w)["event"].pk},
     ),
+    # data-quality queries: the care team of the patient's site
+    Route("care:data-query-list", STAFF_PATIENT_LISTS),
+    Route("care:data-query-detail", SITE_A_TEAM, kwargs=lambda w: {"pk": _query_a(w).pk}),
     # medications (care team) and consent (coordinators) on the patient record
     Route(
         "care:medication-create",
