@@ -1,6 +1,8 @@
 """The demo's content: a card with numbers and a suppressed one, every record obeying the rules
-(consent before doses, nothing after death, before onset or in the future), a reference cohort,
-and loading again changing nothing. The demo is loaded once for the module (it takes a while)."""
+(consent before doses, nothing after death, before onset or in the future), the data-quality
+rules finding only the queries the demo plants, progression figures for every patient with two
+ALSFRS-R, a reference cohort, and loading again changing nothing. The demo is loaded once for
+the module (it takes a while)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,14 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from cellpath.accounts.models import AuditEvent
+from cellpath.accounts.models import AuditEvent, User
 from cellpath.care.models import (
     Administration,
     AdverseEvent,
     AlsfrsR,
     Batch,
     Consent,
+    DataQuery,
     Harvest,
     Medication,
     Patient,
@@ -29,10 +32,14 @@ from cellpath.care.models import (
     TreatmentCourse,
     Visit,
 )
+from cellpath.care.progression.figures import build_progression
+from cellpath.care.queries.progression import progression_records
+from cellpath.care.services.data_queries import check_data
 from cellpath.programmes.models import OutcomesCard, Programme
 from cellpath.reports.models import ReferenceCohort
 from cellpath.site import demo
 from cellpath.site.demo_cohort import REFERENCE_NAME, REFERENCE_PATIENTS
+from cellpath.site.demo_queries import PLANTED
 
 SUPPRESSED = "Not shown: too few people"
 
@@ -180,3 +187,35 @@ def test_loading_again_changes_nothing() -> None:
     before = _counts()
     demo.load()
     assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_the_data_quality_rules_find_only_the_queries_the_demo_plants() -> None:
+    """Issue 18: the demo obeys its own rules. The rules run over every demo patient (the
+    historic cohort was bulk-loaded, so nothing ran on save for it)."""
+    from cellpath.accounts.models import Site
+
+    check_data(actor="test", sites=Site.objects.all())
+    live = DataQuery.objects.exclude(status=DataQuery.Status.CLOSED)
+    found = sorted((q.rule, q.patient.study_id, q.message) for q in live)
+    assert sorted(rule for rule, _, _ in found) == sorted(PLANTED), found
+
+
+@pytest.mark.django_db
+def test_every_demo_patient_with_two_alsfrs_r_has_progression_figures() -> None:
+    coordinators = {
+        "riv": User.objects.get(email="coordinator@demo.cellpath.test"),
+        "nfd": User.objects.get(email="coordinator.northfield@demo.cellpath.test"),
+    }
+    today = timezone.localdate()
+    checked = 0
+    for patient in Patient.objects.select_related("site"):
+        if patient.alsfrs.values("assessed_on").distinct().count() < 2:
+            continue
+        records = progression_records(user=coordinators[patient.site.code], pk=patient.pk)
+        progression = build_progression(records, today=today)
+        assert progression.problems == (), (patient.study_id, progression.problems)
+        assert progression.slope_ols is not None, patient.study_id
+        assert progression.current_kings is not None, patient.study_id
+        checked += 1
+    assert checked > 200

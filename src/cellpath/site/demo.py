@@ -24,7 +24,7 @@ from cellpath.intake.demo import load_demo_applications
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 from cellpath.programmes.demo import load_demo_programmes
 from cellpath.programmes.models import Programme
-from cellpath.site import demo_cohort, demo_histories
+from cellpath.site import demo_cohort, demo_histories, demo_queries
 from cellpath.site.demo_histories import synthetic_patients
 from cellpath.site.demo_names import demo_name
 from cellpath.trials.demo import load_demo_trials
@@ -164,6 +164,7 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
     _portal_extras(users, sites["riv"])
     if clinical_histories:
         _cohort_extras(users, sites, today=today)
+        demo_queries.plant(sites, actor=ACTOR, today=today)
     load_demo_applications(
         coordinators={
             sites["riv"].pk: users["coordinator@demo.cellpath.test"],

@@ -25,6 +25,7 @@ import numpy as np
 
 from cellpath.accounts.audit import Actor, audited_bulk_import
 from cellpath.accounts.models import Site, User
+from cellpath.care.data_quality import FVC_PERCENT_LOW
 from cellpath.care.models import (
     Administration,
     AdverseEvent,
@@ -303,7 +304,8 @@ def _treated_histories(today: date) -> list[histories.SyntheticPatient]:
 
 def _fvc(s: histories.SyntheticPatient, rng: random.Random) -> list[tuple[date, Decimal]]:
     """FVC % predicted at diagnosis (the generator's) and at most ALSFRS-R visits after it,
-    falling about 2.5 points for each ALSFRS-R point lost (an invented, plausible slope)."""
+    falling about 2.5 points for each ALSFRS-R point lost (an invented, plausible slope); none
+    once it would fall below `FVC_PERCENT_LOW`."""
     diagnosis = s.clinical["diagnosis_date"]
     first = s.fvc_percent
     if first is None or not isinstance(diagnosis, date):
@@ -314,7 +316,9 @@ def _fvc(s: histories.SyntheticPatient, rng: random.Random) -> list[tuple[date, 
         total = score_alsfrs_r(items).total
         if baseline is None or total is None or rng.random() < 0.3 or day in out:
             continue
-        out[day] = min(140.0, max(15.0, first - 2.5 * (baseline - total) + rng.gauss(0, 4)))
+        fvc = min(140.0, first - 2.5 * (baseline - total) + rng.gauss(0, 4))
+        if fvc >= FVC_PERCENT_LOW:  # below it few people can blow, and the rules would ask
+            out[day] = fvc
     return [(day, Decimal(f"{fvc:.1f}")) for day, fvc in sorted(out.items())]
 
 

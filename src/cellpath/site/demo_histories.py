@@ -66,6 +66,20 @@ def _ventilation(
     return niv, full_time
 
 
+def stage_dates(
+    history: list[tuple[date, dict[str, int | None]]],
+) -> tuple[date | None, date | None, date | None]:
+    """The first visits whose ALSFRS-R shows a feeding tube (5b answered), breathing support
+    (item 12 below 4) and invasive ventilation (item 12 at 0): the record's gastrostomy, NIV and
+    tracheostomy dates, so that the record agrees with the answers (the data-quality rules
+    `item5_findings` and `ventilation_findings` ask when it does not)."""
+    gastrostomy = next((d for d, items in history if items["q5b"] is not None), None)
+    scored = [(d, items["q12"]) for d, items in history if items["q12"] is not None]
+    niv = next((d for d, score in scored if score < 4), None)
+    tracheostomy = next((d for d, score in scored if score == 0), None)
+    return gastrostomy, niv, tracheostomy
+
+
 def synthetic_patients(n: int, *, today: date, seed: int = 7) -> list[SyntheticPatient]:
     """`n` patients whose onset lies 1–4 years before `today`, seen up to `today`."""
     patients, visits = synthetic_cohort(
@@ -94,7 +108,7 @@ def from_tables(
             items = {name: int(visits[name][r]) for name in ALSFRS_R_KEYS}
             items = {k: (None if v < 0 else v) for k, v in items.items()}
             history.append((_day(visits["visit_date"][r]), items))
-        gastrostomy = next((d for d, items in history if items["q5b"] is not None), None)
+        gastrostomy, _, tracheostomy = stage_dates(history)
         death = _day(patients["death_date"][i])
         niv, niv_full_time = _ventilation(history, death)
         clinical = {
@@ -110,6 +124,7 @@ def from_tables(
             "gastrostomy_date": gastrostomy,
             "niv_date": niv,
             "niv_full_time_date": niv_full_time,
+            "tracheostomy_date": tracheostomy,
             "death_date": death,
         }
         result.append(
@@ -150,6 +165,7 @@ def add_history(
             patient, synthetic.treatment_date, product=product, actor=actor, today=today
         )
         visits = _on_schedule(visits, course, rng=rng, today=today, death=patient.death_date)
+        _dates_follow_the_visits(patient, visits, actor=actor)
     last = len(visits) - 1
     for index, (day, items) in enumerate(visits):
         self_report = patient.user_id is None and index >= last - 1 and rng.random() < 0.3
@@ -195,6 +211,23 @@ def _on_schedule(
             moved[i] = (day, moved[i][1])
     moved.sort(key=lambda visit: visit[0])
     return [v for i, v in enumerate(moved) if i == 0 or v[0] != moved[i - 1][0]]
+
+
+def _dates_follow_the_visits(
+    patient: Patient, visits: list[tuple[date, dict[str, int | None]]], *, actor: Actor
+) -> None:
+    """Visits moved onto the schedule may come before the day the generator first showed a
+    feeding tube or breathing support: the record's dates move with them."""
+    found = zip(
+        ("gastrostomy_date", "niv_date", "tracheostomy_date"), stage_dates(visits), strict=True
+    )
+    earlier = {
+        name: day
+        for name, day in found
+        if day is not None and (getattr(patient, name) is None or day < getattr(patient, name))
+    }
+    if earlier:
+        services.patient_update(actor=actor, patient=patient, **earlier)
 
 
 UPDATES = [
@@ -325,10 +358,13 @@ def _adverse_events(
 
 def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None:
     """The one serious adverse event of the demo: still open, for the dashboard to show (not
-    for a patient who died before it would have begun)."""
+    for a patient who died before it would have begun). For a patient who died later it had
+    ended two weeks after it began: death asks for the outcome of every open event."""
     start = course.started_on  # type: ignore[attr-defined]
     onset = start + timedelta(weeks=4, days=2)
-    if patient.death_date is not None and onset >= patient.death_date:
+    death = patient.death_date
+    ended = onset + timedelta(days=14)
+    if death is not None and ended >= death:
         return
     services.adverse_event_record(
         actor=actor,
@@ -341,7 +377,8 @@ def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None
         serious=True,
         related_to_procedure="possible",
         related_to_cells="possible",
-        outcome="recovering",
+        outcome="recovering" if death is None else "recovered",
+        resolved_date=None if death is None else ended,
         action_taken="Hospital admission; third dose postponed",
     )
 

@@ -36,13 +36,21 @@ def visits_schedule(*, actor: Actor, course: TreatmentCourse) -> list[Visit]:
     ]
 
 
+LATE_VISIT_GRACE = timedelta(days=30)
+"""How long after its window closed an assessment still counts as a missed visit held late (and
+is flagged as outside its window); later than that it is a visit of its own, not that one."""
+
+
 def visit_for(patient: Patient, day: date) -> Visit | None:
     """The open visit an assessment made on `day` belongs to: the one due nearest to it among
-    those whose window has opened. None for an assessment before any window (unscheduled)."""
+    those whose window has opened and did not close more than `LATE_VISIT_GRACE` before. None
+    for an assessment before any window or long after one (unscheduled)."""
     candidates = [
         v
         for v in Visit.objects.filter(patient=patient, visit_date__isnull=True)
-        if v.due_date - timedelta(days=v.window_days) <= day
+        if v.due_date - timedelta(days=v.window_days)
+        <= day
+        <= v.due_date + timedelta(days=v.window_days) + LATE_VISIT_GRACE
     ]
     return min(candidates, key=lambda v: abs((v.due_date - day).days), default=None)
 
