@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from cellpath.care import services
-from cellpath.care.models import Administration, Harvest
+from cellpath.care.models import Administration, Consent, Harvest
+from tests.factories import clinical_history, legacy_update
 
 ACTOR = "test factory"
 
@@ -76,3 +78,19 @@ def test_a_withdrawn_consent_stops_further_doses(world, course) -> None:
     ]
     assert _dose(course, date(2024, 9, 30)).pk  # before the withdrawal: still covered
     assert Administration.objects.count() == 2
+
+
+def test_the_record_page_says_which_consent_covers_what(world, client_for) -> None:
+    """Issue 18 part 2: the record page names the harvest and doses each consent covers, and
+    lists those no consent covered (entered before consent was required)."""
+    history = clinical_history(world.patient_a)  # consent 1 Aug 2024, harvest 20 Aug, dose 2 Sep
+    url = reverse("care:patient-detail", args=[world.patient_a.pk])
+    page = client_for("coordinator_a").get(url).content.decode()
+    assert "Covers the harvest on 20 Aug 2024, the dose on 2 Sep 2024, and those to come." in page
+    assert "without consent to treatment" not in page
+    consent = Consent.objects.get(pk=history["consent"].pk)
+    legacy_update(consent, given_on=date(2024, 8, 25))
+    page = client_for("coordinator_a").get(url).content.decode()
+    assert "Covers the dose on 2 Sep 2024, and those to come." in page
+    assert "1 harvest or dose without consent to treatment" in page
+    assert "harvest on 20 Aug 2024." in page

@@ -18,6 +18,7 @@ from cellpath.accounts.roles import Role
 from cellpath.care import queries, services
 from cellpath.care.forms import IdentityForm, NewPatientForm, PatientForm
 from cellpath.care.forms_entry import PatientFilterForm
+from cellpath.care.queries.medications_consents import consent_coverage
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
 
@@ -73,7 +74,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_coordinator": patient.site_id
             in {s.pk for s in site_list(user=request.user, roles=[Role.COORDINATOR])},
             "medications": patient.medications.all(),
-            "consents": patient.consents.all(),
+            "coverage": consent_coverage(patient),
             "at_death": queries.events_at_death(patient) if is_team else ([], []),
         },
     )
