@@ -57,7 +57,7 @@ class CloseForm(forms.Form):
         error_messages={"required": "Choose how the query was settled."},
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label="Note",
         required=False,
         max_length=ANSWER_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -36,6 +36,9 @@ def _day(value: np.datetime64) -> date | None:
     return None if np.isnat(value) else value.astype("datetime64[D]").item()
 
 
+DEATH_CAUSE = "Respiratory failure due to ALS"
+"""The demo's cause of death: the usual one in ALS (invented records, one cause for all)."""
+
 FULL_TIME_NIV_AFTER = timedelta(days=91)
 """The shortest time from the start of NIV to its use more than 23 hours a day in the demo."""
 
@@ -126,6 +129,7 @@ def from_tables(
             "niv_full_time_date": niv_full_time,
             "tracheostomy_date": tracheostomy,
             "death_date": death,
+            "death_cause": DEATH_CAUSE if death else "",
         }
         result.append(
             SyntheticPatient(
