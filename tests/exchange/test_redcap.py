@@ -16,7 +16,7 @@ import pytest
 
 from cellpath.accounts.models import AuditEvent
 from cellpath.care import services
-from cellpath.care.models import AlsfrsR, Patient, Spirometry, Visit
+from cellpath.care.models import AlsfrsR, DataQuery, Patient, Spirometry, Visit
 from cellpath.exchange.cohort_csv import write_outcomes_patients, write_outcomes_visits
 from cellpath.exchange.models import ExternalRecord
 from cellpath.exchange.queries import export_scope
@@ -333,6 +333,17 @@ def test_a_good_file_plans_adds(world):
     assert patient.sex == "M" and patient.onset_date == date(2024, 1, 5)
     assert patient.identity.full_name == "REDCap record R1"
     assert AlsfrsR.objects.get(patient=patient).q1 == 4
+
+
+def test_what_an_import_brings_in_that_is_unusual_becomes_a_query(world):
+    """The data-quality rules run over every patient a file touches, as on any save: item 12 at
+    3 (BiPAP) with no NIV date on the record opens a query (issue 18)."""
+    bipap = GOOD_ITEMS[:-1] + "3"
+    plan = _plan(world, HEADER + _enrol() + f"R1,baseline_arm_1,,,2024-06-01,{bipap},2\n")
+    apply_import(plan, actor=world.users["coordinator_b"])
+    patient = ExternalRecord.objects.get(record_id="R1", source="redcap:test").patient
+    (query,) = DataQuery.objects.filter(patient=patient)
+    assert query.rule == "ventilation" and query.status == DataQuery.Status.OPEN
 
 
 BAD_ROWS = [

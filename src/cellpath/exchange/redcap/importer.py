@@ -58,6 +58,7 @@ from cellpath.accounts.roles import Role
 from cellpath.care import services
 from cellpath.care.models import AlsfrsR, Patient, Spirometry, Visit, Weight
 from cellpath.care.models.assessments import Respondent
+from cellpath.care.services.data_queries import queries_refresh
 from cellpath.exchange.models import ExternalRecord
 from cellpath.exchange.redcap.mapping import (
     DATE_TARGETS,
@@ -680,6 +681,15 @@ class _Writer:
         self._write_patients(rows)
         visits = self._write_visits(rows)
         self._write_assessments(rows, visits)
+        self._recheck()
+
+    def _recheck(self) -> None:
+        """The data-quality rules over every patient the file touched, as on any save: what
+        the import brings in that is unusual becomes a query for a coordinator."""
+        opened = 0
+        for patient in self.patients.values():
+            opened += queries_refresh(actor=self.actor, patient=patient).opened
+        self._note(f"{opened:,} data quer{'y' if opened == 1 else 'ies'} opened")
 
     def _write_patients(self, rows: list[RowPlan]) -> None:
         new = dict.fromkeys(self.plan.new_records)
