@@ -333,14 +333,15 @@ class AdverseEvent(PatientAssessment):
             raise ValidationError(errors)
 
     def _seriousness_errors(self, errors: dict[str, str]) -> None:
-        """ICH E2A II.B: serious exactly when a criterion is met; death is CTCAE grade 5."""
+        """ICH E2A II.B: serious exactly when a criterion is met (a criterion ticked makes the
+        event serious; a serious event without one is refused); death is CTCAE grade 5."""
+        if any(self.criteria().values()):
+            self.serious = True
         if self.serious_without_criterion and "serious" not in errors:
             errors["serious"] = (
                 "A serious adverse event meets at least one seriousness criterion (ICH E2A): "
                 "tick the ones that apply."
             )
-        if any(self.criteria().values()) and not self.serious:
-            errors["serious"] = "An event that meets a seriousness criterion is serious."
         if self.results_in_death and self.outcome != self.Outcome.FATAL:
             errors.setdefault("outcome", "An event that results in death has a fatal outcome.")
         if self.grade == 5 and not self.results_in_death:

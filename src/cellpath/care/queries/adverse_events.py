@@ -117,17 +117,18 @@ def _overdue(events: QuerySet[AdverseEvent], today: date) -> QuerySet[AdverseEve
     return events.filter(pk__in=late)
 
 
-def _by_deadline(rows: list[AdverseEvent], today: date) -> list[AdverseEvent]:
+def _by_deadline(rows: list[AdverseEvent]) -> list[AdverseEvent]:
     """Reports still to make, soonest deadline first (the most overdue at the top); then those
     made; then events without a deadline. Newest first within each."""
+
+    def key(event: AdverseEvent) -> tuple[int, date]:
+        due = event.expedited_report().due
+        if due is None:
+            return 2, date.max
+        return (1 if event.reported_to_regulator_on else 0), due
+
     newest_first = sorted(rows, key=lambda e: (e.onset_date, e.pk), reverse=True)
-    return sorted(
-        newest_first,
-        key=lambda e: (
-            e.reported_to_regulator_on is not None,
-            e.expedited_report().due or date.max,
-        ),
-    )
+    return sorted(newest_first, key=key)
 
 
 def adverse_event_page(
@@ -150,7 +151,7 @@ def adverse_event_page(
         events = _overdue(events, today)
     rows: QuerySet[AdverseEvent] | list[AdverseEvent]
     if filters.sort == "deadline":
-        rows = _by_deadline(list(events), today)
+        rows = _by_deadline(list(events))
     elif filters.sort == "grade":
         rows = events.order_by("-grade", "-onset_date", "-pk")
     else:

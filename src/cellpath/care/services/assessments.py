@@ -23,7 +23,6 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.models.assessments import Expectedness, Respondent
-from cellpath.care.safety import CRITERIA
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import (
     STAFF,
@@ -117,7 +116,8 @@ def adverse_event_record(
 ) -> AdverseEvent:
     """Record an adverse event; a serious one alerts every clinician of the site at once.
     `criteria` are the ICH E2A seriousness criteria met (`safety.CRITERIA`, as keywords): one
-    ticked makes the event serious; a serious event without one is refused."""
+    ticked makes the event serious (the model's clean); a serious event without one is
+    refused."""
     require_role_at_site(
         actor, patient.site_id, STAFF, "Only this patient's care team can do this."
     )
@@ -129,7 +129,7 @@ def adverse_event_record(
             onset_date=onset_date,
             resolved_date=resolved_date,
             grade=grade,
-            serious=serious_from(serious, criteria),
+            serious=serious,
             related_to_procedure=related_to_procedure,
             related_to_cells=related_to_cells,
             outcome=outcome,
@@ -146,15 +146,6 @@ def adverse_event_record(
     if event.serious:
         alert_clinicians(event)
     return event
-
-
-def serious_from(serious: bool, criteria: Mapping[str, bool]) -> bool:
-    """Serious as stored: as said, or because a criterion is met (ICH E2A II.B). Unknown
-    criteria are refused rather than ignored."""
-    unknown = set(criteria) - set(CRITERIA)
-    if unknown:
-        raise TypeError(f"Unknown seriousness criteria: {', '.join(sorted(unknown))}")
-    return bool(serious or any(criteria.values()))
 
 
 def alert_clinicians(event: AdverseEvent) -> None:

@@ -15,7 +15,7 @@ from cellpath.accounts.audit import Actor, audited_save, record
 from cellpath.accounts.models import AuditEvent, User
 from cellpath.care.models import AdverseEvent, Patient, PatientUpdate, Visit, Weight
 from cellpath.care.safety import CRITERIA
-from cellpath.care.services.assessments import alert_clinicians, serious_from
+from cellpath.care.services.assessments import alert_clinicians
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import STAFF, actor_user, require_role_at_site
 
@@ -97,7 +97,6 @@ def adverse_event_follow_up(*, actor: Actor, event: AdverseEvent, **changes: Any
     was_serious = event.serious
     for name, value in changes.items():
         setattr(event, name, value)
-    event.serious = serious_from(event.serious, event.criteria())
     event = audited_save(event, actor=actor)
     if event.serious and not was_serious:
         alert_clinicians(event)
