@@ -80,7 +80,7 @@ def test_it_is_not_a_susar_when(given, why) -> None:
 def test_a_reasonable_possibility_is_possibly_probably_or_definitely() -> None:
     """ICH E2A II.A.2: an adverse reaction is one where a causal relationship is at least a
     reasonable possibility."""
-    assert set(Relatedness.values) >= REASONABLE_POSSIBILITY
+    assert set(Relatedness.values) >= set(REASONABLE_POSSIBILITY)
     for code in Relatedness.values:
         assert report(related_to_cells=code).susar == (code in REASONABLE_POSSIBILITY)
 

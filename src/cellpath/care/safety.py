@@ -25,7 +25,7 @@ field name, wording). The last is the investigator's judgement of an event that 
 the patient or need an intervention to prevent one of the others."""
 CRITERIA = tuple(name for name, _ in SERIOUSNESS_CRITERIA)
 
-REASONABLE_POSSIBILITY = frozenset({"possible", "probable", "definite"})
+REASONABLE_POSSIBILITY = ("possible", "probable", "definite")
 """Relatedness codes (care's `Relatedness`) that mean "a reasonable possibility" of a causal
 relationship, which makes an adverse event an adverse reaction (ICH E2A section II.A.2);
 "unrelated" and "unlikely" do not."""
