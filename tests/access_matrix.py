@@ -201,6 +201,7 @@ ROUTES: list[Route] = [
         kwargs=lambda w: {"pk": _history_a(w)["baseline"].visit_id},
         note="investigators sign; coordinators may not",
     ),
+    Route("care:adverse-event-list", STAFF_PATIENT_LISTS, note="each sees their own sites' events"),
     Route(
         "care:adverse-event-detail",
         SITE_A_TEAM,

@@ -80,6 +80,7 @@ LENGTHS = {30.4375, 365.25}
 VOCABULARY_CLASSES = {"ElEscorial", "OnsetSite", "CellType", "CellSource", "Donor", "Route"}
 NOT_VOCABULARY = {
     ("trials/ctgov/records.py", "_CELL_RULES"): "words looked for in registry text, not codes",
+    ("care/safety.py", "REASONABLE_POSSIBILITY"): "causality codes, not El Escorial categories",
 }
 """Collections that happen to hold some of the values but are something else."""
 

@@ -128,6 +128,7 @@ def test_a_coordinator_records_a_course_and_a_serious_event_and_the_clinician_is
     )
     page.get_by_label("3 — Severe or medically significant", exact=False).check()
     page.get_by_label("This is a serious adverse event").check()
+    page.get_by_label("Requires inpatient hospitalisation", exact=False).check()
     page.get_by_role("button", name="Record the adverse event").click()
     expect(page.get_by_role("status")).to_contain_text("clinicians have been e-mailed")
     coordinator.close()

@@ -54,6 +54,7 @@ def clinic(transactional_db, live_server):
                 onset_date=date(2024, 9, 10),
                 grade=3,
                 serious=True,
+                hospitalisation=True,
                 related_to_procedure="probable",
                 related_to_cells="possible",
                 outcome="recovered",

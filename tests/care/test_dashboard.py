@@ -42,6 +42,7 @@ def adverse_event(patient: Patient, description: str, *, serious: bool, **fields
         onset_date=fields.pop("onset_date", timezone.localdate() - timedelta(days=5)),
         grade=fields.pop("grade", 3 if serious else 1),
         serious=serious,
+        hospitalisation=serious,  # a serious event names its criterion (ICH E2A II.B)
         related_to_procedure="possible",
         related_to_cells="unlikely",
         **fields,

@@ -19,6 +19,7 @@ from cellpath.care.data_quality import (
     fvc_percent_findings,
     item5_findings,
     open_event_at_death_findings,
+    serious_without_criterion_findings,
     unlinked_programme_findings,
     ventilation_findings,
     visit_window_findings,
@@ -243,6 +244,18 @@ def test_every_finding_names_a_known_rule() -> None:
         *consent_findings(what="a dose", day=day, consents=[]),
         *open_event_at_death_findings(description="x", is_open=True, death_date=day),
         *unlinked_programme_findings(programme_name="x", linked=False, confirmed_not_listed=False),
+        *serious_without_criterion_findings(description="x", serious=True, criteria=[False]),
     ]
-    assert len(findings) == 11
+    assert len(findings) == 12
     assert all(f.rule in RULES for f in findings)
+
+
+def test_a_serious_event_without_a_criterion_is_asked_about() -> None:
+    assert not serious_without_criterion_findings(description="x", serious=False, criteria=[])
+    assert not serious_without_criterion_findings(
+        description="x", serious=True, criteria=[False, True]
+    )
+    (finding,) = serious_without_criterion_findings(
+        description="Fever", serious=True, criteria=[False] * 6
+    )
+    assert "“Fever” has no seriousness criterion" in finding.message

@@ -226,3 +226,12 @@ def test_a_weight_typed_in_pounds_is_a_query_and_a_real_loss_is_not(world, histo
     )
     (query,) = _live(patient, "weight_change")
     assert "up 120 %" in query.message
+
+
+def test_a_serious_event_from_before_the_criteria_becomes_a_query(world, history) -> None:
+    event = history["event"]
+    legacy_update(event, serious=True)  # as recorded before ICH E2A's criteria were asked
+    call_command("check_data", "--quiet")
+    (query,) = _live(world.patient_a, "serious_without_criterion")
+    assert query.subject == f"adverse_event:{event.pk}"
+    assert "has no seriousness criterion" in query.message

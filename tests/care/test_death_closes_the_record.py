@@ -148,7 +148,8 @@ def test_the_record_asks_for_the_outcome_of_every_event_open_at_death(world, cli
     open_event = services.adverse_event_record(
         actor=ACTOR, patient=world.patient_a, course=history["course"],
         description="Fever after the second dose", onset_date=date(2025, 1, 20), grade=3,
-        serious=True, related_to_procedure="possible", related_to_cells="possible",
+        serious=True, hospitalisation=True, related_to_procedure="possible",
+        related_to_cells="possible",
         outcome="recovering",
     )  # fmt: skip
     services.patient_update(actor=ACTOR, patient=world.patient_a, death_date=DEATH)
@@ -184,7 +185,8 @@ def test_a_fatal_adverse_event_needs_the_death_and_is_shown_with_it(world, clien
     event = services.adverse_event_record(
         actor=ACTOR, patient=world.patient_a, course=history["course"],
         description="Meningitis after the third dose", onset_date=date(2025, 1, 28), grade=4,
-        serious=True, related_to_procedure="probable", related_to_cells="possible",
+        serious=True, hospitalisation=True, related_to_procedure="probable",
+        related_to_cells="possible",
         outcome="not_recovered",
     )  # fmt: skip
     with pytest.raises(ValidationError) as caught:

@@ -22,9 +22,11 @@ EVENT = {
     "onset_date": "2024-09-04",
     "grade": "3",
     "serious": "on",
+    "hospitalisation": "on",
     "related_to_procedure": "probable",
     "related_to_cells": "possible",
     "outcome": "recovering",
+    "expectedness": "not_assessed",
 }
 
 
@@ -54,7 +56,7 @@ def test_a_non_serious_event_sends_no_e_mail(
         response = post(
             client_for("clinician_a"),
             reverse("care:adverse-event-create", args=[world.patient_a.pk]),
-            {**EVENT, "serious": "", "grade": "1"},
+            {**EVENT, "serious": "", "hospitalisation": "", "grade": "1"},
         )
     assert response.status_code == 302 and mail.outbox == []
 
@@ -63,7 +65,7 @@ def test_a_grade_5_event_must_be_fatal_and_serious_and_answers_are_kept(world, c
     response = post(
         client_for("coordinator_a"),
         reverse("care:adverse-event-create", args=[world.patient_a.pk]),
-        {**EVENT, "grade": "5", "serious": ""},
+        {**EVENT, "grade": "5", "serious": "", "hospitalisation": ""},
     )
     errors = response.context["form"].errors
     assert errors["outcome"] == ["A grade 5 event is fatal by definition (CTCAE v5)."]
@@ -78,13 +80,17 @@ def test_an_event_is_followed_up_until_it_resolves(world, client_for) -> None:
     event = clinical_history(world.patient_a)["event"]
     client = client_for("clinician_a")
     url = reverse("care:adverse-event-detail", args=[event.pk])
-    refused = post(client, url, {"resolved_date": "2024-09-01", "outcome": "recovered"})
+    stored = {"grade": "1", "related_to_procedure": "probable", "related_to_cells": "unlikely"}
+    stored["expectedness"] = "expected"
+    refused = post(client, url, {**stored, "resolved_date": "2024-09-01", "outcome": "recovered"})
     assert refused.context["form"].errors["resolved_date"] == [
         "An event cannot resolve before it started."
     ]
     assert "5 September 2024" in refused.content.decode()  # the stored date, still shown
     post(
-        client, url, {"resolved_date": "2024-09-10", "outcome": "sequelae", "action_taken": "Rest"}
+        client,
+        url,
+        {**stored, "resolved_date": "2024-09-10", "outcome": "sequelae", "action_taken": "Rest"},
     )
     event.refresh_from_db()
     assert (event.resolved_date.day, event.outcome, event.action_taken) == (10, "sequelae", "Rest")
@@ -117,6 +123,7 @@ def test_the_alert_links_to_the_record_with_the_configured_address(
             onset_date=date(2024, 9, 4),
             grade=3,
             serious=True,
+            hospitalisation=True,
             related_to_procedure="possible",
             related_to_cells="possible",
         )

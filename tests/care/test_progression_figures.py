@@ -99,6 +99,7 @@ def worked_history(patient, *, courses: int = 1) -> None:
         onset_date=date(2023, 4, 20),
         grade=3,
         serious=True,
+        hospitalisation=True,
         related_to_procedure="possible",
         related_to_cells="possible",
         outcome="recovered",

@@ -102,6 +102,9 @@ def test_nothing_is_dated_after_death_before_onset_or_in_the_future() -> None:
         (Spirometry, "patient_id", "measured_on"),
         (AdverseEvent, "patient_id", "onset_date"),
         (AdverseEvent, "patient_id", "resolved_date"),
+        (AdverseEvent, "patient_id", "aware_date"),
+        (AdverseEvent, "patient_id", "reported_to_regulator_on"),
+        (AdverseEvent, "patient_id", "reported_to_ethics_on"),
         (Consent, "patient_id", "given_on"),
         (Harvest, "course__patient_id", "collected_on"),
         (Medication, "patient_id", "started_on"),
@@ -160,6 +163,22 @@ def test_the_historic_cohort_stays_out_of_the_coordinators_day() -> None:
     events = AdverseEvent.objects.filter(patient__in=historic)
     assert events.filter(serious=True).exists()
     assert not events.filter(resolved_date=None).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_reports_its_susars_in_time_but_one_planted_late() -> None:
+    """ICH E2A: serious events name a criterion; SUSARs are reported within 15 days of the
+    site knowing, except the one planted overdue (demo_histories.add_overdue_susar)."""
+    today = timezone.localdate()
+    serious = list(AdverseEvent.objects.filter(serious=True))
+    assert serious and not [e for e in serious if e.serious_without_criterion]
+    reports = [(e, e.expedited_report()) for e in serious]
+    in_time = [e for e, r in reports if r.susar and e.reported_to_regulator_on]
+    assert in_time and all(e.reported_to_regulator_on <= r.due for e, r in reports if e in in_time)
+    late = [e for e, r in reports if r.overdue(today=today, reported_on=e.reported_to_regulator_on)]
+    assert [e.description.split(";")[0] for e in late] == [
+        "Severe headache and vomiting with raised CSF white cells after the dose"
+    ]
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from cellpath.care.safety import serious_without_criterion
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
 
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
@@ -388,6 +389,24 @@ def open_event_at_death_findings(
             f"{_day(death_date)}. Record its outcome (fatal if it caused the death) and when it "
             "ended.",
             "open_event_at_death",
+        )
+    ]
+
+
+def serious_without_criterion_findings(
+    *, description: str, serious: bool, criteria: Iterable[bool]
+) -> list[Finding]:
+    """A serious adverse event with no ICH E2A seriousness criterion: refused at entry, but events
+    recorded before the criteria existed are so (`care.safety.serious_without_criterion`)."""
+    if not serious_without_criterion(serious, criteria):
+        return []
+    return [
+        Finding(
+            "adverse_event",
+            f"The serious adverse event “{description[:80]}” has no seriousness criterion "
+            "(death, life-threatening, hospitalisation, disability, congenital anomaly or "
+            "another important medical event). Record which made it serious (ICH E2A).",
+            "serious_without_criterion",
         )
     ]
 

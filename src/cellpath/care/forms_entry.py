@@ -23,8 +23,10 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.models.assessments import Respondent
+from cellpath.care.models.assessments import Expectedness, Relatedness, Respondent
 from cellpath.care.models.treatment import programme_choices
+from cellpath.care.queries.adverse_events import REASONABLE, AdverseEventFilters
+from cellpath.care.safety import CRITERIA
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question, questions_for
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, ITEM5_KEYS, item5_key
 
@@ -274,6 +276,37 @@ CTCAE_GRADES = [
 ]
 
 
+SERIOUS_HELP = (
+    "Serious: meets at least one of the criteria below (ICH E2A). Ticking a criterion makes the "
+    "event serious. The site's clinicians are e-mailed at once."
+)
+AE_HELP = {
+    "serious": SERIOUS_HELP,
+    "results_in_death": "Only with a fatal outcome; a death is CTCAE grade 5.",
+    "medically_important": (
+        "In the investigator's judgement, it may put the patient at risk or need treatment to "
+        "prevent one of the other outcomes."
+    ),
+    "expectedness": (
+        "Against the reference safety information: the protocol or the investigator's brochure. "
+        "A serious, unexpected event possibly related to the cells is a SUSAR, reported to the "
+        "regulator within 7 or 15 days."
+    ),
+    "aware_date": "The day anyone at the site first knew of it: the reporting clock starts here.",
+    "reported_to_regulator_on": "Leave empty until it is reported.",
+    "reported_to_ethics_on": "Leave empty until it is reported.",
+    "resolved_date": "Leave empty while the event is still going on.",
+}
+AE_LABELS = {
+    "serious": "This is a serious adverse event",
+    "expectedness": "Expected?",
+    "aware_date": "The site first knew of it on",
+}
+AE_DATES = ("resolved_date", "aware_date", "reported_to_regulator_on", "reported_to_ethics_on")
+AE_SERIOUSNESS = ["serious", *CRITERIA]
+AE_REPORTING = ["expectedness", "aware_date", "reported_to_regulator_on", "reported_to_ethics_on"]
+
+
 class AdverseEventForm(EntryForm):
     grade = forms.TypedChoiceField(
         label="CTCAE grade", choices=CTCAE_GRADES, coerce=int, widget=forms.RadioSelect
@@ -287,29 +320,24 @@ class AdverseEventForm(EntryForm):
             "onset_date",
             "resolved_date",
             "grade",
-            "serious",
+            *AE_SERIOUSNESS,
             "related_to_procedure",
             "related_to_cells",
             "outcome",
             "action_taken",
+            *AE_REPORTING,
         ]
         widgets = {
-            **date_widgets("onset_date", "resolved_date"),
+            **date_widgets("onset_date", *AE_DATES),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "expectedness": forms.RadioSelect,
         }
         labels = {
+            **AE_LABELS,
             "course": "Treatment course",
-            "serious": "This is a serious adverse event",
             "description": "What happened",
         }
-        help_texts = {
-            "serious": (
-                "Serious: results in death, is life-threatening, needs or prolongs a hospital "
-                "stay, or causes lasting disability. The site's clinicians are e-mailed at once."
-            ),
-            "resolved_date": "Leave empty while the event is still going on.",
-            "course": "The course this event may be related to, if any.",
-        }
+        help_texts = {**AE_HELP, "course": "The course this event may be related to, if any."}
 
     def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -318,12 +346,29 @@ class AdverseEventForm(EntryForm):
         self.fields["description"].required = True
 
 
-class AdverseEventResolveForm(EntryForm):
+class AdverseEventFollowUpForm(EntryForm):
+    """Later facts of an event (`services.entry.FOLLOW_UP_FIELDS`): how it ended, its grade,
+    seriousness and assessments as they became clear, and when it was reported."""
+
+    grade = forms.TypedChoiceField(
+        label="CTCAE grade", choices=CTCAE_GRADES, coerce=int, widget=forms.RadioSelect
+    )
+
     class Meta:
         model = AdverseEvent
-        fields = ["resolved_date", "outcome", "action_taken"]
-        widgets = date_widgets("resolved_date")
-        help_texts = {"resolved_date": "Leave empty if it has not resolved yet."}
+        fields = [
+            "resolved_date",
+            "outcome",
+            "action_taken",
+            "grade",
+            *AE_SERIOUSNESS,
+            "related_to_procedure",
+            "related_to_cells",
+            *AE_REPORTING,
+        ]
+        widgets = {**date_widgets(*AE_DATES), "expectedness": forms.RadioSelect}
+        labels = AE_LABELS
+        help_texts = {**AE_HELP, "resolved_date": "Leave empty if it has not resolved yet."}
 
 
 STAFF_RESPONDENTS = [
@@ -503,3 +548,74 @@ class PatientFilterForm(forms.Form):
             "overdue": data["overdue"],
             "open_adverse_event": data["open_adverse_event"],
         }
+
+
+_ANY = ("", "Any")
+
+
+class AdverseEventFilterForm(forms.Form):
+    """The adverse-event list's filters and order (GET; every field optional). A value that is
+    not one of the choices is refused by its field and the filter left off."""
+
+    serious = forms.ChoiceField(
+        label="Serious", required=False, choices=[_ANY, ("yes", "Serious"), ("no", "Not serious")]
+    )
+    susar = forms.BooleanField(label="Only SUSARs", required=False)
+    overdue = forms.BooleanField(label="Only reports overdue", required=False)
+    expectedness = forms.ChoiceField(
+        label="Expected?", required=False, choices=[_ANY, *Expectedness.choices]
+    )
+    related_to_cells = forms.ChoiceField(label="Related to the cells", required=False)
+    related_to_procedure = forms.ChoiceField(label="Related to the procedure", required=False)
+    grade = forms.TypedChoiceField(
+        label="CTCAE grade",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[_ANY, *((g, str(g)) for g in range(1, 6))],
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[_ANY, *AdverseEvent.Outcome.choices]
+    )
+    status = forms.ChoiceField(
+        label="Open or closed",
+        required=False,
+        choices=[_ANY, ("open", "Open"), ("closed", "Resolved or fatal")],
+    )
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[
+            ("onset", "Newest first"),
+            ("grade", "Highest grade first"),
+            ("deadline", "Report deadline, soonest first"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        related = [
+            _ANY,
+            (REASONABLE, "Possibly, probably or definitely"),
+            *Relatedness.choices,
+        ]
+        self.fields["related_to_cells"].choices = related
+        self.fields["related_to_procedure"].choices = related
+
+    def filters(self) -> AdverseEventFilters:
+        """The valid filters; a field that did not validate is left off."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        serious = {"yes": True, "no": False}.get(data.get("serious") or "")
+        return AdverseEventFilters(
+            serious=serious,
+            susar=bool(data.get("susar")),
+            expectedness=data.get("expectedness") or "",
+            related_to_cells=data.get("related_to_cells") or "",
+            related_to_procedure=data.get("related_to_procedure") or "",
+            grade=data.get("grade"),
+            outcome=data.get("outcome") or "",
+            status=data.get("status") or "",
+            overdue=bool(data.get("overdue")),
+            sort=data.get("sort") or "onset",
+        )

@@ -51,6 +51,7 @@ urlpatterns = [
     path("visits/<int:pk>/weight/", entry.weight_create, name="visit-weight"),
     path("visits/<int:pk>/update/", entry.update_create, name="visit-update"),
     path("visits/<int:pk>/sign/", entry.visit_sign, name="visit-sign"),
+    path("adverse-events/", entry.adverse_event_list, name="adverse-event-list"),
     path("adverse-events/<int:pk>/", entry.adverse_event_detail, name="adverse-event-detail"),
     path("queries/", data_queries.query_list, name="data-query-list"),
     path("queries/<int:pk>/", data_queries.query_detail, name="data-query-detail"),

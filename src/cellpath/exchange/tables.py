@@ -36,6 +36,8 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
+from cellpath.care.models.assessments import Expectedness
+from cellpath.care.safety import SERIOUSNESS_CRITERIA
 from cellpath.outcomes import products
 from cellpath.outcomes.alsfrs import alsfrs_r_total
 from cellpath.outcomes.spirometry import fvc_percent_predicted
@@ -579,6 +581,23 @@ TABLES: tuple[Table, ...] = (
             Column("resolved_date", "The day it resolved.", "date", path="resolved_date"),
             Column("grade", "CTCAE v5 grade (1 mild … 5 death).", "integer", path="grade"),
             Column("serious", "A serious adverse event (1 yes, 0 no).", "boolean", path="serious"),
+            *(
+                Column(
+                    name,
+                    f"Seriousness criterion (ICH E2A II.B): {label.lower()} (1 yes, 0 no).",
+                    "boolean",
+                    path=name,
+                )
+                for name, label in SERIOUSNESS_CRITERIA
+            ),
+            Column(
+                "expectedness",
+                "Expected against the reference safety information (protocol or investigator's "
+                "brochure).",
+                "code",
+                path="expectedness",
+                codes=_choices(Expectedness.choices),
+            ),
             Column(
                 "related_to_procedure",
                 "Related to the procedure.",
@@ -601,6 +620,19 @@ TABLES: tuple[Table, ...] = (
                 codes=_choices(AdverseEvent.Outcome.choices),
             ),
             Column("action_taken", "Action taken.", path="action_taken"),
+            Column("aware_date", "The day the site first knew of it.", "date", path="aware_date"),
+            Column(
+                "reported_to_regulator_on",
+                "The day it was reported to the regulator (blank: not reported).",
+                "date",
+                path="reported_to_regulator_on",
+            ),
+            Column(
+                "reported_to_ethics_on",
+                "The day it was reported to the ethics committee (blank: not reported).",
+                "date",
+                path="reported_to_ethics_on",
+            ),
         ),
         ("patient__study_id", "onset_date", "id"),
     ),

@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if roles & {Role.COORDINATOR, Role.CLINICIAN}:
         nav.append(("Dashboard", reverse("care:dashboard")))
         nav.append(("Patients", reverse("care:patient-list")))
+        nav.append(("Adverse events", reverse("care:adverse-event-list")))
     if Role.COORDINATOR in roles:
         nav.append(("Applications", reverse("intake:queue")))
     if roles & {Role.COORDINATOR, Role.CLINICIAN, Role.ADMINISTRATOR}:

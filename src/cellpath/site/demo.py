@@ -160,7 +160,13 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
                 patient, synthetic, product=products[code], actor=ACTOR, rng=rng, today=today
             )
             if code == "riv" and index == 3 and patient.courses.exists():
-                demo_histories.add_serious_event(patient, patient.courses.first(), actor=ACTOR)
+                demo_histories.add_serious_event(
+                    patient, patient.courses.first(), actor=ACTOR, today=today
+                )
+            if code == "riv" and index == 4 and patient.courses.exists():
+                demo_histories.add_overdue_susar(
+                    patient, patient.courses.first(), actor=ACTOR, today=today
+                )
     _portal_extras(users, sites["riv"])
     if clinical_histories:
         _cohort_extras(users, sites, today=today)

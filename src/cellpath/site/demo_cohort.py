@@ -86,6 +86,10 @@ class _Event:
     cells: str
     action: str
     chance: float
+    expectedness: str = "expected"
+    reported_after_days: int | None = None
+    """A SUSAR's report to the regulator (and, two days later, to the ethics committee), this
+    many days after the onset: within ICH E2A's 15 days and before the event resolved."""
 
 
 ADVERSE_EVENTS = [
@@ -112,9 +116,14 @@ ADVERSE_EVENTS = [
         "possible",
         "Hospital admission",
         0.04,
+        expectedness="unexpected",
+        reported_after_days=3,
     ),
+    # Expected: the protocol lists aspiration pneumonia among the disease's own complications.
     _Event("Aspiration pneumonia", 120, 12, 3, True, "unrelated", "unrelated", "Antibiotics", 0.05),
 ]
+"""Serious events were admissions (ICH E2A's hospitalisation criterion); the site knew of each
+event the day it began."""
 
 
 def load(*, site: Site, programme: Programme, actor: Actor, today: date) -> int:
@@ -244,11 +253,25 @@ def load(*, site: Site, programme: Programme, actor: Actor, today: date) -> int:
                     related_to_cells=e.cells,
                     outcome=AdverseEvent.Outcome.RECOVERED,
                     action_taken=e.action,
+                    hospitalisation=e.serious,
+                    expectedness=e.expectedness,
+                    aware_date=onset,
+                    **_reported(onset, e.reported_after_days),
                 )
             )
     audited_bulk_import(Administration, doses, actor=actor, source=SOURCE)
     audited_bulk_import(AdverseEvent, events, actor=actor, source=SOURCE)
     return len(patients)
+
+
+def _reported(onset: date, after_days: int | None) -> dict[str, date | None]:
+    if after_days is None:
+        return {}
+    regulator = onset + timedelta(days=after_days)
+    return {
+        "reported_to_regulator_on": regulator,
+        "reported_to_ethics_on": regulator + timedelta(days=2),
+    }
 
 
 def _treated_histories(today: date) -> list[histories.SyntheticPatient]:

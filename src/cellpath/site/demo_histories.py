@@ -355,21 +355,32 @@ def _adverse_events(
             serious=False,
             related_to_procedure="probable",
             related_to_cells="unlikely",
+            expectedness="expected",  # a known effect of lumbar puncture
+            aware_date=start + timedelta(days=1),
             outcome="recovered",
             action_taken="Rest and paracetamol",
         )
 
 
-def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None:
-    """The one serious adverse event of the demo: still open, for the dashboard to show (not
-    for a patient who died before it would have begun). For a patient who died later it had
-    ended two weeks after it began: death asks for the outcome of every open event."""
+def _known(day: date, patient: Patient, today: date) -> date | None:
+    """A demo date kept only when it is not in the future nor after the patient's death."""
+    death = patient.death_date
+    return day if day <= today and (death is None or day < death) else None
+
+
+def add_serious_event(patient: Patient, course: object, *, actor: Actor, today: date) -> None:
+    """The one open serious adverse event of the demo, for the dashboard to show (not for a
+    patient who died before it would have begun): a SUSAR (unexpected, possibly caused by the
+    cells), reported to the regulator and the ethics committee within ICH E2A's 15 days. For a
+    patient who died later it had ended two weeks after it began: death asks for the outcome of
+    every open event."""
     start = course.started_on  # type: ignore[attr-defined]
     onset = start + timedelta(weeks=4, days=2)
     death = patient.death_date
     ended = onset + timedelta(days=14)
     if death is not None and ended >= death:
         return
+    aware = onset + timedelta(days=1)
     services.adverse_event_record(
         actor=actor,
         patient=patient,
@@ -379,11 +390,47 @@ def add_serious_event(patient: Patient, course: object, *, actor: Actor) -> None
         onset_date=onset,
         grade=3,
         serious=True,
+        hospitalisation=True,
+        expectedness="unexpected",
         related_to_procedure="possible",
         related_to_cells="possible",
+        aware_date=_known(aware, patient, today),
+        reported_to_regulator_on=_known(aware + timedelta(days=6), patient, today),
+        reported_to_ethics_on=_known(aware + timedelta(days=9), patient, today),
         outcome="recovering" if death is None else "recovered",
         resolved_date=None if death is None else ended,
         action_taken="Hospital admission; third dose postponed",
+    )
+
+
+def add_overdue_susar(patient: Patient, course: object, *, actor: Actor, today: date) -> None:
+    """A planted problem for the demo, not an example to follow: a SUSAR (serious, unexpected,
+    possibly caused by the cells) that the site knew of more than 15 days ago and has not
+    reported to the regulator, so the adverse-event list shows it as overdue (ICH E2A III.A.1).
+    Nothing when it would fall in the future or after the patient's death."""
+    start = course.started_on  # type: ignore[attr-defined]
+    onset = start + timedelta(days=3)
+    aware = onset + timedelta(days=2)
+    resolved = onset + timedelta(days=9)
+    if aware + timedelta(days=15) >= today or _known(resolved, patient, today) is None:
+        return
+    services.adverse_event_record(
+        actor=actor,
+        patient=patient,
+        course=course,  # type: ignore[arg-type]
+        description="Severe headache and vomiting with raised CSF white cells after the dose; "
+        "admitted for two nights",
+        onset_date=onset,
+        grade=3,
+        serious=True,
+        hospitalisation=True,
+        expectedness="unexpected",
+        related_to_procedure="possible",
+        related_to_cells="possible",
+        aware_date=aware,
+        outcome="recovered",
+        resolved_date=resolved,
+        action_taken="Hospital admission; intravenous fluids",
     )
 
 

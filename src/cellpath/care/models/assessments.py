@@ -16,6 +16,13 @@ from django.utils import timezone
 from cellpath.accounts.audit import StampedModel
 from cellpath.accounts.models import User
 from cellpath.care.models.patient import Patient, _not_after_death, _not_future
+from cellpath.care.safety import (
+    CRITERIA,
+    SERIOUSNESS_CRITERIA,
+    ExpeditedReport,
+    expedited_report,
+    serious_without_criterion,
+)
 from cellpath.outcomes.vocabulary import (
     ALSFRS_R_ITEMS,
     ALSFRS_R_KEYS,
@@ -213,8 +220,27 @@ class Relatedness(models.TextChoices):
     DEFINITE = "definite", "Definitely"
 
 
+class Expectedness(models.TextChoices):
+    """Against the reference safety information: the protocol or the investigator's brochure
+    (ICH E2A section II.C)."""
+
+    EXPECTED = "expected", "Expected"
+    UNEXPECTED = "unexpected", "Unexpected"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+_CRITERION = dict(SERIOUSNESS_CRITERIA)
+
+
+def _criterion_field(name: str) -> models.BooleanField:
+    return models.BooleanField(_CRITERION[name], default=False)
+
+
 class AdverseEvent(PatientAssessment):
-    """An adverse event, graded with CTCAE v5 (1 mild … 5 death)."""
+    """An adverse event, graded with CTCAE v5 (1 mild … 5 death), with what ICH E2A asks for
+    expedited reporting: the seriousness criteria (II.B), expectedness (II.C), the day the site
+    first knew of it and the days it was reported (III.A). `serious` is kept with the criteria:
+    a criterion makes the event serious, and a serious event names at least one."""
 
     class Outcome(models.TextChoices):
         RECOVERED = "recovered", "Recovered"
@@ -239,6 +265,15 @@ class AdverseEvent(PatientAssessment):
         "CTCAE grade", validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     serious = models.BooleanField("serious adverse event")
+    results_in_death = _criterion_field("results_in_death")
+    life_threatening = _criterion_field("life_threatening")
+    hospitalisation = _criterion_field("hospitalisation")
+    disability = _criterion_field("disability")
+    congenital_anomaly = _criterion_field("congenital_anomaly")
+    medically_important = _criterion_field("medically_important")
+    expectedness = models.CharField(
+        max_length=12, choices=Expectedness.choices, default=Expectedness.NOT_ASSESSED
+    )
     related_to_procedure = models.CharField(
         "related to the procedure", max_length=10, choices=Relatedness.choices
     )
@@ -247,12 +282,30 @@ class AdverseEvent(PatientAssessment):
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.UNKNOWN)
     action_taken = models.CharField("action taken", max_length=300, blank=True)
+    aware_date = models.DateField("the site first knew of it on", null=True, blank=True)
+    reported_to_regulator_on = models.DateField(
+        "reported to the regulator on", null=True, blank=True
+    )
+    reported_to_ethics_on = models.DateField(
+        "reported to the ethics committee on", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-onset_date"]
 
     def __str__(self) -> str:
         return f"{'Serious a' if self.serious else 'A'}dverse event {self.onset_date}"
+
+    def criteria(self) -> dict[str, bool]:
+        return {name: getattr(self, name) for name in CRITERIA}
+
+    def criteria_met(self) -> list[str]:
+        """The wording of each criterion ticked (ICH E2A II.B)."""
+        return [_CRITERION[name] for name, met in self.criteria().items() if met]
+
+    @property
+    def serious_without_criterion(self) -> bool:
+        return serious_without_criterion(self.serious, self.criteria().values())
 
     def clean(self) -> None:
         errors = self._visit_errors("onset_date")
@@ -274,8 +327,56 @@ class AdverseEvent(PatientAssessment):
                 "A fatal outcome needs the death on the patient's record: record the date and "
                 "cause of death first."
             )
+        self._seriousness_errors(errors)
+        self._reporting_errors(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _seriousness_errors(self, errors: dict[str, str]) -> None:
+        """ICH E2A II.B: serious exactly when a criterion is met (a criterion ticked makes the
+        event serious; a serious event without one is refused); death is CTCAE grade 5."""
+        if any(self.criteria().values()):
+            self.serious = True
+        if self.serious_without_criterion and "serious" not in errors:
+            errors["serious"] = (
+                "A serious adverse event meets at least one seriousness criterion (ICH E2A): "
+                "tick the ones that apply."
+            )
+        if self.results_in_death and self.outcome != self.Outcome.FATAL:
+            errors.setdefault("outcome", "An event that results in death has a fatal outcome.")
+        if self.grade == 5 and not self.results_in_death:
+            errors["results_in_death"] = (
+                "A grade 5 event results in death (CTCAE v5): tick this criterion."
+            )
+        if self.results_in_death and self.grade and self.grade != 5:
+            errors["grade"] = "An event that results in death is grade 5 (CTCAE v5)."
+
+    def _reporting_errors(self, errors: dict[str, str]) -> None:
+        """The site knows of an event once it began; it reports it once it knows of it. These
+        days may fall after the patient's death (a fatal event is reported after it)."""
+        _not_future(errors, self, "aware_date", "reported_to_regulator_on", "reported_to_ethics_on")
+        if self.aware_date and self.onset_date and self.aware_date < self.onset_date:
+            errors["aware_date"] = "The site cannot know of an event before it started."
+        known = self.aware_date or self.onset_date
+        for name in ("reported_to_regulator_on", "reported_to_ethics_on"):
+            day = getattr(self, name)
+            if day and known and day < known and name not in errors:
+                errors[name] = (
+                    "An event cannot be reported before the site knew of it."
+                    if self.aware_date
+                    else "An event cannot be reported before it started."
+                )
+
+    def expedited_report(self) -> ExpeditedReport:
+        """Whether it is a SUSAR and when its report is due (`cellpath.care.safety`)."""
+        return expedited_report(
+            serious=self.serious,
+            expectedness=self.expectedness,
+            related_to_cells=self.related_to_cells,
+            related_to_procedure=self.related_to_procedure,
+            fatal_or_life_threatening=self.results_in_death or self.life_threatening,
+            aware_on=self.aware_date,
+        )
 
     @property
     def open(self) -> bool:

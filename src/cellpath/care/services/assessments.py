@@ -22,7 +22,7 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.models.assessments import Respondent
+from cellpath.care.models.assessments import Expectedness, Respondent
 from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import (
@@ -112,8 +112,16 @@ def adverse_event_record(
     resolved_date: date | None = None,
     action_taken: str = "",
     course: TreatmentCourse | None = None,
+    expectedness: str = Expectedness.NOT_ASSESSED,
+    aware_date: date | None = None,
+    reported_to_regulator_on: date | None = None,
+    reported_to_ethics_on: date | None = None,
+    **criteria: bool,
 ) -> AdverseEvent:
-    """Record an adverse event; a serious one alerts every clinician of the site at once."""
+    """Record an adverse event; a serious one alerts every clinician of the site at once.
+    `criteria` are the ICH E2A seriousness criteria met (`safety.CRITERIA`, as keywords): one
+    ticked makes the event serious (the model's clean); a serious event without one is
+    refused."""
     require_role_at_site(
         actor, patient.site_id, STAFF, "Only this patient's care team can do this."
     )
@@ -130,16 +138,21 @@ def adverse_event_record(
             related_to_cells=related_to_cells,
             outcome=outcome,
             action_taken=action_taken,
+            expectedness=expectedness,
+            aware_date=aware_date,
+            reported_to_regulator_on=reported_to_regulator_on,
+            reported_to_ethics_on=reported_to_ethics_on,
             entered_by=actor_user(actor),
+            **criteria,
         ),
         actor=actor,
     )
     if event.serious:
-        _alert_clinicians(event)
+        alert_clinicians(event)
     return event
 
 
-def _alert_clinicians(event: AdverseEvent) -> None:
+def alert_clinicians(event: AdverseEvent) -> None:
     clinicians = Membership.objects.filter(
         site_id=event.patient.site_id, role=Role.CLINICIAN, user__is_active=True
     ).values_list("user__email", flat=True)

@@ -208,6 +208,11 @@ def patient_checks(patient: Patient) -> list[Check]:
         findings += rules.open_event_at_death_findings(
             description=e.description, is_open=e.open, death_date=death
         )
+        findings += rules.serious_without_criterion_findings(
+            description=e.description,
+            serious=e.serious,
+            criteria=e.criteria().values(),
+        )
         found += _checks(f"adverse_event:{e.pk}", findings, e.visit_id)
     return found
 

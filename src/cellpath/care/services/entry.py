@@ -1,11 +1,12 @@
 """Writes that staff data entry needed beyond the core services: an unscheduled visit, the
-follow-up of an adverse event, a weight or an update kept with the visit it was taken at, and
-the audit row of a refused signature."""
+follow-up of an adverse event (and its expedited reporting), a weight or an update kept with the
+visit it was taken at, and the audit row of a refused signature."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,8 @@ from django.db import transaction
 from cellpath.accounts.audit import Actor, audited_save, record
 from cellpath.accounts.models import AuditEvent, User
 from cellpath.care.models import AdverseEvent, Patient, PatientUpdate, Visit, Weight
+from cellpath.care.safety import CRITERIA
+from cellpath.care.services.assessments import alert_clinicians
 from cellpath.care.services.data_queries import rechecks
 from cellpath.care.services.followup import visit_attend
 from cellpath.care.services.permissions import STAFF, actor_user, require_role_at_site
@@ -63,6 +66,45 @@ def adverse_event_resolve(
     event.outcome = outcome
     event.action_taken = action_taken
     return audited_save(event, actor=actor)
+
+
+FOLLOW_UP_FIELDS = (
+    "resolved_date",
+    "outcome",
+    "action_taken",
+    "grade",
+    "serious",
+    *CRITERIA,
+    "expectedness",
+    "related_to_procedure",
+    "related_to_cells",
+    "aware_date",
+    "reported_to_regulator_on",
+    "reported_to_ethics_on",
+)
+"""What the care team learns after an event is recorded: how it ended, its grade and
+seriousness as they became clear, the assessments, and when it was reported. What happened
+and when it began stay as first recorded."""
+
+
+@transaction.atomic
+@rechecks
+def adverse_event_follow_up(*, actor: Actor, event: AdverseEvent, **changes: Any) -> AdverseEvent:
+    """Record later facts of an adverse event (`FOLLOW_UP_FIELDS`). A criterion ticked makes it
+    serious; an event that becomes serious alerts the site's clinicians, as a new one would."""
+    require_role_at_site(
+        actor, event.patient.site_id, STAFF, "Only this patient's care team can do this."
+    )
+    unknown = set(changes) - set(FOLLOW_UP_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a follow-up of an adverse event: {', '.join(sorted(unknown))}")
+    was_serious = event.serious
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event = audited_save(event, actor=actor)
+    if event.serious and not was_serious:
+        alert_clinicians(event)
+    return event
 
 
 def visit_sign_refused(*, actor: User, visit: Visit) -> None:

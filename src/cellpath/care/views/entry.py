@@ -21,8 +21,9 @@ from cellpath.accounts.roles import Role
 from cellpath.care import services
 from cellpath.care.forms_entry import (
     AdministrationForm,
+    AdverseEventFilterForm,
+    AdverseEventFollowUpForm,
     AdverseEventForm,
-    AdverseEventResolveForm,
     AlsfrsRForm,
     BatchForm,
     CourseForm,
@@ -47,6 +48,7 @@ from cellpath.care.models import (
     Weight,
 )
 from cellpath.care.queries import entry as queries
+from cellpath.care.queries.adverse_events import adverse_event_page, listed
 from cellpath.care.queries.data_queries import visit_queries
 from cellpath.care.services import entry as entry_services
 from cellpath.care.services.followup import SignatureLockedError
@@ -303,21 +305,61 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def adverse_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _found(queries.adverse_event_get(user=request.user, pk=pk))
-    form = AdverseEventResolveForm(_data(request), instance=event)
-    resolved = saved(
+    form = AdverseEventFollowUpForm(_data(request), instance=event)
+    was_serious = event.serious
+    followed = saved(
         request,
         form,
-        lambda data: entry_services.adverse_event_resolve(actor=request.user, event=event, **data),
+        lambda data: entry_services.adverse_event_follow_up(
+            actor=request.user, event=event, **data
+        ),
     )
-    if resolved is not None:
-        messages.success(request, "Follow-up of the adverse event saved.")
+    if followed is not None:
+        messages.success(
+            request,
+            "Follow-up of the adverse event saved."
+            + (
+                " It is now serious: the site's clinicians have been e-mailed."
+                if followed.serious and not was_serious
+                else ""
+            ),
+        )
         return redirect("care:adverse-event-detail", pk=event.pk)
     if form.errors:
         event.refresh_from_db()  # the form changed the instance; show what is stored
     return render(
         request,
         "care/entry/adverse_event_detail.html",
-        {"event": event, "patient": event.patient, "form": form},
+        {
+            "event": event,
+            "patient": event.patient,
+            "form": form,
+            "status": listed(event, timezone.localdate()),
+        },
+    )
+
+
+@role_required(*STAFF)
+def adverse_event_list(request: HttpRequest) -> HttpResponse:
+    """The adverse events of every patient at the user's sites, to find what needs reporting."""
+    filter_form = AdverseEventFilterForm(request.GET)
+    filters = filter_form.filters()
+    page, rows = adverse_event_page(
+        user=request.user, filters=filters, page=request.GET.get("page"), today=timezone.localdate()
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "care/entry/adverse_event_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filter_form": filter_form,
+            "filtered": bool(filters.applied()),
+            "ignored": [filter_form.fields[name].label for name in filter_form.errors],
+            "query": query.urlencode(),
+        },
     )
 
 

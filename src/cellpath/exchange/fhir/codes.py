@@ -122,6 +122,25 @@ SERIOUSNESS: dict[bool, tuple[str, str]] = {
     False: ("non-serious", "Non-serious"),
 }
 
+SERIOUSNESS_CRITERIA: dict[str, tuple[str, str]] = {
+    "results_in_death": ("SeriousResultsInDeath", "Results in death"),
+    "life_threatening": ("SeriousIsLifeThreatening", "Is Life-threatening"),
+    "hospitalisation": (
+        "SeriousResultsInHospitalization",
+        "Requires or prolongs inpatient hospitalization",
+    ),
+    "disability": (
+        "SeriousResultsInDisability",
+        "Results in persistent or significant disability/incapacity",
+    ),
+    "congenital_anomaly": ("SeriousIsBirthDefect", "Is a congenital anomaly/birth defect"),
+}
+"""ICH E2A's seriousness criteria as the level-2 codes of R4's adverse-event-seriousness code
+system. R4's seriousness is 0..1, so they travel in `SERIOUSNESS_CRITERION_EXTENSION`, one per
+criterion met; R4's sixth code ("requires intervention to prevent permanent impairment") is not
+E2A's "other important medical event", which takes Cellpath's own code."""
+IMPORTANT_MEDICAL_EVENT = ("medically_important", "Other important medical event")
+
 ADVERSE_EVENT_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SEVERITY_BY_GRADE: dict[int, tuple[str, str]] = {
     1: ("mild", "Mild"),
@@ -171,6 +190,17 @@ CTCAE_GRADE_EXTENSION = f"{_EXTENSION}/ctcae-grade"
 """valueInteger 1–5: the adverse event's CTCAE v5 grade."""
 RESOLVED_DATE_EXTENSION = f"{_EXTENSION}/resolved-date"
 """valueDate: the day the adverse event resolved (R4 AdverseEvent has no element for it)."""
+SERIOUSNESS_CRITERION_EXTENSION = f"{_EXTENSION}/seriousness-criterion"
+"""valueCoding, repeated: each ICH E2A seriousness criterion met (`SERIOUSNESS_CRITERIA`)."""
+SERIOUSNESS_CRITERION_SYSTEM = f"{CELLPATH_FHIR}/CodeSystem/seriousness-criterion"
+"""Cellpath's code for the criterion R4 has none for (`IMPORTANT_MEDICAL_EVENT`)."""
+EXPECTEDNESS_EXTENSION = f"{_EXTENSION}/expectedness"
+"""valueCode: expected, unexpected or not_assessed, against the reference safety information
+(R4 AdverseEvent has no element for it)."""
+AWARE_DATE_EXTENSION = f"{_EXTENSION}/aware-date"
+REPORTED_TO_REGULATOR_EXTENSION = f"{_EXTENSION}/reported-to-regulator"
+REPORTED_TO_ETHICS_EXTENSION = f"{_EXTENSION}/reported-to-ethics"
+"""valueDate: the day the site first knew of the event, and the days it was reported."""
 RELATED_TO_CELLS_EXTENSION = f"{_EXTENSION}/related-to-cells"
 RELATED_TO_PROCEDURE_EXTENSION = f"{_EXTENSION}/related-to-procedure"
 """valueCode: the investigator's relatedness (unrelated, unlikely, possible, probable,

@@ -17,9 +17,12 @@ Choices (see also `codes`):
 * Spirometry: category `procedure` (see `codes.CATEGORY_PROCEDURE`); the reference equation,
   and whether the % predicted was computed or entered, in the % predicted's note.
 * AdverseEvent: severity is R4's three-level code from the CTCAE grade, the grade itself in an
-  extension and in severity's text; each suspect lot carries two causality assessments (the
-  cells', then the procedure's), and both relatedness codes travel in extensions as well, so
-  they are kept when no lot is named.
+  extension and in severity's text; seriousness is R4's serious / non-serious, and each ICH
+  E2A criterion met an extension of its own (R4's seriousness is 0..1); expectedness, the day
+  the site knew of the event and the days it was reported are extensions (R4 has no elements
+  for them); each suspect lot carries two causality assessments (the cells', then the
+  procedure's), and both relatedness codes travel in extensions as well, so they are kept when
+  no lot is named.
 
 Pure Python: no Django (an import-linter contract).
 """
@@ -402,6 +405,18 @@ def _causality(what: str, code: object) -> dict[str, Any] | None:
     return {"assessment": {"text": f"{what}: {code}"}}
 
 
+def _seriousness_criteria(row: Row) -> list[tuple[str, str, object]]:
+    """One extension per ICH E2A criterion met: R4's code where it has one, else Cellpath's."""
+    met = []
+    for name, (code, display) in codes.SERIOUSNESS_CRITERIA.items():
+        if row.get(name):
+            met.append(_coding(codes.ADVERSE_EVENT_SERIOUSNESS, code, display))
+    name, display = codes.IMPORTANT_MEDICAL_EVENT
+    if row.get(name):
+        met.append(_coding(codes.SERIOUSNESS_CRITERION_SYSTEM, name, display))
+    return [(codes.SERIOUSNESS_CRITERION_EXTENSION, "valueCoding", c) for c in met]
+
+
 def adverse_event(row: Row, *, suspect_lot_ids: list[str]) -> Resource:
     """An `adverse_events` row as an AdverseEvent; `suspect_lot_ids` are the Medication ids of
     the lots it may follow (the course's lots)."""
@@ -424,6 +439,19 @@ def adverse_event(row: Row, *, suspect_lot_ids: list[str]) -> Resource:
                     codes.RELATED_TO_PROCEDURE_EXTENSION,
                     "valueCode",
                     row.get("related_to_procedure"),
+                ),
+                *_seriousness_criteria(row),
+                (codes.EXPECTEDNESS_EXTENSION, "valueCode", row.get("expectedness")),
+                (codes.AWARE_DATE_EXTENSION, "valueDate", _date(row.get("aware_date"))),
+                (
+                    codes.REPORTED_TO_REGULATOR_EXTENSION,
+                    "valueDate",
+                    _date(row.get("reported_to_regulator_on")),
+                ),
+                (
+                    codes.REPORTED_TO_ETHICS_EXTENSION,
+                    "valueDate",
+                    _date(row.get("reported_to_ethics_on")),
                 ),
             ),
             "actuality": "actual",

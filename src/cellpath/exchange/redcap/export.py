@@ -34,10 +34,12 @@ from typing import IO, Any
 from django.utils import timezone
 
 from cellpath.care.models import PlanTimepoint, Visit
+from cellpath.care.safety import CRITERIA
 from cellpath.exchange.cohort_csv import Progress, cell, member
 from cellpath.exchange.queries import ExportScope
 from cellpath.exchange.redcap.mapping import mapping_rows
 from cellpath.exchange.redcap.project import (
+    AE_CRITERIA_SHORT,
     ARM,
     BY_NAME,
     DICTIONARY_HEADER,
@@ -116,6 +118,11 @@ AE_SOURCES = {
     "ae_rel_cells": "related_to_cells",
     "ae_outcome": "outcome",
     "ae_action": "action_taken",
+    **{f"ae_sc_{short}": name for short, name in zip(AE_CRITERIA_SHORT, CRITERIA, strict=True)},
+    "ae_expectedness": "expectedness",
+    "ae_aware": "aware_date",
+    "ae_reported_regulator": "reported_to_regulator_on",
+    "ae_reported_ethics": "reported_to_ethics_on",
     "ae_course": "course_number",
 }
 DOSE_SOURCES = {

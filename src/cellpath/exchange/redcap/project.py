@@ -25,8 +25,9 @@ import re
 from dataclasses import dataclass
 
 from cellpath.care.models import AdverseEvent
-from cellpath.care.models.assessments import Relatedness, Respondent
+from cellpath.care.models.assessments import Expectedness, Relatedness, Respondent
 from cellpath.care.plans import STANDARD_TIMEPOINTS
+from cellpath.care.safety import SERIOUSNESS_CRITERIA
 from cellpath.outcomes.alsfrs_questions import QUESTIONS
 from cellpath.outcomes.products import ROUTES
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, EL_ESCORIAL, FVC_EQUATIONS, ONSET_SITES
@@ -279,6 +280,9 @@ WEIGHT: tuple[Field, ...] = (
 )
 
 _RELATED = [(r.value, r.label) for r in Relatedness]
+AE_CRITERIA_SHORT = ("death", "life", "hosp", "disab", "congen", "other")
+"""REDCap names of the ICH E2A seriousness criteria (`ae_sc_…`), in `SERIOUSNESS_CRITERIA`'s
+order: short, as REDCap advises for field names."""
 
 ADVERSE_EVENTS: tuple[Field, ...] = (
     Field("ae_description", "adverse_events", "notes", "What happened", "ignore"),
@@ -293,6 +297,23 @@ ADVERSE_EVENTS: tuple[Field, ...] = (
         choices=tuple((str(g), f"Grade {g}") for g in range(1, 6)),
     ),
     _yesno("ae_serious", "adverse_events", "Serious adverse event", "ignore"),
+    *(
+        _yesno(
+            f"ae_sc_{short}",
+            "adverse_events",
+            f"Seriousness criterion: {label.lower()}",
+            "ignore",
+            branching="[ae_serious] = '1'",
+        )
+        for short, (_, label) in zip(AE_CRITERIA_SHORT, SERIOUSNESS_CRITERIA, strict=True)
+    ),
+    _radio(
+        "ae_expectedness",
+        "adverse_events",
+        "Expected (against the protocol or investigator's brochure)",
+        "ignore",
+        [(e.value, e.label) for e in Expectedness],
+    ),
     _radio("ae_rel_procedure", "adverse_events", "Related to the procedure", "ignore", _RELATED),
     _radio("ae_rel_cells", "adverse_events", "Related to the cells", "ignore", _RELATED),
     _radio(
@@ -303,6 +324,9 @@ ADVERSE_EVENTS: tuple[Field, ...] = (
         [(o.value, o.label) for o in AdverseEvent.Outcome],
     ),
     Field("ae_action", "adverse_events", "text", "Action taken", "ignore"),
+    _date("ae_aware", "adverse_events", "The day the site first knew of it", "ignore"),
+    _date("ae_reported_regulator", "adverse_events", "Reported to the regulator on", "ignore"),
+    _date("ae_reported_ethics", "adverse_events", "Reported to the ethics committee on", "ignore"),
     _number("ae_course", "adverse_events", "Course it followed", "ignore", "1", "99", integer=True),
 )
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0010_cause_of_death'),
+        ('care', '0011_adverse_event_e2a'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
