@@ -51,7 +51,7 @@ def _rows(text: str) -> list[list[str]]:
 
 def _cohort(world) -> list[Patient]:
     """Three patients with a full history; one answers 5b (gastrostomy), one has a second
-    course whose visits are unscheduled in REDCap."""
+    course whose visits are unscheduled in REDCap, one died."""
     patients = []
     for n in range(3):
         patient = PatientFactory(site=world.site_a, full_name=f"Person {n}", onset_site="limb")
@@ -81,6 +81,12 @@ def _cohort(world) -> list[Patient]:
         tissue="bone_marrow",
         route="intrathecal",
         started_on=date(2025, 4, 1),
+    )
+    services.patient_update(  # the cause of death goes to REDCap and back with its date
+        actor="test",
+        patient=patients[0],
+        death_date=date(2025, 5, 1),
+        death_cause="Respiratory failure",
     )
     return patients
 

@@ -83,6 +83,7 @@ TARGETS: dict[str, Target] = {
     "patient.niv_full_time_date": Target("patient", "niv_full_time_date", "date"),
     "patient.tracheostomy_date": Target("patient", "tracheostomy_date", "date"),
     "patient.death_date": Target("patient", "death_date", "date"),
+    "patient.death_cause": Target("patient", "death_cause", "text", max_length=200),
     "visit.visit_date": Target("visit", "visit_date", "date"),
     "alsfrs_r.assessed_on": Target("alsfrs_r", "assessed_on", "date"),
     "alsfrs_r.respondent": Target("alsfrs_r", "respondent", "code", tuple(Respondent.values)),

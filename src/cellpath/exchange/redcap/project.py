@@ -194,6 +194,7 @@ ENROLMENT: tuple[Field, ...] = (
         "tracheostomy_date", "enrolment", "Date of the tracheostomy", "patient.tracheostomy_date"
     ),
     _date("death_date", "enrolment", "Date of death", "patient.death_date"),
+    Field("death_cause", "enrolment", "text", "Cause of death", "patient.death_cause"),
 )
 
 VISIT: tuple[Field, ...] = (
