@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
@@ -298,3 +299,51 @@ def fields_with_errors(html: str, form: Form) -> set[str]:
 
 def shows_an_error(html: str) -> bool:
     return bool(_ALERT.search(html))
+
+
+# --- the form classes themselves ---------------------------------------------------------------
+
+
+def _limits(field: Any, model_field: Any) -> list[str]:
+    """Just beyond each limit a field or its model field validates."""
+    from django.core import validators
+
+    found = []
+    for validator in [*field.validators, *getattr(model_field, "validators", [])]:
+        limit = getattr(validator, "limit_value", None)
+        if callable(limit) or not isinstance(limit, int | float | Decimal):
+            continue
+        if isinstance(validator, validators.MaxValueValidator):
+            found.append(str(limit + 1))
+        elif isinstance(validator, validators.MinValueValidator):
+            found.append(str(limit - 1))
+    return found
+
+
+def bad_values(field: Any, model_field: Any = None) -> list[Any]:
+    """What a person (or a tampered request) can send for a form field, by the field's type."""
+    from django import forms
+
+    values: list[Any] = ["", PERCENT_TEXT]
+    if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+        values += ["abc", "NaN", "inf", "1009", "9" * 25, "-" + "9" * 25, "1e400"]
+        values += _limits(field, model_field)
+    elif isinstance(field, forms.DateField | forms.DateTimeField):
+        values += ["abc", "2026-13-45", "2999-01-01", "1800-01-01", "0000-00-00"]
+    elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        values += [["not-a-choice"], ["999999"], ["1", "1"]]
+    elif isinstance(field, forms.ModelChoiceField):
+        values += ["999999", "abc"]
+    elif isinstance(field, forms.ChoiceField):
+        values += ["not-a-choice"]
+    elif isinstance(field, forms.BooleanField | forms.NullBooleanField):
+        values += ["maybe", "on"]
+    elif isinstance(field, forms.FileField):
+        values += [upload("garbage", "upload")]
+    elif isinstance(field, forms.JSONField):
+        values += ["{not json", "[]", '{"a": 1e999}']
+    elif isinstance(field, forms.EmailField):
+        values += ["abc", "a@" + "x" * 300 + ".org"]
+    else:
+        values += ["x" * 5000, "abc"]
+    return values

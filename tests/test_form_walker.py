@@ -23,6 +23,7 @@ from tests.conftest import ACTORS, World, sign_in
 from tests.form_walker import (
     Form,
     Variant,
+    bad_values,
     fields_with_errors,
     plausible,
     post_data,
@@ -30,6 +31,7 @@ from tests.form_walker import (
     shows_an_error,
     variants,
 )
+from tests.test_form_messages import _form_classes
 
 NOT_WALKED = {
     # POST-only endpoints: nothing to open, their forms are on other pages and walked there.
@@ -343,3 +345,102 @@ def test_every_post_only_address_is_declared() -> None:
     assert undeclared == []
     names = {route.name for route in ROUTES}
     assert [name for name in NOT_WALKED if name not in names] == [], "no longer an address"
+
+
+# --- every Form class of the package, without its page -------------------------------------------
+
+
+def _course(world: World) -> Any:
+    from tests.access_matrix import _history_a
+
+    return _history_a(world)["course"]
+
+
+def _all_answer_keys() -> list[str]:
+    from cellpath.intake.questions import STEPS
+
+    return [key for step in STEPS for key in (*step.keys, *step.optional)]
+
+
+def _sites(world: World) -> Any:
+    from cellpath.accounts.models import Site
+
+    return Site.objects.filter(pk=world.site_a.pk)
+
+
+CONSTRUCTOR_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "DateForm": lambda w: {"label": "Date of death"},
+    "NewPatientForm": lambda w: {"sites": _sites(w)},
+    "PatientFilterForm": lambda w: {"sites": _sites(w), "searches_names": True},
+    "AdministrationForm": lambda w: {"course": _course(w)},
+    "BatchForm": lambda w: {"course": _course(w)},
+    "CourseProgrammeForm": lambda w: {"course": _course(w)},
+    "AdverseEventForm": lambda w: {"courses": type(_course(w)).objects.all()},
+    "AlsfrsRForm": lambda w: {"gastrostomy": False},
+    "CourseForm": lambda w: {"instance": type(_course(w))(patient=w.patient_a)},
+    "AlsfrsAnswerForm": lambda w: {"question": _first_question()},
+    "ExportForm": lambda w: {"site_ids": [w.site_a.pk]},
+    "RedcapImportForm": lambda w: {"site_ids": [w.site_a.pk]},
+    "FilterForm": lambda w: {"site_ids": [w.site_a.pk]},
+    "ReferenceCohortForm": lambda w: {"site_ids": [w.site_a.pk]},
+    "AnswersForm": lambda w: {"keys": _all_answer_keys(), "needed": set(_all_answer_keys())},
+}
+"""What a form's view gives its constructor, built in the test world."""
+
+
+def _first_question() -> Any:
+    from cellpath.outcomes.alsfrs_questions import questions_for
+
+    return questions_for(gastrostomy=False)[0]
+
+
+BASE_CLASSES = {
+    "cellpath.care.forms_entry.EntryForm",
+    "cellpath.evidence.forms.ContentForm",
+    "cellpath.intake.forms.public.ProgrammeForm",
+}
+"""Bases other forms are made from (a ModelForm without a model, a form without its field):
+walked through the forms built on them."""
+
+FORM_CLASSES = [
+    cls for cls in _form_classes() if f"{cls.__module__}.{cls.__qualname__}" not in BASE_CLASSES
+]
+
+
+def _model_field(form: Any, name: str) -> Any:
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
+
+
+@pytest.mark.parametrize(
+    "form_class", FORM_CLASSES, ids=[f"{c.__module__}.{c.__qualname__}" for c in FORM_CLASSES]
+)
+def test_every_bad_value_of_every_form_class_is_an_error(form_class: Any, world: World) -> None:
+    """Each field of each Form of the package, alone, given each bad value of its type: the form
+    validates without raising and its errors can be written out."""
+    arguments = CONSTRUCTOR_ARGUMENTS.get(form_class.__name__, lambda w: {})(world)
+    fields = form_class(**arguments).fields
+    if not fields:
+        pytest.skip("a form without fields (a base class or a confirmation button)")
+    problems = []
+    checked = 0
+    for name, field_ in fields.items():
+        for value in bad_values(field_, _model_field(form_class, name)):
+            files = {name: value} if hasattr(value, "read") else {}
+            data = {} if files else {name: value}
+            try:
+                with transaction.atomic():
+                    form = form_class(data=data, files=files, **arguments)
+                    form.is_valid()
+                    str(form.errors)
+                    form.errors.as_json()
+                    transaction.set_rollback(True)
+            except Exception as error:
+                problems.append(f"{name}={str(value)[:40]!r}: {type(error).__name__}: {error}")
+            checked += 1
+    assert not problems, f"{form_class.__name__} ({checked} values):\n" + "\n".join(problems)
