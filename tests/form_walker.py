@@ -159,9 +159,14 @@ class _FormParser(HTMLParser):
 
 def post_forms(html: str) -> list[Form]:
     """The forms of a page that POST something a person fills in (not the sign-out button)."""
+    return forms_of(html, "post")
+
+
+def forms_of(html: str, method: str) -> list[Form]:
+    """The forms of a page sent with `method` that have something to fill in."""
     parser = _FormParser()
     parser.feed(html)
-    return [form for form in parser.forms if form.method == "post" and form.fillable]
+    return [form for form in parser.forms if form.method == method and form.fillable]
 
 
 # --- values ------------------------------------------------------------------------------------

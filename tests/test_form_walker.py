@@ -3,7 +3,8 @@ form to fill in is opened as someone allowed to use it, and each of its fields i
 of the wrong type, out of range, too long and with a "%" in it, the other fields keeping what
 the page offered. The page must answer with the form and an error next to the field, or accept
 the value (a redirect) — never with a server error. A new form page is walked as soon as it is
-declared in tests/access_matrix.py."""
+declared in tests/access_matrix.py. Search and filter forms (GET) are sent the same values and
+must not fail. Then every Form class of the package is given each bad value without its page."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tests.form_walker import (
     Variant,
     bad_values,
     fields_with_errors,
+    forms_of,
     plausible,
     post_data,
     post_forms,
@@ -245,7 +247,7 @@ REFUSED = (200, 400)
 
 @dataclass
 class Walk:
-    posts: int = 0
+    posts: int = 0  # requests sent, POST or GET
     problems: list[str] = field(default_factory=list)
 
 
@@ -274,6 +276,34 @@ def _walk_form(client: Client, url: str, form: Form, walk: Walk, where: str) -> 
             )
             if problem:
                 walk.problems.append(f"{where} {control.name}={variant.label}: {problem}")
+
+
+def _walk_filters(client: Client, url: str, form: Form, walk: Walk, where: str) -> None:
+    """A search or filter form (GET): its bad values must be an error or be ignored, never a
+    server error; nothing is saved, so only what the page answers is checked."""
+    target = urljoin(url, form.action) if form.action else url
+    values = {control.name: plausible(control) for control in form.fillable}
+    for control in form.walked:
+        for variant in variants(control):
+            if variant.value is None or control.kind == "file":
+                continue
+            data = post_data(form, {**values, control.name: [variant.value]})
+            data.pop("csrfmiddlewaretoken", None)
+            cache.clear()
+            try:
+                response = client.get(target, data)
+            except Exception as error:
+                walk.problems.append(
+                    f"{where} {control.name}={variant.label}: server error "
+                    f"{type(error).__name__}: {error}"[:300]
+                )
+                continue
+            finally:
+                walk.posts += 1
+            if response.status_code not in (200, 302, 400):
+                walk.problems.append(
+                    f"{where} {control.name}={variant.label}: status {response.status_code}"
+                )
 
 
 def _judge(
@@ -326,10 +356,16 @@ def test_every_error_of_the_form_renders(page: Page, world: World) -> None:
             seen.add(shape)
             walked_any = True
             _walk_form(client, url, form, walk, f"{actor} form {number + 1}")
+        for number, form in enumerate(forms_of(_html(response), "get")):
+            shape = frozenset(form.fields) | {f"get {form.action}"}
+            if shape not in seen:
+                seen.add(shape)
+                walked_any = True
+                _walk_filters(client, url, form, walk, f"{actor} search form {number + 1}")
     if not walked_any:
         pytest.skip("the page has no form to fill in")
-    print(f"{page.id}: {walk.posts} posts")  # shown with -rP: how much was walked
-    assert not walk.problems, f"{page.id} ({walk.posts} posts):\n" + "\n".join(walk.problems)
+    print(f"{page.id}: {walk.posts} requests")  # shown with -rP: how much was walked
+    assert not walk.problems, f"{page.id} ({walk.posts} requests):\n" + "\n".join(walk.problems)
 
 
 def test_every_post_only_address_is_declared() -> None:
