@@ -208,3 +208,33 @@ def test_the_answers_read_as_asked_not_as_field_names(application, client_for) -
     assert "<dt>Tracheostomy</dt><dd>No</dd>" in text
     assert "<dt>El Escorial category</dt><dd>Probable</dd>" in text
     assert "<dt>tracheostomy</dt>" not in text and "<dt>el_escorial</dt>" not in text
+
+
+def test_a_note_or_email_longer_than_the_page_allows_is_refused_with_a_message(
+    application, client_for
+) -> None:
+    """The walker found a 5,000-character note kept although the page says 4,000 at most."""
+    from django.core import mail
+
+    from cellpath.accounts.audit import audited_save
+
+    application.consent_contact = True
+    audited_save(application, actor="test")
+    client = client_for("coordinator_a")
+    ref = application.reference
+    detail = reverse("intake:detail", args=[ref])
+    post(client, reverse("intake:note", args=[ref]), {"text": "x" * 4001})
+    page = client.get(detail).content.decode()
+    assert "Note: Ensure this value has at most 4000 characters" in page
+    post(client, reverse("intake:email", args=[ref]), {"subject": "s" * 201, "body": "Hello"})
+    page = client.get(detail).content.decode()
+    assert "Subject: Ensure this value has at most 200 characters" in page
+    assert not application.notes.exists() and not mail.outbox
+
+
+def test_an_empty_note_is_refused_with_the_same_words_as_before(application, client_for) -> None:
+    client = client_for("coordinator_a")
+    ref = application.reference
+    post(client, reverse("intake:note", args=[ref]), {"text": "  "})
+    page = client.get(reverse("intake:detail", args=[ref])).content.decode()
+    assert "Write the note first." in page and not application.notes.exists()

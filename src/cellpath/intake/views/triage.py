@@ -80,15 +80,28 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def email(request: HttpRequest, reference: str) -> HttpResponse:
     def action(application: Application) -> str:
+        sent = _shape_checked(EmailForm(request.POST), missing="Write a subject and a message.")
         services.application_email(
-            actor=request.user,
-            application=application,
-            subject=request.POST.get("subject", ""),
-            body=request.POST.get("body", ""),
+            actor=request.user, application=application, subject=sent["subject"], body=sent["body"]
         )
         return f"E-mail sent to {application.email}."
 
     return _act(request, reference, action)
+
+
+def _shape_checked(form: EmailForm | NoteForm, *, missing: str) -> dict[str, str]:
+    """What the form on the detail page declares (its lengths), checked before acting: these
+    actions answer with a message on the detail page, not with the form again, so a note longer
+    than the page allows was otherwise kept as sent (issue 18)."""
+    if form.is_valid():
+        return form.cleaned_data
+    if any(
+        error.code == "required" for errors in form.errors.as_data().values() for error in errors
+    ):
+        raise ValidationError(missing)
+    raise ValidationError(
+        [f"{form[name].label}: {error}" for name, errors in form.errors.items() for error in errors]
+    )
 
 
 def _act(request: HttpRequest, reference: str, action) -> HttpResponse:
@@ -120,8 +133,9 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def note(request: HttpRequest, reference: str) -> HttpResponse:
     def action(application: Application) -> str:
+        sent = _shape_checked(NoteForm(request.POST), missing="Write the note first.")
         services.application_note_add(
-            actor=request.user, application=application, text=request.POST.get("text", "")
+            actor=request.user, application=application, text=sent["text"]
         )
         return "Note added."
 
