@@ -130,12 +130,12 @@ def test_5b_without_a_gastrostomy_on_the_record_is_saved_and_flagged(
     response = post(
         client,
         reverse("care:visit-alsfrs-r", args=[six_months.pk]),
-        {"assessed_on": "2025-03-04", "respondent": "clinic", **answers(q5a="", q5b=2)},
+        {"assessed_on": "2025-03-04", "respondent": "clinic", **answers(q5a="", q5b=2, q12=4)},
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Some values are unusual" in page
-    assert "Please check these values" in page and "no gastrostomy date" in page
+    assert "Please check: 1 data query" in page and "no gastrostomy date" in page
     assert AlsfrsR.objects.get(visit=six_months).q5b == 2
 
 
@@ -210,7 +210,7 @@ def test_fvc_percent_is_computed_from_the_record_and_an_unusual_one_is_flagged(
     assert response.status_code == 302
     page = visit_page(client, six_months)
     assert "5.90 L" in page and "(computed with GLI-2012 (Quanjer 2012))" in page
-    assert "Please check these values" in page and "above 150 %" in page
+    assert "Please check: 1 data query" in page and "above 150 %" in page
 
 
 def test_a_second_spirometry_on_the_same_day_is_refused(world, client_for, history) -> None:
