@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-reports bench-exchange bench-public bench-apply bench-trials eval-trials clean
+.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-quality bench-reports bench-exchange bench-public bench-apply bench-trials eval-trials clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -59,13 +59,16 @@ lint: install  ## ruff, and the import contracts (layers point down; see pyproje
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/lint-imports --no-cache
 
-bench: bench-outcomes bench-care bench-reports bench-exchange bench-public bench-apply bench-trials
+bench: bench-outcomes bench-care bench-quality bench-reports bench-exchange bench-public bench-apply bench-trials
 
 bench-outcomes: install  ## time the outcomes engine on 100,000 synthetic patients
 	@$(PY) bench/bench_outcomes.py
 
 bench-care: install  ## time the progression page and dashboard with 10,000 patients (PostgreSQL)
 	@$(PY) bench/bench_care.py
+
+bench-quality: install  ## the data-quality rules over 2,000 patients, and their cost on one save (PostgreSQL)
+	@$(PY) bench/bench_quality.py
 
 bench-reports: install  ## time the cohort report and its PDF with 10,000 patients (PostgreSQL), and `cellpath report`
 	@$(PY) bench/bench_reports.py
