@@ -10,8 +10,9 @@ emitted atoms that are labelled (each label counts once: a multiset match).
     .venv/bin/python -m tests.trials.realset.score --unseen   the held-back set: totals only
 
 The development sets (`set_a`, `set_c`) print recall and precision by field and list every
-miss and every wrong atom. The held-back set (`set_b`) prints its totals only, never its misses,
-so that it stays unseen by whoever changes the reader until its score is reported.
+miss and every wrong atom. The held-back sets (`set_b`, `set_d`) print their totals only, never
+their misses, so that they stay unseen by whoever changes the reader until their score is
+reported.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from cellpath.trials.criteria.reader import read_criteria
 
 HERE = Path(__file__).resolve().parent
 DEVELOPMENT = ("set_a", "set_c")
-HELD_BACK = ("set_b",)
+HELD_BACK = ("set_b", "set_d")
 FORMS = ("registry", "flattened")
 
 Atom = tuple[str, str, str, Any, int | None]
@@ -152,7 +153,8 @@ def report(names: tuple[str, ...], *, details: bool) -> None:
 
 def main(argv: list[str]) -> int:
     if "--unseen" in argv:
-        report(HELD_BACK, details=False)
+        for name in HELD_BACK:  # each held-back set scored on its own
+            report((name,), details=False)
     else:
         report(DEVELOPMENT, details=True)
     return 0
