@@ -79,6 +79,9 @@ ROUTES: list[Route] = [
     # site
     Route("landing", EVERYONE),
     Route("healthz", EVERYONE),
+    Route("about", EVERYONE),
+    Route("editorial-policy", EVERYONE),
+    Route("privacy", EVERYONE),
     Route("home", only(dict.fromkeys(ACTORS[1:], 200))),
     # accounts
     Route("accounts:sign-in", SIGNED_IN_REDIRECT),

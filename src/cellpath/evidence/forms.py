@@ -110,8 +110,13 @@ class StudyForm(ContentForm):
             "cell_type_detail", "tissue_source", "donor", "genetically_modified", "routes",
             "dosing", "immunosuppression", "phase", "design", "control", "control_detail",
             "n_treated", "n_control", "primary_endpoint", "primary_endpoint_met", "key_results",
-            "safety", "regulatory_events", "caveats", "confidence", "published",
+            "safety", "regulatory_events", "caveats", "confidence", "reviewed_on",
+            "next_review_on", "published",
         )  # fmt: skip
+        widgets = {
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -158,5 +163,10 @@ class PageForm(ContentForm):
 
     class Meta:
         model = KnowledgePage
-        fields = ("slug", "title", "summary", "body", "order", "published")
-        widgets = {"body": forms.Textarea(attrs={"rows": 24})}
+        fields = ("slug", "title", "summary", "body", "order", "reviewed_on", "next_review_on",
+                  "published")  # fmt: skip
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 24}),
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}),
+            "next_review_on": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from cellpath.accounts.audit import AuditedModel
 from cellpath.evidence.grading import Level, evidence_level
@@ -56,6 +57,40 @@ class PublicContent(AuditedModel):
 
     def audit_label(self) -> str:
         return f"{self._meta.verbose_name} {getattr(self, 'slug', self.pk)}"
+
+
+class ReviewDates(models.Model):
+    """When a page's content was last checked against its sources, and when it is due again.
+
+    The editorial policy (site/templates/site/trust/editorial_policy.html) says what a review is
+    and how often one is due; a page past its next review says so to its readers."""
+
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="The day this was last checked against its sources.",
+    )
+    next_review_on = models.DateField(
+        "next review",
+        null=True,
+        blank=True,
+        help_text="When it is due to be checked again (at most six months after the last).",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def review_overdue(self) -> bool:
+        return self.next_review_on is not None and self.next_review_on < timezone.localdate()
+
+    def review_date_errors(self) -> dict[str, str]:
+        if self.reviewed_on and self.next_review_on and self.next_review_on <= self.reviewed_on:
+            return {"next_review_on": "The next review must come after the last one."}
+        if self.next_review_on and not self.reviewed_on:
+            return {"reviewed_on": "Give the day of the last review as well."}
+        return {}
 
 
 def validate_route_codes(value: str) -> None:
@@ -120,7 +155,7 @@ class EndpointMet(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported"
 
 
-class Study(GivenByRoutes, PublicContent):
+class Study(GivenByRoutes, ReviewDates, PublicContent):
     """A study, review or regulatory decision on cell therapy for ALS."""
 
     class Kind(models.TextChoices):
@@ -217,7 +252,7 @@ class Study(GivenByRoutes, PublicContent):
         return self.registry_ids.replace(",", " ").split()
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = self.review_date_errors()
         for registry_id in self.registry_id_list:
             try:
                 nct_validator(registry_id)
@@ -337,7 +372,7 @@ class Claim(PublicContent):
         return reverse("evidence:claim", args=[self.slug])
 
 
-class KnowledgePage(PublicContent):
+class KnowledgePage(ReviewDates, PublicContent):
     """A page for patients and families (plain English, about a 9th-grade reading level)."""
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -356,3 +391,8 @@ class KnowledgePage(PublicContent):
 
     def get_absolute_url(self) -> str:
         return reverse("evidence:page", args=[self.slug])
+
+    def clean(self) -> None:
+        errors = self.review_date_errors()
+        if errors:
+            raise ValidationError(errors)

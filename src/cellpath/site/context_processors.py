@@ -1,4 +1,5 @@
-"""Navigation per role: only links to pages the user may open."""
+"""Navigation per role: only links to pages the user may open; and whether the page is a form
+that collects health data (base.html then links the privacy notice)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,17 @@ from django.utils.functional import SimpleLazyObject
 
 from cellpath.accounts.roles import Role
 from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, portal_context
+
+HEALTH_DATA_FORMS = frozenset(
+    {
+        "care:portal-alsfrs",
+        "care:portal-alsfrs-question",
+        "care:portal-alsfrs-review",
+        "care:portal-updates",
+    }
+)
+"""Pages whose forms collect health data and whose templates are not the site's to edit (the
+application form's own templates include site/privacy_line.html next to their consent)."""
 
 
 def public_nav() -> list[tuple[str, str]]:
@@ -24,9 +36,11 @@ def public_nav() -> list[tuple[str, str]]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
+    match = getattr(request, "resolver_match", None)
+    health_data_form = match is not None and match.view_name in HEALTH_DATA_FORMS
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": public_nav()}
+        return {"nav": public_nav(), "health_data_form": health_data_form}
     roles = user.roles
     nav = [("Home", reverse("home"))]
     if Role.EDITOR in roles:
@@ -50,7 +64,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user.is_superuser:
         nav.append(("Administration", reverse("admin:index")))
     nav.append(("Authenticator", reverse("accounts:mfa-setup")))
-    context: dict[str, object] = {"nav": nav}
+    context: dict[str, object] = {"nav": nav, "health_data_form": health_data_form}
     if Role.PATIENT in roles:
         # Evaluated only by a template that asks (the patient's home page).
         chosen = request.session.get(PORTAL_PATIENT_KEY)

@@ -174,6 +174,13 @@ CELLPATH_ABSOLUTE_TIMEOUT_SECONDS = envint("CELLPATH_ABSOLUTE_TIMEOUT_SECONDS", 
 CELLPATH_PASSWORD_RESET_LIMIT = envint("CELLPATH_PASSWORD_RESET_LIMIT", 5)  # per hour and address
 CELLPATH_DEMO = envbool("CELLPATH_DEMO", False)
 
+# Who runs this copy of Cellpath, as the About page and the privacy notice name them (the
+# controller of GDPR Art. 4(7)). Left empty, the pages say plainly that they were not set.
+CELLPATH_OPERATOR = os.environ.get("CELLPATH_OPERATOR", "")
+CELLPATH_OPERATOR_CONTACT = os.environ.get("CELLPATH_OPERATOR_CONTACT", "")
+CELLPATH_FUNDING = os.environ.get("CELLPATH_FUNDING", "")
+CELLPATH_MEDICAL_REVIEWER = os.environ.get("CELLPATH_MEDICAL_REVIEWER", "")
+
 SESSION_COOKIE_AGE = CELLPATH_IDLE_TIMEOUT_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,7 +1,9 @@
-"""Landing page, role home pages, health check and friendly error pages."""
+"""Landing page, role home pages, the trust pages (about, editorial policy, privacy notice),
+health check and friendly error pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,13 +15,52 @@ from cellpath.accounts.queries import site_list
 from cellpath.accounts.roles import Role
 from cellpath.care.queries import patient_own, patients_visible_to
 from cellpath.evidence.caching import public_page
+from cellpath.evidence.models import Confidence
 from cellpath.evidence.queries import search as evidence_search
+from cellpath.intake.services import RESUME_DAYS
 from cellpath.programmes.queries import search as programme_search
 
 
 @public_page
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "site/landing.html")
+
+
+def _operator() -> dict[str, object]:
+    """Who runs this copy, as the trust pages name them (empty settings are said to be unset)."""
+    return {
+        "operator": settings.CELLPATH_OPERATOR,
+        "operator_contact": settings.CELLPATH_OPERATOR_CONTACT,
+        "funding": settings.CELLPATH_FUNDING,
+        "medical_reviewer": settings.CELLPATH_MEDICAL_REVIEWER,
+    }
+
+
+@public_page
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/trust/about.html", _operator())
+
+
+@public_page
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "site/trust/editorial_policy.html",
+        {**_operator(), "confidences": Confidence.choices},
+    )
+
+
+@public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "site/trust/privacy.html",
+        {
+            **_operator(),
+            "resume_days": RESUME_DAYS,
+            "idle_minutes": settings.CELLPATH_IDLE_TIMEOUT_SECONDS // 60,
+        },
+    )
 
 
 @role_required()
