@@ -99,6 +99,8 @@ def test_learn_and_compare_pages_have_no_violations(site: str, axe_page) -> None
         "/programmes/compare/?" + "&".join(f"p={slug}" for slug in programmes),
         "/search/?q=stem+cells",
         f"/programmes/{programmes[0]}/",
+        "/programmes/vitacell-regeneration-package/before-you-go-further/",
+        "/programmes/compare/",
         f"/evidence/claims/{Claim.objects.first().slug}/",
     ]
     paths += [f"/learn/{slug}/" for slug in KnowledgePage.objects.values_list("slug", flat=True)]

@@ -92,7 +92,8 @@ def test_it_chooses_the_programme_from_the_link(world) -> None:
     response = Client().get(URL, {"programme": "good-trial"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert f'<option value="{programme.pk}" selected>Good trial</option>' in page
+    label = "Good trial — Clinical trial · free · no warning signs found"
+    assert f'<option value="{programme.pk}" selected>{label}</option>' in page
     assert "Hidden trial" not in page
     assert "You may reply to me by e-mail." in page
     assert 'name="website"' in page

@@ -146,7 +146,8 @@ def test_it_offers_published_programmes_with_the_one_asked_for_chosen(world) -> 
     response = Client().get(URL, {"programme": programme.slug})
     page = response.content.decode()
     assert response.status_code == 200
-    assert f'<option value="{programme.pk}" selected>Good trial</option>' in page
+    label = "Good trial — Clinical trial · free · no warning signs found"
+    assert f'<option value="{programme.pk}" selected>{label}</option>' in page
     assert "Hidden trial" not in page
     assert "We use your e-mail address only to send this packet" in page
     assert 'name="website"' in page

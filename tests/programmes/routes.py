@@ -39,6 +39,11 @@ PROGRAMME_ROUTES: list[Route] = [
         kwargs=lambda w: {"slug": _programme_a(w).slug},
     ),
     Route(
+        "programmes:before",
+        EVERYONE,
+        kwargs=lambda w: _two_programmes(w) or {"slug": "paid-clinic"},
+    ),
+    Route(
         "programmes:compare",
         EVERYONE,
         kwargs=lambda w: _two_programmes(w),

@@ -84,3 +84,13 @@ def test_it_compares_the_found_ones_when_one_of_three_is_unknown(world, client) 
     response = client.get(URL, {"p": ["good-trial", "gone", "paid-clinic", "good-trial"]})
     assert [p.slug for p in response.context["programmes"]] == ["good-trial", "paid-clinic"]
     assert "We could not find this programme: gone" in response.content.decode()
+
+
+def test_its_choices_show_each_kind_price_and_warning_count(world, client) -> None:
+    make_programme(world.site_a, trial_data())
+    make_programme(world.site_a, clinic_data())
+    html = client.get(URL).content.decode()
+    assert 'Good trial <span class="muted">(Clinical trial · free)</span>' in html
+    assert '<span class="sign-ok">✔ No warning signs found</span>' in html
+    assert 'Paid clinic <span class="muted">(Paid clinic offer · 18,500 USD)</span>' in html
+    assert '<span class="sign-flag">⚠ 6 warning signs</span>' in html

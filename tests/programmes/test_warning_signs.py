@@ -69,3 +69,11 @@ def test_it_explains_each_sign_in_plain_words_with_its_source() -> None:
         assert sign.title and sign.explanation and sign.source
         assert "FDA" in sign.source or "ISSCR" in sign.source
     assert "likely being deceived" in ALL_SIGNS[0].explanation
+
+
+def test_every_sign_says_what_to_ask_the_programme() -> None:
+    from cellpath.programmes.warning_signs import ALL_SIGNS
+
+    for sign in ALL_SIGNS:
+        assert sign.ask.strip().endswith(("?", "."))
+        assert "?" in sign.ask

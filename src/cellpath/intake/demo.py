@@ -37,7 +37,7 @@ TRIAL_CRITERIA: list[dict[str, Any]] = [
     {"field": "active_cancer", "op": "present", "kind": "exclusion",
      "explanation": "Cell treatments might affect a cancer."},
     {"field": "clotting_disorder", "op": "present", "kind": "exclusion",
-     "explanation": "Bone-marrow harvest and injections carry a bleeding risk."},
+     "explanation": "Collecting the cells and injecting them carry a bleeding risk."},
     {"field": "platelets", "op": ">=", "value": 100, "when_known": True,
      "explanation": "Low platelets raise the bleeding risk of the procedures."},
 ]  # fmt: skip
@@ -46,9 +46,9 @@ CLINIC_CRITERIA: list[dict[str, Any]] = [
      "explanation": "The clinic treats adults."},
     {"field": "active_severe_infection", "op": "present", "kind": "exclusion",
      "explanation": "An active infection must be treated first."},
-    {"field": "bone_marrow_disorder", "op": "present", "kind": "exclusion",
-     "explanation": "The clinic harvests bone marrow."},
 ]  # fmt: skip
+"""A paid clinic's own criteria; those about how its cells are collected follow from its
+product (`collection_criteria`)."""
 CRITERIA_BY_PROGRAMME = {
     "riverside-msc-trial": TRIAL_CRITERIA,
     "northfield-neural-stem-cell-study": TRIAL_CRITERIA[:6],
@@ -56,6 +56,29 @@ CRITERIA_BY_PROGRAMME = {
     "vitacell-regeneration-package": CLINIC_CRITERIA,
     "neurorenew-bone-marrow-programme": CLINIC_CRITERIA,
 }
+
+
+def collection_criteria(programme: Programme) -> list[dict[str, Any]]:
+    """The criteria about collecting a clinic's cells, worded from the programme's own product
+    fields, so that its pre-screen never says what its page does not (issue 19: the demo said
+    a clinic selling umbilical-cord cells harvested bone marrow)."""
+    source = programme.tissue_source.strip()
+    if programme.donor != "autologous" or "bone marrow" not in source.lower():
+        return []
+    where = source[0].lower() + source[1:]
+    return [
+        {"field": "bone_marrow_disorder", "op": "present", "kind": "exclusion",
+         "explanation": f"The clinic collects your own cells from {where}."},
+    ]  # fmt: skip
+
+
+def criteria_rows(programme: Programme) -> list[dict[str, Any]]:
+    """A demo programme's screening criteria, in order."""
+    rows = CRITERIA_BY_PROGRAMME[programme.slug]
+    if programme.kind == Programme.Kind.PAID_CLINIC:
+        rows = rows + collection_criteria(programme)
+    return rows
+
 
 TWO_PROGRAMMES = frozenset({1, 8, 17})
 """The demo applicants who applied to two programmes with one form."""
@@ -116,11 +139,11 @@ def load_demo_applications(*, coordinators: dict[int, Any], actor: Actor = "demo
     a site id to a coordinator who moves that site's applications along."""
     from cellpath.intake.services import application_transition
 
-    for slug, rows in CRITERIA_BY_PROGRAMME.items():
+    for slug in CRITERIA_BY_PROGRAMME:
         programme = Programme.objects.filter(slug=slug).first()
         if programme is None or programme.screening_criteria.exists():
             continue
-        for order, row in enumerate(rows):
+        for order, row in enumerate(criteria_rows(programme)):
             audited_save(ScreeningCriterion(programme=programme, order=order, **row), actor=actor)
     _messages_and_subscribers(actor)
     if Application.objects.exists():

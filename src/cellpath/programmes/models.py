@@ -173,6 +173,20 @@ class Programme(GivenByRoutes, AuditedModel):
         return {sign.code for sign in self.warning_signs}
 
     @property
+    def warning_count_display(self) -> str:
+        count = len(self.warning_signs)
+        if not count:
+            return "no warning signs found"
+        return f"⚠ {count} warning sign{'' if count == 1 else 's'}"
+
+    @property
+    def choice_label(self) -> str:
+        """The programme where a form offers it to choose: its kind, price and warning count,
+        so that a paid clinic never looks like the registered trial beside it (issue 19)."""
+        price = "free" if self.is_free else self.price_display
+        return f"{self.name} — {self.get_kind_display()} · {price} · {self.warning_count_display}"
+
+    @property
     def published_card(self) -> OutcomesCard | None:
         """The outcomes card shown on the public page (the latest approved), or None."""
         return self.outcome_cards.filter(status=OutcomesCard.Status.PUBLISHED).first()

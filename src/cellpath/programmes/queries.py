@@ -57,6 +57,15 @@ def programme_get(slug: str) -> Programme:
     return programme
 
 
+def programme_with_warning_signs(slug: str | None) -> Programme | None:
+    """The published programme `slug` names if it shows any warning sign, else None: a form
+    reached from its page (`?programme=`) points back to its "Before you go further" step."""
+    if not slug:
+        return None
+    programme = _published().filter(slug=slug).first()
+    return programme if programme is not None and programme.warning_signs else None
+
+
 def programmes_with_registry_id(registry_id: str) -> list[Programme]:
     """Published programmes whose registry ID is `registry_id` (a trial's NCT number)."""
     return list(_published().filter(registry_id__iexact=registry_id.strip()).order_by("name"))

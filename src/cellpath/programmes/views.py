@@ -68,6 +68,23 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
+@public_page
+def programme_before(request: HttpRequest, slug: str) -> HttpResponse:
+    """The step between a programme with warning signs and anything sent to it: its signs, what
+    to ask it, and the registered trials open to enrol. Without signs there is nothing to weigh:
+    its own page has the buttons."""
+    programme = queries.programme_get(slug)
+    signs = programme.warning_signs
+    if not signs:
+        return redirect(programme)
+    return render(
+        request,
+        "programmes/programme_before.html",
+        {"programme": programme, "signs": signs, "trials": links.open_cell_trials()},
+    )
+
+
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value.strip() for value in values if value.strip()))
 

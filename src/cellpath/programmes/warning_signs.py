@@ -51,6 +51,8 @@ class WarningSign:
     title: str
     explanation: str
     source: str
+    ask: str
+    """What to ask the programme about this sign (ISSCR Patient Handbook questions; FDA 2021)."""
 
 
 PAYMENT_OUTSIDE_TRIAL = WarningSign(
@@ -62,6 +64,10 @@ PAYMENT_OUTSIDE_TRIAL = WarningSign(
         "You should not have to pay to take part in a trial."
     ),
     source=FDA_2021,
+    ask=(
+        "Why am I asked to pay, when people in a clinical trial do not? Which regulator has "
+        "approved this product for ALS?"
+    ),
 )
 NO_REGISTRY_ID = WarningSign(
     code="no_registry_id",
@@ -72,6 +78,11 @@ NO_REGISTRY_ID = WarningSign(
         "A listing alone does not mean a treatment is approved or safe."
     ),
     source=f"{ISSCR_HANDBOOK}; {FDA_2021}",
+    ask=(
+        "Is this a formal clinical trial? What is its registry ID, and which ethics committee "
+        "and which national regulator oversee it? In the United States, ask to see the FDA "
+        "letter for its IND."
+    ),
 )
 TESTIMONIALS = WarningSign(
     code="testimonials",
@@ -81,6 +92,7 @@ TESTIMONIALS = WarningSign(
         "Only a well-run study that compares patients can show that."
     ),
     source=ISSCR,
+    ask=("Which studies, published in medical journals, show that it helps people with ALS?"),
 )
 MANY_DISEASES = WarningSign(
     code="many_diseases",
@@ -90,6 +102,7 @@ MANY_DISEASES = WarningSign(
         "very unlikely to treat them all."
     ),
     source=ISSCR,
+    ask=("Why are the same cells offered for other diseases? What shows that they help in ALS?"),
 )
 NO_PROTOCOL = WarningSign(
     code="no_protocol",
@@ -99,6 +112,9 @@ NO_PROTOCOL = WarningSign(
         "checked. Ask to see it. Without one, the treatment cannot be checked by anyone else."
     ),
     source=ISSCR,
+    ask=(
+        "May I read the written protocol: what is done, to whom, and how the results are checked?"
+    ),
 )
 NO_RISK_CLAIM = WarningSign(
     code="no_risk_claim",
@@ -109,6 +125,10 @@ NO_RISK_CLAIM = WarningSign(
         "not telling you the whole story."
     ),
     source=f"{ISSCR}; {FDA_2021}",
+    ask=(
+        "What harms have been reported after this treatment? If something goes wrong, who "
+        "treats me and who pays for that care?"
+    ),
 )
 
 ALL_SIGNS: tuple[WarningSign, ...] = (

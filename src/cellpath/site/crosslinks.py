@@ -1,5 +1,6 @@
 """Programmes and trials meet here: a programme whose registry ID is a stored trial links to the
-trial's page, and the trial's page links back. The two apps are siblings that do not import
+trial's page, and the trial's page links back; a programme with warning signs lists the open
+ALS cell-therapy trials to weigh it against. The two apps are siblings that do not import
 each other; this module, above both, hands each app's `links` a way to find the other's pages
 (connected at start-up by `site.apps`)."""
 
@@ -10,13 +11,26 @@ from django.urls import reverse
 from cellpath.programmes import links as programme_links
 from cellpath.programmes.queries import programmes_with_registry_id
 from cellpath.trials import links as trial_links
-from cellpath.trials.finder.queries import trial_stored
+from cellpath.trials.finder.queries import open_cell_therapy_trials, trial_stored
 
 
 def trial_page(registry_id: str) -> str | None:
     if not trial_stored(registry_id):
         return None
     return reverse("trials:detail", args=[registry_id.upper()])
+
+
+def open_cell_trials(limit: int) -> list[programme_links.TrialLink]:
+    return [
+        programme_links.TrialLink(
+            trial.nct_id,
+            trial.title,
+            trial.get_status_display(),
+            ", ".join(trial.phase_labels),
+            reverse("trials:detail", args=[trial.nct_id]),
+        )
+        for trial in open_cell_therapy_trials(limit)
+    ]
 
 
 def programme_pages(nct_id: str) -> list[trial_links.ProgrammeLink]:
@@ -30,4 +44,5 @@ def programme_pages(nct_id: str) -> list[trial_links.ProgrammeLink]:
 
 def connect() -> None:
     programme_links.connect_trial_page(trial_page)
+    programme_links.connect_open_cell_trials(open_cell_trials)
     trial_links.connect_programme_pages(programme_pages)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from cellpath.intake.forms.public import ProgrammeForm, email_field, honeypot
+from cellpath.intake.forms.public import (
+    ProgrammeChoiceField,
+    ProgrammeForm,
+    email_field,
+    honeypot,
+)
 from cellpath.programmes.models import Programme
 
 MESSAGE_LIMIT = 4000
@@ -18,7 +23,7 @@ class ContactForm(ProgrammeForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = email_field("We use it only to answer your message.")
-    programme = forms.ModelChoiceField(
+    programme = ProgrammeChoiceField(
         queryset=Programme.objects.none(),
         required=False,
         label="Which programme is your message about?",

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cellpath.accounts import limits
 from cellpath.intake.contact import services
 from cellpath.intake.contact.forms import ContactForm
+from cellpath.programmes import queries as programme_queries
 
 
 @never_cache
@@ -33,7 +34,8 @@ def contact(request: HttpRequest) -> HttpResponse:
             else:
                 limits.CONTACT.count(request, request.POST.get("email", ""))
                 return redirect("intake:contact-sent")
-    return render(request, "intake/contact_form.html", {"form": form})
+    warned = programme_queries.programme_with_warning_signs(request.GET.get("programme"))
+    return render(request, "intake/contact_form.html", {"form": form, "warned": warned})
 
 
 @require_GET

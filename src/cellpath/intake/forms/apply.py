@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from cellpath.intake.forms.public import honeypot, is_bot
+from cellpath.intake.forms.public import ProgrammesChoiceField, honeypot, is_bot
 from cellpath.intake.models import Application
 from cellpath.intake.questions import DATE_QUESTIONS, TEXT_QUESTIONS
 from cellpath.outcomes.alsfrs_questions import BY_ITEM
@@ -21,7 +21,7 @@ YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
 class AboutForm(forms.ModelForm):
     """Step 1: who is applying, how to reach them, the programmes, and consent per purpose."""
 
-    programmes = forms.ModelMultipleChoiceField(
+    programmes = ProgrammesChoiceField(
         queryset=Programme.objects.none(),
         label="The programmes you are applying to",
         help_text="Choose one or more. You answer the questions once for all of them; each "

@@ -39,6 +39,20 @@ def email_field(help_text: str) -> forms.EmailField:
     )
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """One programme to choose, listed with its kind, price and warning count."""
+
+    def label_from_instance(self, obj: Programme) -> str:
+        return obj.choice_label
+
+
+class ProgrammesChoiceField(forms.ModelMultipleChoiceField):
+    """Programmes to choose, each listed with its kind, price and warning count."""
+
+    def label_from_instance(self, obj: Programme) -> str:
+        return obj.choice_label
+
+
 class ProgrammeForm(forms.Form):
     """A public form about one published programme (its `programme` field)."""
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
-
-from cellpath.intake.forms.public import ProgrammeForm, email_field, honeypot
+from cellpath.intake.forms.public import (
+    ProgrammeChoiceField,
+    ProgrammeForm,
+    email_field,
+    honeypot,
+)
 from cellpath.programmes.models import Programme
 
 
 class PacketRequestForm(ProgrammeForm):
-    programme = forms.ModelChoiceField(
+    programme = ProgrammeChoiceField(
         queryset=Programme.objects.none(),
         label="Programme",
         empty_label="Choose a programme",

@@ -14,6 +14,7 @@ from cellpath.intake.models import PacketRequest
 from cellpath.intake.packets import services
 from cellpath.intake.packets.forms import PacketRequestForm
 from cellpath.intake.packets.pdf import build_packet, packet_filename
+from cellpath.programmes import queries as programme_queries
 
 
 def _link_problem(request: HttpRequest, packet: PacketRequest | None) -> HttpResponse | None:
@@ -50,7 +51,8 @@ def packet_request(request: HttpRequest) -> HttpResponse:
             else:
                 limits.PACKET.count(request, request.POST.get("email", ""))
                 return redirect("intake:packet-sent", token=token)
-    return render(request, "intake/packet_request.html", {"form": form})
+    warned = programme_queries.programme_with_warning_signs(request.GET.get("programme"))
+    return render(request, "intake/packet_request.html", {"form": form, "warned": warned})
 
 
 @never_cache

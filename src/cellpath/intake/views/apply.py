@@ -28,6 +28,7 @@ from cellpath.intake.questions import (
     steps_for,
 )
 from cellpath.intake.services import programme_criteria
+from cellpath.programmes import queries as programme_queries
 from cellpath.programmes.models import Programme
 from cellpath.screening import Verdict
 
@@ -127,7 +128,11 @@ def start(request: HttpRequest) -> HttpResponse:
             applications, token = services.applications_start(notify=True, **details)
             limits.APPLY.count(request, email)
             return redirect(Linked(applications, token).next_url(None))
-    return render(request, "intake/start.html", {"form": form})
+    return render(
+        request,
+        "intake/start.html",
+        {"form": form, "warned": programme_queries.programme_with_warning_signs(chosen)},
+    )
 
 
 @never_cache

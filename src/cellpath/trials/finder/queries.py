@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from django.db.models import Avg, F, FloatField, Func, Min, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Avg,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Min,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -260,6 +272,17 @@ class SiteRow:
 
     site: TrialSite
     distance_km: float | None = None
+
+
+def open_cell_therapy_trials(limit: int) -> list[Trial]:
+    """ALS trials of a cell therapy that are open to enrol, recruiting ones first, then the
+    most recently updated (at most `limit`)."""
+    recruiting_first = Case(When(status=Status.RECRUITING, then=Value(0)), default=Value(1))
+    return list(
+        Trial.objects.filter(is_als=True, is_cell_therapy=True, open_to_enrol=True)
+        .order_by(recruiting_first, "-last_updated", "nct_id")
+        .only("nct_id", "title", "status", "phases")[:limit]
+    )
 
 
 def trial_stored(nct_id: str) -> bool:
