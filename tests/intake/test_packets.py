@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, timedelta
 
 from django.core import mail
@@ -128,13 +127,13 @@ def test_it_is_the_same_pdf_for_the_same_records_and_day(world) -> None:
     assert build_packet(programme, today=TODAY) == build_packet(programme, today=TODAY)
 
 
-def test_it_builds_a_packet_with_ten_studies_in_under_two_seconds(world) -> None:
+def test_it_builds_a_packet_with_ten_studies(world) -> None:
+    """Its speed is measured by `make bench-apply` (packet_ms), not asserted here: a timing
+    assertion fails on a busy machine, not on slow code."""
     programme = make_programme(world.site_a, clinic_data())
     programme.studies.set([make_study(f"study-{n}", year=2010 + n) for n in range(10)])
-    started = time.perf_counter()
-    pdf = build_packet(programme, today=TODAY)
-    assert time.perf_counter() - started < 2
-    assert pdf.startswith(b"%PDF")
+    text = text_of(build_packet(programme, today=TODAY, compress=False))
+    assert all(f"Study {n}" in text for n in range(10)), "every study is in the packet"
 
 
 # --- asking for it -------------------------------------------------------------------------------
