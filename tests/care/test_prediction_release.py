@@ -95,7 +95,7 @@ def test_the_released_page_shows_the_clinicians_note_and_the_estimate_in_plain_w
 ) -> None:
     prediction_release(actor=worked.users["clinician_a"], patient=worked.patient_a, note=NOTE)
     html = client_of(worked.users["patient_a"]).get(url(worked.patient_a)).content.decode()
-    assert NOTE in html and "Your clinician discussed this on" in html
+    assert NOTE in html and "Your clinician shared this on" in html
     assert "About " in html and " in 100 people" in html
     assert "Half of the people with the same facts lived more than" in html
 

@@ -115,9 +115,10 @@ class PredictionWithdrawForm(forms.Form):
     """A clinician hides the prediction from the patient and their caregivers again."""
 
     note = forms.CharField(
-        label="Why (optional)",
+        label="Why",
         max_length=PredictionRelease.NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Up to 2,000 characters.",
+        help_text="Kept with the record (the patient sees it in their data download). Up to "
+        "2,000 characters.",
     )

@@ -585,20 +585,14 @@ def plain_summary(p: Progression) -> list[tuple[str, str, bool]]:
     else:
         rows.append((what, f"{PLAIN_MISSING} {plain_slope_needs(p)}", True))
     if p.death_date is None:
-        what = "Now, from the latest questionnaire"
+        regions, functions = "Body regions affected now", "Daily functions lost now"
         if p.current_kings is not None and p.current_mitos is not None:
-            rows.append(
-                (
-                    what,
-                    f"Body regions affected ({_PLAIN_REGIONS}): "
-                    f"{plain_kings(p.current_kings).lower()}. Daily functions lost "
-                    f"({_PLAIN_FUNCTIONS}): {plain_mitos(p.current_mitos)}.",
-                    False,
-                )
-            )
+            rows.append((regions, f"{plain_kings(p.current_kings)} ({_PLAIN_REGIONS}).", False))
+            rows.append((functions, f"{plain_mitos(p.current_mitos)} ({_PLAIN_FUNCTIONS}).", False))
         else:
             needs = _plain_blocked(p) or "It needs a questionnaire about daily activities."
-            rows.append((what, f"{PLAIN_MISSING} {needs}", True))
+            rows.append((regions, f"{PLAIN_MISSING} {needs}", True))
+            rows.append((functions, f"{PLAIN_MISSING} {needs}", True))
     return rows
 
 
@@ -713,8 +707,9 @@ PLAIN_SURVIVAL_INTRO = (
 )
 
 
-def plain_released(release_on: date, note: str) -> str:
-    return f"Your clinician discussed this on {day(release_on)} and shared it here: “{note}”"
+def plain_released(release_on: date, note: str, *, own: bool) -> str:
+    who = "Your clinician" if own else "The clinician"
+    return f"{who} shared this on {day(release_on)}, with this note: “{note}”"
 
 
 def plain_median(median: float) -> str:
@@ -749,6 +744,7 @@ class ChartWords:
     total_series: str
     domains_title: str
     domain_names: dict[str, str]
+    domains_axis: str
     fvc_title: str
     fvc_axis: str
     fvc_series: dict[str, str]
@@ -766,6 +762,7 @@ STAFF_CHARTS = ChartWords(
     total_series=TOTAL_SERIES,
     domains_title=DOMAINS_TITLE,
     domain_names=DOMAIN_NAMES,
+    domains_axis=DOMAINS_AXIS,
     fvc_title=FVC_TITLE,
     fvc_axis=FVC_AXIS,
     fvc_series=FVC_SERIES,
@@ -782,6 +779,7 @@ PLAIN_CHARTS = ChartWords(
     total_series="Questionnaire score",
     domains_title="The four parts of the questionnaire over the months since the first symptoms",
     domain_names=PLAIN_DOMAIN_NAMES,
+    domains_axis="Score of each part (0–12)",
     fvc_title="Breathing test over the months since the first symptoms",
     fvc_axis="Breathing (% of expected)",
     fvc_series={

@@ -113,7 +113,7 @@ def _alsfrs_charts(p: Progression, words: wording.ChartWords) -> dict[str, SafeS
         title=words.domains_title,
         description=wording.domains_description(p, TREATMENT_KINDS, words),
         x_axis=_time_axis(p, words),
-        y_axis=charts.Axis(wording.DOMAINS_AXIS, 0, 12, ticks=range(0, 13, 2)),
+        y_axis=charts.Axis(words.domains_axis, 0, 12, ticks=range(0, 13, 2)),
         series=[
             charts.Series(
                 words.domain_names[key],
@@ -336,7 +336,9 @@ def patient_progression(request: HttpRequest, pk: int) -> HttpResponse:
                     records.patient.user_id == request.user.pk
                 ),
                 "released": wording.plain_released(
-                    timezone.localdate(records.release.released_at), records.release.note
+                    timezone.localdate(records.release.released_at),
+                    records.release.note,
+                    own=records.patient.user_id == request.user.pk,
                 )
                 if records.release
                 else "",
