@@ -587,7 +587,9 @@ def plain_summary(p: Progression) -> list[tuple[str, str, bool]]:
     if p.death_date is None:
         regions, functions = "Body regions affected now", "Daily functions lost now"
         if p.current_kings is not None and p.current_mitos is not None:
-            rows.append((regions, f"{plain_kings(p.current_kings)} ({_PLAIN_REGIONS}).", False))
+            counted = p.current_kings in ("0", "1", "2", "3")
+            which = f" ({_PLAIN_REGIONS})" if counted else ""
+            rows.append((regions, f"{plain_kings(p.current_kings)}{which}.", False))
             rows.append((functions, f"{plain_mitos(p.current_mitos)} ({_PLAIN_FUNCTIONS}).", False))
         else:
             needs = _plain_blocked(p) or "It needs a questionnaire about daily activities."
