@@ -75,7 +75,8 @@ def test_patients_and_caregivers_see_no_prediction_until_a_clinician_releases_it
             assert status == 200, name
             assert shows_prediction(html) is patient_sees, name
             if not patient_sees:
-                assert "Your clinician can talk with" in html
+                said = {"patient_a": "can talk with you", "caregiver": "the person you help"}
+                assert "clinician can talk with" in html and said[name] in html
         assert seen["patient_b"][0] == 404  # another patient: not even that the record exists
         assert seen["anonymous"][0] == 302
         for staff in ("clinician_a", "coordinator_a"):

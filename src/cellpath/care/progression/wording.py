@@ -692,10 +692,14 @@ PLAIN_COURSES_INTRO = (
 def plain_not_released(own: bool) -> str:
     """What the portal says where the care team sees the predicted survival, until a clinician
     has discussed it and released it."""
-    who = "you" if own else "the person you help, and with you if they wish"
+    who = (
+        "Your clinician can talk with you"
+        if own
+        else "Their clinician can talk with the person you help, and with you if they wish,"
+    )
     return (
-        f"Your clinician can talk with {who} about what to expect in the coming months and "
-        "years, when the time is right. Ask at the next visit if you would like to."
+        f"{who} about what to expect in the coming months and years, when the time is right. "
+        "Ask at the next visit if you would like to."
     )
 
 
