@@ -143,6 +143,12 @@ ROUTES: list[Route] = [
         ),
         kwargs=lambda w: {"pk": w.patient_a.pk},
     ),
+    Route(
+        "care:prediction-release",
+        only({"clinician_a": 200, "clinician_b": 404}),
+        kwargs=lambda w: {"pk": w.patient_a.pk},
+        note="a clinician of the patient's site releases the predicted survival to them",
+    ),
     # the patient portal: each patient their own record; staff never use it
     Route("care:portal-schedule", PATIENTS_OWN),
     Route("care:portal-alsfrs", PATIENTS_OWN),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from cellpath.accounts.audit import AuditedModel, UnauditedWriteError
 from cellpath.accounts.models import AuditEvent
 from cellpath.care.services import patient_update
+from cellpath.care.services.portal import prediction_release
 from cellpath.intake.contact.services import contact_message_send
 from cellpath.intake.services import application_document_add, application_note_add
 from cellpath.programmes.services import submit_card
@@ -109,6 +110,7 @@ def test_no_write_path_bypasses_the_log(model: type[models.Model], world) -> Non
         content={"rows": []},
         as_of="2026-12-01",
     )
+    prediction_release(actor=world.users["clinician_a"], patient=world.patient_a, note="n")
     row = model.objects.first()
     assert row is not None, f"the test should create a {model._meta.label}"
     with pytest.raises(UnauditedWriteError):

@@ -85,7 +85,7 @@ def test_a_patient_answers_on_a_phone_and_sees_the_new_total(browser, patient_si
 
         # The new point is on the progression chart, and in its table alternative.
         page.get_by_role("link", name="See my progression").click()
-        table = page.get_by_role("table", name="ALSFRS-R total and stage at each assessment")
+        table = page.get_by_role("table", name="The score at each questionnaire")
         row = table.get_by_role("row", name=f"{saved.assessed_on:%-d %b %Y}")
         expect(row.get_by_role("cell").nth(1)).to_have_text("31")
     finally:

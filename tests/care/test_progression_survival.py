@@ -12,6 +12,7 @@ from django.urls import reverse
 from cellpath.care import services
 from cellpath.care.progression import build_progression
 from cellpath.care.queries.progression import progression_records
+from cellpath.care.services.portal import prediction_release
 from cellpath.outcomes import encals_survival
 from tests.care.test_progression_figures import WORKED_FACTS, worked_history, worked_patient
 
@@ -60,9 +61,12 @@ def test_a_death_is_shown_against_the_prediction(world) -> None:
     assert p.events[-1].kind == "death"
 
 
-def test_a_patient_opens_the_prediction_themself(world, client_for) -> None:
+def test_a_patient_opens_a_released_prediction_themself(world, client_for) -> None:
     services.patient_update(actor="test factory", patient=world.patient_a, **WORKED_FACTS)
     worked_history(world.patient_a)
+    prediction_release(
+        actor=world.users["clinician_a"], patient=world.patient_a, note="Discussed at the clinic."
+    )
     html = (
         client_for("patient_a")
         .get(reverse("care:patient-progression", args=[world.patient_a.pk]))

@@ -85,3 +85,20 @@ def test_fvc_percent_is_missing_for_reasons_said_in_one_way() -> None:
     )
     assert wording.fvc_percent_missing(Reason("no_fvc_litres")) == "No FVC was measured (SVC only)."
     assert wording.fvc_percent_missing(None) == ""
+
+
+def test_the_patients_words_for_rates_and_stages() -> None:
+    plain_kings, plain_mitos, plain_rate = (
+        wording.plain_kings,
+        wording.plain_mitos,
+        wording.plain_rate,
+    )
+    assert plain_rate(-0.53) == "0.5 points lost per month"
+    assert plain_rate(0.04) == "no change per month"
+    assert plain_rate(1.0) == "1.0 point gained per month"
+    assert plain_kings("2") == "2 of 3 body regions"
+    assert plain_kings("4A") == "Uses a feeding tube (or needs one)"
+    assert plain_kings("4B") == "Needs support with breathing"
+    assert plain_mitos(1) == "1 of 4 functions"
+    for words in (plain_kings("5"), plain_mitos(5)):
+        assert "death" not in words and "5" not in words

@@ -6,7 +6,13 @@ from typing import Any
 
 from django import forms
 
-from cellpath.care.models import Consent, Medication, Patient, PatientIdentity
+from cellpath.care.models import (
+    Consent,
+    Medication,
+    Patient,
+    PatientIdentity,
+    PredictionRelease,
+)
 from cellpath.care.services.patients import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,3 +95,30 @@ class DateForm(forms.Form):
     def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["day"].label = label
+
+
+class PredictionReleaseForm(forms.Form):
+    """A clinician shows the predicted survival to the patient, after discussing it."""
+
+    note = forms.CharField(
+        label="How it was discussed",
+        max_length=PredictionRelease.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: “Discussed at the clinic on 3 March with Ms Example and her "
+        "husband.” The patient and their caregivers see this note beside the prediction. Up to "
+        "2,000 characters.",
+        error_messages={"required": "Write when and how the prediction was discussed."},
+    )
+
+
+class PredictionWithdrawForm(forms.Form):
+    """A clinician hides the prediction from the patient and their caregivers again."""
+
+    note = forms.CharField(
+        label="Why",
+        max_length=PredictionRelease.NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the record (the patient sees it in their data download). Up to "
+        "2,000 characters.",
+    )

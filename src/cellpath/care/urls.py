@@ -19,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/", records.patient_detail, name="patient-detail"),
     path("<int:pk>/edit/", records.patient_edit, name="patient-edit"),
     path("<int:pk>/progression/", progression.patient_progression, name="patient-progression"),
+    path(
+        "<int:pk>/progression/release/",
+        progression.prediction_release,
+        name="prediction-release",
+    ),
     # medications (care team) and consent (coordinators)
     path(
         "<int:pk>/medications/new/",

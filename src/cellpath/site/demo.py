@@ -167,7 +167,7 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
                 demo_histories.add_overdue_susar(
                     patient, patient.courses.first(), actor=ACTOR, today=today
                 )
-    _portal_extras(users, sites["riv"])
+    _portal_extras(users, sites["riv"], today=today)
     if clinical_histories:
         _cohort_extras(users, sites, today=today)
         demo_queries.plant(sites, actor=ACTOR, today=today)
@@ -222,11 +222,13 @@ def _export_extras(coordinator: User) -> None:
         build_export.call(job_id=job.pk)
 
 
-def _portal_extras(users: dict[str, User], site: Site) -> None:
-    """The demo patient's caregiver (invited and accepted), and another patient who has asked
-    for their identity to be erased, waiting in the coordinators' queue."""
-    from cellpath.care.models import CaregiverLink, ErasureRequest
+def _portal_extras(users: dict[str, User], site: Site, *, today: date) -> None:
+    """The demo patient's caregiver (invited and accepted), their predicted survival released by
+    the demo clinician, and another patient who has asked for their identity to be erased,
+    waiting in the coordinators' queue."""
+    from cellpath.care.models import CaregiverLink, ErasureRequest, PredictionRelease, Visit
     from cellpath.care.services import portal
+    from cellpath.outbox import long_date
 
     patient = Patient.objects.get(user=users["patient@demo.cellpath.test"])
     caregiver = users["caregiver@demo.cellpath.test"]
@@ -239,6 +241,25 @@ def _portal_extras(users: dict[str, User], site: Site) -> None:
             accept_url=lambda token: tokens.append(token) or f"/patients/caregiver/{token}/",
         )
         portal.caregiver_accept(actor=caregiver, token=tokens[0])
+
+    # Issue 19: the demo clinician has discussed the predicted survival with the portal patient
+    # and released it, so the patient and caregiver sign-ins show it in plain words; every other
+    # demo patient's prediction is not released, so the clinician sees both states (and the
+    # release form) and a patient who has not had the conversation would see none.
+    if not PredictionRelease.objects.filter(patient=patient).exists():
+        last_visit = (
+            Visit.objects.filter(patient=patient, visit_date__lte=today)
+            .order_by("-visit_date")
+            .values_list("visit_date", flat=True)
+            .first()
+        )
+        when = f" on {long_date(last_visit)}" if last_visit else ""
+        portal.prediction_release(
+            actor=users["clinician@demo.cellpath.test"],
+            patient=patient,
+            note=f"Discussed at the clinic{when} with the patient and their caregiver, who "
+            "asked to see it.",
+        )
 
     other = Patient.objects.filter(site=site, user__isnull=True).exclude(pk=patient.pk).first()
     if other is not None and not ErasureRequest.objects.exists():

@@ -14,7 +14,7 @@ from cellpath.care.models.assessments import (
 from cellpath.care.models.data_queries import DataQuery
 from cellpath.care.models.followup import FollowUpPlan, PlanTimepoint, Visit
 from cellpath.care.models.patient import Consent, Medication, Patient, PatientIdentity
-from cellpath.care.models.portal import CaregiverLink, ErasureRequest
+from cellpath.care.models.portal import CaregiverLink, ErasureRequest, PredictionRelease
 from cellpath.care.models.treatment import Administration, Batch, Harvest, TreatmentCourse
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "PatientIdentity",
     "PatientUpdate",
     "PlanTimepoint",
+    "PredictionRelease",
     "Spirometry",
     "TreatmentCourse",
     "Visit",

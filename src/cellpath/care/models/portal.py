@@ -109,3 +109,51 @@ class CaregiverLink(AuditedModel):
         return self.accepted_at is None and now > self.invited_at + timedelta(
             days=self.INVITATION_DAYS
         )
+
+
+class PredictionRelease(AuditedModel):
+    """A clinician's decision to show the patient, and the caregivers they invited, the predicted
+    survival on their progression page, after discussing it with them. Until then the portal
+    shows no prediction (issue 19): a survival estimate is news to be given by a person, not by a
+    page. Withdrawing keeps the row (who released it, when, what was said) and hides it again;
+    a later release is a new row."""
+
+    audit_site_path = "patient.site_id"
+
+    NOTE_MAX = 2000
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="prediction_releases"
+    )
+    released_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(default=timezone.now, editable=False)
+    note = models.TextField("how it was discussed", max_length=NOTE_MAX)
+    withdrawn_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_note = models.TextField("why it was withdrawn", max_length=NOTE_MAX, blank=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_live_prediction_release_per_patient",
+                violation_error_message="The prediction is already released to this patient.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "released"
+        return f"Prediction {state} ({self.released_at:%Y-%m-%d})"
+
+    def audit_label(self) -> str:
+        return f"{self.patient.study_id} prediction release"
+
+    @property
+    def live(self) -> bool:
+        return self.withdrawn_at is None

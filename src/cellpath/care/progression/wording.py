@@ -10,6 +10,7 @@ Nothing here computes a figure (``figures`` does).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ from cellpath.outcomes.wording import describe
 if TYPE_CHECKING:
     from cellpath.care.progression.figures import (
         AlsfrsPoint,
+        CourseSlopes,
         EncalsInput,
         FvcPoint,
         ObservedStatus,
@@ -373,51 +375,86 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def marked(events: Sequence[TimelineEvent], kinds: Iterable[str]) -> str:
+def _words(words: ChartWords | None) -> ChartWords:
+    return STAFF_CHARTS if words is None else words
+
+
+def event_label(kind: str, words: ChartWords | None = None) -> str:
+    return (PLAIN_EVENT_LABELS if _words(words).plain else EVENT_LABELS)[kind]
+
+
+def event_text(e: TimelineEvent, words: ChartWords | None = None) -> str:
+    return plain_event(e) if _words(words).plain else e.text
+
+
+def marked(
+    events: Sequence[TimelineEvent], kinds: Iterable[str], words: ChartWords | None = None
+) -> str:
     """The events a chart marks on its time axis, counted by kind."""
     counts = []
     for k in kinds:
         n = sum(e.kind == k for e in events)
         if n:
-            counts.append(f"{EVENT_LABELS[k].lower()} ({n})")
+            counts.append(f"{event_label(k, words).lower()} ({n})")
     return f" Marked on the time axis: {', '.join(counts)}." if counts else ""
 
 
-def _span(visits: Sequence[AlsfrsPoint]) -> str:
+def _span(visits: Sequence[AlsfrsPoint], words: ChartWords | None = None) -> str:
     first, last = visits[0], visits[-1]
+    one, many = _words(words).assessments
+    since = "the first symptoms" if _words(words).plain else "onset"
     return (
-        f"{count(len(visits), 'ALSFRS-R', 'ALSFRS-R assessments')} from "
-        f"{first.months:.1f} to {last.months:.1f} months since onset"
+        f"{count(len(visits), one, many)} from "
+        f"{first.months:.1f} to {last.months:.1f} months since {since}"
     )
 
 
-def total_description(p: Progression, kinds: Iterable[str]) -> str:
+def total_description(p: Progression, kinds: Iterable[str], words: ChartWords | None = None) -> str:
     first, last = p.visits[0], p.visits[-1]
+    what = "score" if _words(words).plain else "total"
     return (
-        f"{_span(p.visits)}; the total went from {first.total} to {last.total} out of 48."
-        f"{marked(p.events, kinds)} The table below lists every value."
+        f"{_span(p.visits, words)}; the {what} went from {first.total} to {last.total} out of 48."
+        f"{marked(p.events, kinds, words)} The table below lists every value."
     )
 
 
-def domains_description(p: Progression, kinds: Iterable[str]) -> str:
+def domains_description(
+    p: Progression, kinds: Iterable[str], words: ChartWords | None = None
+) -> str:
     last = p.visits[-1]
+    names = _words(words).domain_names
+    latest = ", ".join(
+        f"{names[key].lower()} {getattr(last, key)}"
+        for key in ("bulbar", "fine_motor", "gross_motor", "respiratory")
+    )
     return (
-        f"{_span(p.visits)}; latest subscores out of 12: bulbar {last.bulbar}, fine motor "
-        f"{last.fine_motor}, gross motor {last.gross_motor}, respiratory {last.respiratory}."
-        f"{marked(p.events, kinds)} The table below lists every value."
+        f"{_span(p.visits, words)}; latest subscores out of 12: {latest}."
+        f"{marked(p.events, kinds, words)} The table below lists every value."
     )
 
 
-def fvc_description(p: Progression, shown: Sequence[FvcPoint], kinds: Iterable[str]) -> str:
+def fvc_description(
+    p: Progression,
+    shown: Sequence[FvcPoint],
+    kinds: Iterable[str],
+    words: ChartWords | None = None,
+) -> str:
+    plain = _words(words).plain
+    what = "the breathing test" if plain else "FVC"
+    since = "the first symptoms" if plain else "onset"
+    predicted = "of expected" if plain else "predicted"
     return (
         f"{count(len(shown), 'measurement', 'measurements')} from {shown[0].months:.1f} to "
-        f"{shown[-1].months:.1f} months since onset; FVC went from {shown[0].percent:.0f} % "
-        f"to {shown[-1].percent:.0f} % predicted.{marked(p.events, kinds)} "
+        f"{shown[-1].months:.1f} months since {since}; {what} went from "
+        f"{shown[0].percent:.0f} % to {shown[-1].percent:.0f} % {predicted}."
+        f"{marked(p.events, kinds, words)} "
         "The table below lists every value and how it was obtained."
     )
 
 
-def median_guide(median: float) -> str:
+def median_guide(median: float, words: ChartWords | None = None) -> str:
+    if _words(words).plain:
+        return f"Half of people: {median:.0f} months"
     return f"Predicted median: {median:.1f} months"
 
 
@@ -425,7 +462,15 @@ def observed_label(status: ObservedStatus) -> str:
     return f"Observed: {OBSERVED_LABELS[status.kind].lower()} ({status.months:.1f} months)"
 
 
-def survival_description(median: float | None, status: ObservedStatus | None) -> str:
+def survival_description(
+    median: float | None, status: ObservedStatus | None, words: ChartWords | None = None
+) -> str:
+    if _words(words).plain:
+        half = f" {plain_median(median)}" if median is not None else ""
+        return (
+            "The line starts at 100 in 100 people at the first symptoms and falls over time."
+            f"{half} The table below lists it every 12 months."
+        )
     median_text = f" The predicted median is {median:.1f} months." if median is not None else ""
     observed_text = f" {status.text}" if status is not None else ""
     return (
@@ -436,3 +481,321 @@ def survival_description(median: float | None, status: ObservedStatus | None) ->
 
 def percent_tick(v: float) -> str:
     return f"{v * 100:.0f} %"
+
+
+# ----------------------------------------------------------------------------- in plain words
+# What the patient and the caregivers they invited read (issue 19): the same figures, without
+# the scales' and statistics' names ("ΔFS", "least squares", King's and MiToS stages), and what
+# a figure needs said as what the care team can add. Neutral about who reads: a caregiver reads
+# it as well as the patient.
+
+PLAIN_SCORE = "questionnaire score"
+PLAIN_MISSING = "Not known yet."
+
+
+def plain_rate(value: float, *, per: str = "per month") -> str:
+    """A slope in points per month as how fast the score changed: "0.53 points lost per month"."""
+    amount = abs(value)
+    points = "point" if f"{amount:.1f}" == "1.0" else "points"
+    if f"{amount:.1f}" == "0.0":
+        return f"no change {per}" if per else "no change"
+    return f"{amount:.1f} {points} {'lost' if value < 0 else 'gained'} {per}"
+
+
+_PLAIN_BLOCKED_ONSET = "It needs the date the first symptoms started; the care team can add it."
+_PLAIN_BLOCKED_RECORDS = (
+    "Some records need to be corrected by the care team first (they are listed above)."
+)
+
+
+def _plain_blocked(p: Progression) -> str:
+    if p.onset_date is None:
+        return _PLAIN_BLOCKED_ONSET
+    if p.problems:
+        return _PLAIN_BLOCKED_RECORDS
+    return ""
+
+
+def plain_delta_fs_needs(p: Progression) -> str:
+    if p.onset_date is None or p.problems:
+        return _plain_blocked(p)
+    code = p.delta_fs_reason.code if p.delta_fs_reason else ""
+    if code == "first_visit_at_onset":
+        return "It needs a questionnaire answered after the day the first symptoms started."
+    return "It needs a first questionnaire about daily activities."
+
+
+def plain_slope_needs(p: Progression) -> str:
+    if p.onset_date is None or p.problems:
+        return _plain_blocked(p)
+    return "It needs questionnaires answered on at least two different days."
+
+
+_PLAIN_REGIONS = "speech and swallowing, arms and hands, legs"
+_PLAIN_FUNCTIONS = "walking or looking after oneself, swallowing, communicating, breathing"
+
+
+def plain_kings(kings: str) -> str:
+    """King's stage as what it counts: body regions affected, or the support in use."""
+    if kings == "4A":
+        return "Uses a feeding tube (or needs one)"
+    if kings == "4B":
+        return "Needs support with breathing"
+    if kings in ("0", "1", "2", "3"):
+        return f"{kings} of 3 body regions"
+    return "—"
+
+
+def plain_mitos(mitos: int) -> str:
+    """MiToS stage as what it counts: daily functions lost."""
+    return f"{mitos} of 4 functions" if 0 <= mitos <= 4 else "—"
+
+
+def plain_summary(p: Progression) -> list[tuple[str, str, bool]]:
+    """The "In short" figures in plain words: (what, the figure or what it needs, missing)."""
+    rows: list[tuple[str, str, bool]] = []
+    latest = p.latest
+    if latest is None:
+        rows.append(
+            (
+                "Latest questionnaire score",
+                "No questionnaire about daily activities yet. The score appears after the "
+                "first one.",
+                True,
+            )
+        )
+    else:
+        rows.append(
+            (
+                "Latest questionnaire score",
+                f"{latest.total} out of 48, on {day(latest.assessed_on)} (48 means no loss of "
+                "function).",
+                False,
+            )
+        )
+    what = "How fast the score changed from the first symptoms to the first questionnaire"
+    if p.delta_fs is not None:
+        # ΔFS counts points lost, so it is positive for a decline.
+        rows.append((what, f"{plain_rate(-p.delta_fs)}.", False))
+    else:
+        rows.append((what, f"{PLAIN_MISSING} {plain_delta_fs_needs(p)}", True))
+    what = "How fast the score changed over all questionnaires"
+    if p.slope_ols is not None:
+        rows.append((what, f"About {plain_rate(p.slope_ols)}.", False))
+    else:
+        rows.append((what, f"{PLAIN_MISSING} {plain_slope_needs(p)}", True))
+    if p.death_date is None:
+        regions, functions = "Body regions affected now", "Daily functions lost now"
+        if p.current_kings is not None and p.current_mitos is not None:
+            counted = p.current_kings in ("0", "1", "2", "3")
+            which = f" ({_PLAIN_REGIONS})" if counted else ""
+            rows.append((regions, f"{plain_kings(p.current_kings)}{which}.", False))
+            rows.append((functions, f"{plain_mitos(p.current_mitos)} ({_PLAIN_FUNCTIONS}).", False))
+        else:
+            needs = _plain_blocked(p) or "It needs a questionnaire about daily activities."
+            rows.append((regions, f"{PLAIN_MISSING} {needs}", True))
+            rows.append((functions, f"{PLAIN_MISSING} {needs}", True))
+    return rows
+
+
+PLAIN_KEY = (
+    f"Body regions: how many of the three regions ({_PLAIN_REGIONS}) the illness has reached; "
+    "a feeding tube or support with breathing is named instead. Daily functions lost: how many "
+    f"of four ({_PLAIN_FUNCTIONS}) can no longer be done without help."
+)
+PLAIN_DOMAIN_NAMES = {
+    "bulbar": "Speech and swallowing",
+    "fine_motor": "Hands (writing, dressing)",
+    "gross_motor": "Walking and turning",
+    "respiratory": "Breathing",
+}
+
+
+def plain_fvc_how(point: FvcPoint) -> str:
+    """How the breathing figure was obtained, or what it needs."""
+    if point.source == "computed":
+        return "Worked out by Cellpath"
+    if point.source == "entered":
+        return "From a report"
+    reason = point.reason
+    if reason is not None and reason.code == "no_fvc_litres":
+        return "Not measured on this day"
+    if reason is not None and reason.code == "missing_inputs":
+        facts = " and ".join(_RECORD_FACTS[name] for name in reason.params["inputs"])
+        return f"Needs the {facts} on the record; the care team can add them"
+    return "Cannot be worked out from this measurement"
+
+
+PLAIN_EVENT_LABELS = {
+    **EVENT_LABELS,
+    "ae": "Health problem",
+    "sae": "Serious health problem",
+    "niv_full_time": "Breathing support more than 23 hours a day",
+}
+
+
+def plain_event(e: TimelineEvent) -> str:
+    """What happened, in the timeline, without trial words ("adverse event", "grade")."""
+    p = e.params
+    if e.kind == "course":
+        return f"Treatment course {p['course']} started: {p['programme']}"
+    if e.kind in ("ae", "sae"):
+        return f"{PLAIN_EVENT_LABELS[e.kind]}: {p['description']}"
+    if e.kind == "dose":
+        return f"Cells given (course {p['course']}): {p['cells']:,} cells, {p['route'].lower()}"
+    return PLAIN_EVENT_LABELS[e.kind]
+
+
+def plain_course_before(c: CourseSlopes) -> str:
+    if c.pre_slope is not None:
+        return f"{plain_rate(c.pre_slope)[:1].upper()}{plain_rate(c.pre_slope)[1:]}."
+    reason = c.pre_reason
+    if reason is not None and reason.code == "run_in_too_short":
+        return (
+            f"{PLAIN_MISSING} It needs a questionnaire at least "
+            f"{reason.params['min_months']:g} month before the course started."
+        )
+    return f"{PLAIN_MISSING} It needs a questionnaire answered before the course started."
+
+
+def plain_course_after(c: CourseSlopes) -> str:
+    if c.post_slope is not None:
+        return f"{plain_rate(c.post_slope)[:1].upper()}{plain_rate(c.post_slope)[1:]}."
+    reason = c.post_reason
+    if reason is not None and reason.code == "no_post_visit":
+        params = reason.params
+        return (
+            f"{PLAIN_MISSING} It needs a questionnaire about {params['target_months']:g} months "
+            f"after the course started: between {day(params['earliest'])} and "
+            f"{day(params['latest'])}."
+        )
+    return f"{PLAIN_MISSING} It needs a questionnaire answered before the course started."
+
+
+def plain_course_change(c: CourseSlopes) -> str:
+    """The change between the two speeds, as slower or faster loss."""
+    if c.change is None:
+        return "Not known until both speeds are."
+    if f"{abs(c.change):.1f}" == "0.0":
+        return "About the same speed before and after."
+    faster = "slower" if c.change > 0 else "faster"
+    return f"The score changed {abs(c.change):.1f} points per month {faster} after the course."
+
+
+PLAIN_COURSES_INTRO = (
+    "How fast the questionnaire score changed before each course and in the months after it. "
+    "Before: from the first questionnaire to the last one before the course started. After: from "
+    "then to the questionnaire closest to 6 months later."
+)
+
+
+def plain_not_released(own: bool) -> str:
+    """What the portal says where the care team sees the predicted survival, until a clinician
+    has discussed it and released it."""
+    who = (
+        "Your clinician can talk with you"
+        if own
+        else "Their clinician can talk with the person you help, and with you if they wish,"
+    )
+    return (
+        f"{who} about what to expect in the coming months and years, when the time is right. "
+        "Ask at the next visit if you would like to."
+    )
+
+
+PLAIN_SURVIVAL_HEADING = "What to expect"
+PLAIN_SURVIVAL_INTRO = (
+    "A statistical model built from 11,475 people with ALS in 14 European clinics estimates, "
+    "from eight facts known around the time of diagnosis, how long after the first symptoms "
+    "people with the same facts lived before they died or needed a breathing tube "
+    "(tracheostomy) or breathing support for more than 23 hours a day. It describes groups of "
+    "people, not what will happen to one person."
+)
+
+
+def plain_released(release_on: date, note: str, *, own: bool) -> str:
+    who = "Your clinician" if own else "The clinician"
+    return f"{who} shared this on {day(release_on)}, with this note: “{note}”"
+
+
+def plain_median(median: float) -> str:
+    return (
+        f"Half of the people with the same facts lived more than {median:.0f} months after "
+        "their first symptoms without any of these events."
+    )
+
+
+def plain_survival_row(months: float, probability: float) -> tuple[str, str]:
+    """One line of the yearly table: "After 2 years", "About 48 in 100 people"."""
+    years = round(months / 12)
+    return (
+        f"After {count(years, 'year', 'years')}",
+        f"About {probability * 100:.0f} in 100 people",
+    )
+
+
+PLAIN_SURVIVAL_NEEDS = (
+    "The estimate cannot be worked out yet: some facts it needs are not on the record. The care "
+    "team can add them."
+)
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The words of the charts: the staff's, and the same in plain words."""
+
+    months_axis: str
+    total_title: str
+    total_axis: str
+    total_series: str
+    domains_title: str
+    domain_names: dict[str, str]
+    domains_axis: str
+    fvc_title: str
+    fvc_axis: str
+    fvc_series: dict[str, str]
+    survival_title: str
+    survival_axis: str
+    survival_series: str
+    assessments: tuple[str, str]  # one, many
+    plain: bool
+
+
+STAFF_CHARTS = ChartWords(
+    months_axis=MONTHS_AXIS,
+    total_title=TOTAL_TITLE,
+    total_axis=TOTAL_AXIS,
+    total_series=TOTAL_SERIES,
+    domains_title=DOMAINS_TITLE,
+    domain_names=DOMAIN_NAMES,
+    domains_axis=DOMAINS_AXIS,
+    fvc_title=FVC_TITLE,
+    fvc_axis=FVC_AXIS,
+    fvc_series=FVC_SERIES,
+    survival_title=SURVIVAL_TITLE,
+    survival_axis=SURVIVAL_AXIS,
+    survival_series=SURVIVAL_SERIES,
+    assessments=("ALSFRS-R", "ALSFRS-R assessments"),
+    plain=False,
+)
+PLAIN_CHARTS = ChartWords(
+    months_axis="Months since the first symptoms",
+    total_title="Questionnaire score over the months since the first symptoms",
+    total_axis="Score (0–48)",
+    total_series="Questionnaire score",
+    domains_title="The four parts of the questionnaire over the months since the first symptoms",
+    domain_names=PLAIN_DOMAIN_NAMES,
+    domains_axis="Score of each part (0–12)",
+    fvc_title="Breathing test over the months since the first symptoms",
+    fvc_axis="Breathing (% of expected)",
+    fvc_series={
+        "computed": "Breathing test, worked out by Cellpath",
+        "entered": "Breathing test, from a report",
+    },
+    survival_title="Estimated share of people without any of these events, by months since the "
+    "first symptoms",
+    survival_axis="Share of people",
+    survival_series="People without any of these events (model estimate)",
+    assessments=("questionnaire", "questionnaires"),
+    plain=True,
+)

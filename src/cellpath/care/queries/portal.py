@@ -29,6 +29,7 @@ from cellpath.care.models import (
     Patient,
     PatientIdentity,
     PatientUpdate,
+    PredictionRelease,
     Spirometry,
     TreatmentCourse,
     Visit,
@@ -231,7 +232,17 @@ def updates(*, user: User, patient: Patient) -> list[tuple[PatientUpdate, str]]:
 # --- the personal data export (GDPR Art. 15 and 20) ------------------------------------------
 
 LEFT_OUT = frozenset(
-    {"user", "entered_by", "given_by", "signed_by", "requested_by", "decided_by", "token_hash"}
+    {
+        "user",
+        "entered_by",
+        "given_by",
+        "signed_by",
+        "requested_by",
+        "decided_by",
+        "released_by",
+        "withdrawn_by",
+        "token_hash",
+    }
 )
 """Links to staff accounts are left out (who gave a dose stays in `given_by_name`), and so is
 the hash of a caregiver's invitation."""
@@ -290,6 +301,10 @@ def personal_data(*, user: User, patient: Patient, fmt: str) -> PersonalData:
             ErasureRequest.objects.filter(patient=patient).select_related("patient"),
         ),
         ("caregivers", CaregiverLink.objects.filter(patient=patient).select_related("patient")),
+        (
+            "prediction_releases",
+            PredictionRelease.objects.filter(patient=patient).select_related("patient"),
+        ),
     ]
     tables: dict[str, list[dict[str, Any]]] = {}
     identity_row = _row(identity) if identity else {}

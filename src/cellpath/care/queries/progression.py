@@ -21,6 +21,7 @@ from cellpath.care.models import (
     AlsfrsR,
     Patient,
     PatientUpdate,
+    PredictionRelease,
     Spirometry,
     TreatmentCourse,
     Visit,
@@ -41,6 +42,13 @@ class ProgressionRecords:
     adverse_events: list[AdverseEvent]
     last_record_on: date | None  # the latest date of any record: the patient was alive then
     viewer_is_care_team: bool
+    release: PredictionRelease | None  # the clinician's live release of the prediction, if any
+
+    @property
+    def prediction_shown(self) -> bool:
+        """The care team always sees the predicted survival; the patient and their caregivers
+        only once a clinician has released it to them (issue 19)."""
+        return self.viewer_is_care_team or self.release is not None
 
 
 def _latest(model: type, day_field: str) -> Subquery:
@@ -130,6 +138,11 @@ def progression_records(*, user: User, pk: int) -> ProgressionRecords | None:
         *(e.onset_date for e in adverse_events),
     ]
     known = [day for day in known_alive if day is not None]
+    release = (
+        PredictionRelease.objects.filter(patient=patient, withdrawn_at__isnull=True)
+        .select_related("released_by")
+        .first()
+    )
     return ProgressionRecords(
         patient=patient,
         alsfrs=alsfrs,
@@ -140,4 +153,18 @@ def progression_records(*, user: User, pk: int) -> ProgressionRecords | None:
         # patients_visible_to gives staff their sites' patients only, so a staff role here
         # means this patient's care team.
         viewer_is_care_team=bool(user.roles & PATIENT_DATA_ROLES),
+        release=release,
+    )
+
+
+def prediction_release_live(*, user: User, patient: Patient) -> PredictionRelease | None:
+    """The live release of the patient's prediction, if ``user`` may see the patient (the page
+    that shows it has recorded the view)."""
+    return (
+        PredictionRelease.objects.filter(
+            patient__in=patients_visible_to(user).filter(pk=patient.pk),
+            withdrawn_at__isnull=True,
+        )
+        .select_related("released_by")
+        .first()
     )

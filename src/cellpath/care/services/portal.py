@@ -1,5 +1,6 @@
 """Writes of the patient portal: asking to be forgotten and a coordinator's decision on it;
-inviting a caregiver, who accepts, and ending their access.
+inviting a caregiver, who accepts, and ending their access; a clinician releasing the predicted
+survival to the patient and their caregivers, and withdrawing it.
 
 Erasure (GDPR Art. 17) removes who the person is — name, e-mail, telephone and their sign-in —
 and keeps the clinical record under its study ID, because research and legal retention allow it
@@ -22,7 +23,13 @@ from cellpath.accounts.models import AuditEvent, Membership, User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.services import membership_grant, user_create
 from cellpath.accounts.tokens import token_hash
-from cellpath.care.models import CaregiverLink, ErasureRequest, Patient, PatientIdentity
+from cellpath.care.models import (
+    CaregiverLink,
+    ErasureRequest,
+    Patient,
+    PatientIdentity,
+    PredictionRelease,
+)
 from cellpath.care.services.permissions import actor_user, require_role_at_site
 from cellpath.outbox import absolute_url, send_email_after_commit
 
@@ -222,3 +229,52 @@ def caregiver_revoke(*, actor: Actor, link: CaregiverLink) -> CaregiverLink:
         link.revoked_at = timezone.now()
         audited_save(link, actor=actor)
     return link
+
+
+# --- releasing the predicted survival to the patient ---------------------------------------
+
+
+def _require_clinician(actor: Actor, patient: Patient) -> None:
+    require_role_at_site(
+        actor,
+        patient.site_id,
+        [Role.CLINICIAN],
+        "Only a clinician of this patient's site can release or withdraw the prediction.",
+    )
+
+
+@transaction.atomic
+def prediction_release(*, actor: Actor, patient: Patient, note: str) -> PredictionRelease:
+    """Show the predicted survival to the patient and their caregivers, with the clinician's
+    note that it was discussed with them (required: the release records a conversation)."""
+    _require_clinician(actor, patient)
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if patient.prediction_releases.filter(withdrawn_at__isnull=True).exists():
+        raise ValidationError("The prediction is already released to this patient.")
+    if patient.death_date is not None:
+        raise ValidationError("The record is closed: the patient died.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Write when and how the prediction was discussed."})
+    return audited_save(
+        PredictionRelease(patient=patient, released_by=actor_user(actor), note=note),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def prediction_withdraw(*, actor: Actor, patient: Patient, note: str = "") -> PredictionRelease:
+    """Hide the prediction from the patient and their caregivers again; the release is kept."""
+    _require_clinician(actor, patient)
+    release = (
+        PredictionRelease.objects.select_for_update()
+        .select_related("patient")
+        .filter(patient=patient, withdrawn_at__isnull=True)
+        .first()
+    )
+    if release is None:
+        raise ValidationError("The prediction is not released to this patient.")
+    release.withdrawn_at = timezone.now()
+    release.withdrawn_by = actor_user(actor)
+    release.withdrawal_note = note.strip()
+    return audited_save(release, actor=actor)

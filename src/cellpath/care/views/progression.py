@@ -7,15 +7,32 @@ charts here from that plain data with `care.progression.charts`; every word come
 
 from __future__ import annotations
 
+import dataclasses
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.views.decorators.http import require_http_methods
 
-from cellpath.accounts.access import role_required
+from cellpath.accounts.access import role_required, site_ids_for
 from cellpath.accounts.roles import Role
-from cellpath.care.progression import Progression, TimelineEvent, build_progression, charts, wording
-from cellpath.care.queries.progression import progression_records
+from cellpath.care.forms import PredictionReleaseForm, PredictionWithdrawForm
+from cellpath.care.forms_entry import errors_into
+from cellpath.care.progression import (
+    CourseSlopes,
+    Progression,
+    TimelineEvent,
+    build_progression,
+    charts,
+    wording,
+)
+from cellpath.care.queries.progression import prediction_release_live, progression_records
+from cellpath.care.queries.records import patient_get
+from cellpath.care.services import portal as portal_services
 
 # Event marks: colour class, marker, hollow, dash. Each kind differs by shape too.
 EVENT_KINDS: dict[str, tuple[str, str, bool, str | None]] = {
@@ -31,46 +48,48 @@ TREATMENT_KINDS = ("course", "dose", "death")
 
 
 def _event_groups(
-    events: tuple[TimelineEvent, ...], kinds: tuple[str, ...] = tuple(EVENT_KINDS)
+    events: tuple[TimelineEvent, ...],
+    words: wording.ChartWords,
+    kinds: tuple[str, ...] = tuple(EVENT_KINDS),
 ) -> list[charts.EventGroup]:
     groups = []
     for kind in kinds:
         css, marker, hollow, dash = EVENT_KINDS[kind]
         marks = [
-            charts.EventMark(e.months, wording.point_title(e.day, e.text))
+            charts.EventMark(e.months, wording.point_title(e.day, wording.event_text(e, words)))
             for e in events
             if e.kind == kind and e.months is not None
         ]
         if marks:
-            label = wording.EVENT_LABELS[kind]
+            label = wording.event_label(kind, words)
             groups.append(charts.EventGroup(label, marks, css, marker, hollow, dash))
     return groups
 
 
-def _months_axis(end: float) -> charts.Axis:
+def _months_axis(end: float, words: wording.ChartWords) -> charts.Axis:
     """Months since onset, ticked every 3, 6 or 12 months (quarters and years read best)."""
     step = 3 if end <= 24 else 6 if end <= 60 else 12
     ticks = [float(t) for t in range(0, int(end) + 1, step)]
-    return charts.Axis(wording.MONTHS_AXIS, 0, end, ticks=ticks)
+    return charts.Axis(words.months_axis, 0, end, ticks=ticks)
 
 
-def _time_axis(p: Progression) -> charts.Axis:
-    return _months_axis(p.axis_months)
+def _time_axis(p: Progression, words: wording.ChartWords) -> charts.Axis:
+    return _months_axis(p.axis_months, words)
 
 
-def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
+def _alsfrs_charts(p: Progression, words: wording.ChartWords) -> dict[str, SafeString]:
     if not p.visits or not p.charts_possible:
         return {}
     visits = p.visits
     total = charts.line_chart(
         chart_id="chart-alsfrs-total",
-        title=wording.TOTAL_TITLE,
-        description=wording.total_description(p, tuple(EVENT_KINDS)),
-        x_axis=_time_axis(p),
-        y_axis=charts.Axis(wording.TOTAL_AXIS, 0, 48, ticks=range(0, 49, 8)),
+        title=words.total_title,
+        description=wording.total_description(p, tuple(EVENT_KINDS), words),
+        x_axis=_time_axis(p, words),
+        y_axis=charts.Axis(words.total_axis, 0, 48, ticks=range(0, 49, 8)),
         series=[
             charts.Series(
-                wording.TOTAL_SERIES,
+                words.total_series,
                 [
                     charts.Point(
                         v.months, v.total, wording.point_title(v.assessed_on, str(v.total))
@@ -81,7 +100,7 @@ def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
                 marker="circle",
             )
         ],
-        events=_event_groups(p.events),
+        events=_event_groups(p.events, words),
     )
     domains = [
         ("bulbar", "s2", "circle", None),
@@ -91,13 +110,13 @@ def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
     ]
     domain_chart = charts.line_chart(
         chart_id="chart-alsfrs-domains",
-        title=wording.DOMAINS_TITLE,
-        description=wording.domains_description(p, TREATMENT_KINDS),
-        x_axis=_time_axis(p),
-        y_axis=charts.Axis(wording.DOMAINS_AXIS, 0, 12, ticks=range(0, 13, 2)),
+        title=words.domains_title,
+        description=wording.domains_description(p, TREATMENT_KINDS, words),
+        x_axis=_time_axis(p, words),
+        y_axis=charts.Axis(words.domains_axis, 0, 12, ticks=range(0, 13, 2)),
         series=[
             charts.Series(
-                wording.DOMAIN_NAMES[key],
+                words.domain_names[key],
                 [
                     charts.Point(
                         v.months,
@@ -112,12 +131,12 @@ def _alsfrs_charts(p: Progression) -> dict[str, SafeString]:
             )
             for key, css, marker, dash in domains
         ],
-        events=_event_groups(p.events, TREATMENT_KINDS),
+        events=_event_groups(p.events, words, TREATMENT_KINDS),
     )
     return {"total": total, "domains": domain_chart}
 
 
-def _fvc_chart(p: Progression) -> SafeString | None:
+def _fvc_chart(p: Progression, words: wording.ChartWords) -> SafeString | None:
     shown = [f for f in p.fvc if f.percent is not None and f.months is not None]
     if not shown:
         return None
@@ -135,9 +154,9 @@ def _fvc_chart(p: Progression) -> SafeString | None:
     series = [
         s
         for s in (
-            charts.Series(wording.FVC_SERIES["computed"], points("computed"), "s2", "circle"),
+            charts.Series(words.fvc_series["computed"], points("computed"), "s2", "circle"),
             charts.Series(
-                wording.FVC_SERIES["entered"],
+                words.fvc_series["entered"],
                 points("entered"),
                 "s3",
                 "square",
@@ -149,16 +168,16 @@ def _fvc_chart(p: Progression) -> SafeString | None:
     ]
     return charts.line_chart(
         chart_id="chart-fvc",
-        title=wording.FVC_TITLE,
-        description=wording.fvc_description(p, shown, TREATMENT_KINDS),
-        x_axis=_time_axis(p),
-        y_axis=charts.Axis(wording.FVC_AXIS, 0, top),
+        title=words.fvc_title,
+        description=wording.fvc_description(p, shown, TREATMENT_KINDS, words),
+        x_axis=_time_axis(p, words),
+        y_axis=charts.Axis(words.fvc_axis, 0, top),
         series=series,
-        events=_event_groups(p.events, TREATMENT_KINDS),
+        events=_event_groups(p.events, words, TREATMENT_KINDS),
     )
 
 
-def _survival_chart(p: Progression) -> SafeString | None:
+def _survival_chart(p: Progression, words: wording.ChartWords) -> SafeString | None:
     survival = p.survival
     if survival is None or not survival.curve:
         return None
@@ -166,9 +185,10 @@ def _survival_chart(p: Progression) -> SafeString | None:
     guides = [charts.Guide("y", 0.5, wording.HALF)]
     median = survival.median_months
     if median is not None:
-        guides.append(charts.Guide("x", median, wording.median_guide(median)))
+        guides.append(charts.Guide("x", median, wording.median_guide(median, words)))
     events = []
-    observed = survival.observed
+    # the patient's own course against the groups' curve is for the care team to explain
+    observed = None if words.plain else survival.observed
     if observed is not None:
         marker, hollow = {
             "died": ("cross", False),
@@ -187,11 +207,11 @@ def _survival_chart(p: Progression) -> SafeString | None:
         )
     return charts.line_chart(
         chart_id="chart-encals",
-        title=wording.SURVIVAL_TITLE,
-        description=wording.survival_description(median, observed),
-        x_axis=_months_axis(end),
+        title=words.survival_title,
+        description=wording.survival_description(median, observed, words),
+        x_axis=_months_axis(end, words),
         y_axis=charts.Axis(
-            wording.SURVIVAL_AXIS,
+            words.survival_axis,
             0,
             1,
             ticks=[0, 0.25, 0.5, 0.75, 1],
@@ -199,7 +219,7 @@ def _survival_chart(p: Progression) -> SafeString | None:
         ),
         series=[
             charts.Series(
-                wording.SURVIVAL_SERIES,
+                words.survival_series,
                 [charts.Point(t, s, "") for t, s in survival.curve],
                 "s1",
                 marker="none",
@@ -214,17 +234,18 @@ def _months(m: float | None) -> str:
     return "—" if m is None else f"{m:.1f}"
 
 
-def _table_rows(p: Progression) -> dict[str, list[tuple]]:
+def _table_rows(p: Progression, words: wording.ChartWords) -> dict[str, list[tuple]]:
     """The long tables under the charts, as plain strings: a 40-visit history renders several
     times faster than through per-cell template filters."""
+    plain = words.plain
     return {
         "visits": [
             (
                 wording.short_day(v.assessed_on),
                 _months(v.months),
                 str(v.total),
-                v.kings,
-                str(v.mitos),
+                wording.plain_kings(v.kings) if plain else v.kings,
+                wording.plain_mitos(v.mitos) if plain else str(v.mitos),
                 wording.respondent(v.respondent),
             )
             for v in p.visits
@@ -247,15 +268,33 @@ def _table_rows(p: Progression) -> dict[str, list[tuple]]:
                 "—" if f.litres is None else str(f.litres),
                 "—" if f.percent is None else f"{f.percent:.1f}",
                 f.source,
-                wording.fvc_how(f),
+                wording.plain_fvc_how(f) if plain else wording.fvc_how(f),
                 "—" if f.svc_litres is None else str(f.svc_litres),
             )
             for f in p.fvc
         ],
         "events": [
-            (wording.short_day(e.day), _months(e.months), e.text, e.kind == "sae") for e in p.events
+            (
+                wording.short_day(e.day),
+                _months(e.months),
+                wording.event_text(e, words),
+                e.kind == "sae",
+            )
+            for e in p.events
         ],
     }
+
+
+def _plain_courses(p: Progression) -> list[tuple[CourseSlopes, str, str, str]]:
+    return [
+        (
+            c,
+            wording.plain_course_before(c),
+            wording.plain_course_after(c),
+            wording.plain_course_change(c),
+        )
+        for c in p.courses
+    ]
 
 
 @role_required(Role.PATIENT, Role.COORDINATOR, Role.CLINICIAN)
@@ -264,22 +303,104 @@ def patient_progression(request: HttpRequest, pk: int) -> HttpResponse:
     if records is None:
         raise Http404
     progression = build_progression(records, today=timezone.localdate())
-    own = records.patient.user_id == request.user.pk
+    # the patient, or a caregiver they invited: plain words, and the predicted survival only
+    # once a clinician has discussed it with them and released it (issue 19)
+    for_patient = not records.viewer_is_care_team
+    if not records.prediction_shown:
+        progression = dataclasses.replace(progression, survival=None)
+    words = wording.PLAIN_CHARTS if for_patient else wording.STAFF_CHARTS
+    can_release = records.patient.site_id in site_ids_for(request.user, [Role.CLINICIAN])
     return render(
         request,
         "care/progression/page.html",
         {
             "patient": records.patient,
             "p": progression,
-            "own": own,
-            # the patient, or a caregiver they invited: plain-words framing, prediction on request
-            "for_patient": not records.viewer_is_care_team,
+            "own": records.patient.user_id == request.user.pk,
+            "for_patient": for_patient,
             "can_edit": records.viewer_is_care_team,
-            "rows": _table_rows(progression),
+            "release": records.release,
+            "prediction_shown": records.prediction_shown,
+            "can_release": can_release,
+            "release_form": PredictionReleaseForm(prefix="release") if can_release else None,
+            "withdraw_form": PredictionWithdrawForm(prefix="withdraw") if can_release else None,
+            "plain": {
+                "summary": wording.plain_summary(progression),
+                "courses": _plain_courses(progression),
+                "courses_intro": wording.PLAIN_COURSES_INTRO,
+                "key": wording.PLAIN_KEY,
+                "survival_heading": wording.PLAIN_SURVIVAL_HEADING,
+                "survival_intro": wording.PLAIN_SURVIVAL_INTRO,
+                "survival_needs": wording.PLAIN_SURVIVAL_NEEDS,
+                "not_released": wording.plain_not_released(
+                    records.patient.user_id == request.user.pk
+                ),
+                "released": wording.plain_released(
+                    timezone.localdate(records.release.released_at),
+                    records.release.note,
+                    own=records.patient.user_id == request.user.pk,
+                )
+                if records.release
+                else "",
+                "survival_table": [
+                    wording.plain_survival_row(t, s) for t, s in progression.survival.table
+                ]
+                if progression.survival
+                else [],
+            }
+            if for_patient
+            else None,
+            "rows": _table_rows(progression, words),
             "charts": {
-                **_alsfrs_charts(progression),
-                "fvc": _fvc_chart(progression),
-                "survival": _survival_chart(progression),
+                **_alsfrs_charts(progression, words),
+                "fvc": _fvc_chart(progression, words),
+                "survival": _survival_chart(progression, words),
             },
+        },
+    )
+
+
+@role_required(Role.CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def prediction_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clinician releases the predicted survival to the patient and their caregivers, noting
+    that it was discussed, or withdraws it. The forms are also on the progression page; this
+    page shows them again with their errors."""
+    patient = patient_get(user=request.user, pk=pk)
+    if patient is None or patient.site_id not in site_ids_for(request.user, [Role.CLINICIAN]):
+        raise Http404
+    action = request.POST.get("action", "")
+    forms = {
+        "release": PredictionReleaseForm(
+            request.POST if action == "release" else None, prefix="release"
+        ),
+        "withdraw": PredictionWithdrawForm(
+            request.POST if action == "withdraw" else None, prefix="withdraw"
+        ),
+    }
+    if request.method == "POST" and action in forms and forms[action].is_valid():
+        note = forms[action].cleaned_data["note"]
+        try:
+            if action == "release":
+                portal_services.prediction_release(actor=request.user, patient=patient, note=note)
+            else:
+                portal_services.prediction_withdraw(actor=request.user, patient=patient, note=note)
+        except ValidationError as error:
+            errors_into(forms[action], error)
+        else:
+            done = {
+                "release": "The prediction is now shown to the patient and their caregivers.",
+                "withdraw": "The prediction is hidden from the patient and their caregivers again.",
+            }
+            messages.success(request, done[action])
+            return redirect(reverse("care:patient-progression", args=[patient.pk]) + "#release")
+    return render(
+        request,
+        "care/progression/release.html",
+        {
+            "patient": patient,
+            "release": prediction_release_live(user=request.user, patient=patient),
+            "release_form": forms["release"],
+            "withdraw_form": forms["withdraw"],
         },
     )
