@@ -5,7 +5,7 @@ are never changed."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,6 +22,7 @@ from cellpath.care.services.data_queries import (
     query_close,
     query_reopen,
 )
+from cellpath.care.services.followup import LATE_VISIT_GRACE, visit_for
 from tests.factories import clinical_history, legacy_update
 from tests.web import post
 
@@ -235,3 +236,14 @@ def test_a_serious_event_from_before_the_criteria_becomes_a_query(world, history
     (query,) = _live(world.patient_a, "serious_without_criterion")
     assert query.subject == f"adverse_event:{event.pk}"
     assert "has no seriousness criterion" in query.message
+
+
+def test_an_assessment_long_after_a_missed_visit_is_not_that_visit(world, history) -> None:
+    """An assessment up to 30 days after a missed visit's window closed is that visit, held late
+    (a query asks about it); later than that it is a visit of its own, not "1 month" seen a
+    year late (the demo filed assessments 390 days late so before)."""
+    patient = world.patient_a
+    last = Visit.objects.filter(patient=patient, visit_date__isnull=True).order_by("-due_date")[0]
+    closes = last.due_date + timedelta(days=last.window_days)
+    assert visit_for(patient, closes + LATE_VISIT_GRACE) == last
+    assert visit_for(patient, closes + LATE_VISIT_GRACE + timedelta(days=1)) is None
