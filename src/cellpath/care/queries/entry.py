@@ -232,12 +232,6 @@ def weight_findings(weight: Weight, previous: Weight | None = None) -> list[Find
     )
 
 
-def visit_findings(visit: Visit) -> list[Finding]:
-    return data_quality.visit_window_findings(
-        seen_on=visit.visit_date, due=visit.due_date, window_days=visit.window_days
-    )
-
-
 @dataclass
 class ScoredAlsfrsR:
     assessment: AlsfrsR

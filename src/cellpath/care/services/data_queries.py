@@ -41,7 +41,7 @@ from cellpath.care.models import (
     Visit,
     Weight,
 )
-from cellpath.care.services.permissions import STAFF, require_role_at_site
+from cellpath.care.services.permissions import STAFF, actor_user, require_role_at_site
 
 SYSTEM = "data-quality rules"
 """How the audit log names the rules when they open or close a query on their own."""
@@ -309,7 +309,7 @@ def query_answer(*, actor: Actor, query: DataQuery, answer: str) -> DataQuery:
     if query.status != DataQuery.Status.OPEN:
         raise ValidationError({"answer": "This query is not open: it was answered or closed."})
     query.answer = _text(answer, "answer")
-    query.answered_by = actor if not isinstance(actor, str) else None
+    query.answered_by = actor_user(actor)
     query.answered_at = timezone.now()
     query.status = DataQuery.Status.ANSWERED
     return audited_save(query, actor=actor)
@@ -330,7 +330,7 @@ def query_close(*, actor: Actor, query: DataQuery, closure: str, note: str = "")
     query.status = DataQuery.Status.CLOSED
     query.closure = closure
     query.close_note = (note or "").strip()
-    query.closed_by = actor if not isinstance(actor, str) else None
+    query.closed_by = actor_user(actor)
     query.closed_at = timezone.now()
     return audited_save(query, actor=actor)
 
