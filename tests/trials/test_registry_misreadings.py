@@ -253,3 +253,95 @@ def test_invasive_ventilation_while_awake_is_not_a_tracheostomy():
 )
 def test_an_exception_or_a_plan_is_not_read_as_a_rule(item, section):
     assert read(item, section) == OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        (
+            "Respiratory weakness shown by at least one of the following:\n"
+            "  * Slow VC below 60 % of predicted, or\n  * Sniff nasal pressure below 40 cmH2O",
+            "Inclusion",
+        ),
+        (
+            "Either of the following:\n  * ALSFRS-R of 40 or less\n  * Onset under 2 years ago",
+            "Inclusion",
+        ),
+        (
+            "At least two of the following:\n  * Tracheostomy\n  * FVC under 30 % predicted",
+            "Exclusion",
+        ),
+    ],
+)
+def test_one_of_several_alternatives_is_not_a_rule_on_its_own(text, section):
+    criteria = read_criteria(f"{section} Criteria:\n\n* {text}\n")
+    assert {c.field for c in criteria} == {"other"}
+
+
+def test_any_of_the_following_among_exclusions_excludes_on_each():
+    text = "Exclusion Criteria:\n\n* Any of the following:\n  * Tracheostomy\n  * Pregnancy\n"
+    assert [(c.field, c.op) for c in read_criteria(text)] == [
+        ("tracheostomy", "present"),
+        ("pregnancy", "present"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "section", "expected"),
+    [
+        # the original ALSFRS is a 0–40 scale: its total is not the ALSFRS-R's
+        ("ALSFRS score of 30 or more", "Inclusion", OTHER),
+        ("ALS-FRS-R score of 30 or more", "Inclusion", [("alsfrs_r_total", ">=", 30, None)]),
+        (
+            "Amyotrophic Lateral Sclerosis Rating Scale Revised at least 36",
+            "Inclusion",
+            [("alsfrs_r_total", ">=", 36, None)],
+        ),
+        # there is no laboratory-supported definite: which categories it means is unclear
+        ("Definite or probable lab-supported ALS", "Inclusion", [
+            ("el_escorial", "in", ("definite", "probable_laboratory_supported"), None)]),
+        ("Probable or definite laboratory-supported ALS (El Escorial)", "Inclusion", OTHER),
+        (
+            "ALS by the El Escorial criteria (clinically defined or probable)",
+            "Inclusion",
+            [("el_escorial", "in", ("definite", "probable"), None)],
+        ),
+        (
+            "ALS per revised El Escorial (possible, probable or defined)",
+            "Inclusion",
+            [("el_escorial", "in", ("definite", "probable", "possible"), None)],
+        ),
+        ("Past obstructive sleep apnoea for which CPAP was prescribed", "Exclusion", OTHER),
+        ("History of NIV use, now stopped", "Exclusion", OTHER),
+        ("Current or previous NIV use", "Exclusion", [("niv_hours_per_day", ">", 0, None)]),
+        ("Daily intake of riluzole", "Inclusion",
+         [("riluzole_stable_days", "present", None, None)]),
+    ],
+)  # fmt: skip
+def test_kinds_found_when_the_second_set_was_opened(item, section, expected):
+    assert [(f, o, tuple(v) if isinstance(v, list) else v, i)
+            for f, o, v, i in read(item, section)] == expected  # fmt: skip
+
+
+def test_a_wrapped_line_in_brackets_continues_its_item():
+    text = (
+        "Inclusion Criteria:\n- Diagnosis of ALS by El Escorial\n(probable or definite)\n"
+        "- Aged 30 to 75\n"
+    )
+    assert [(c.field, c.value) for c in read_criteria(text)] == [
+        ("el_escorial", ("definite", "probable")),
+        ("age_years", (30, 75)),
+    ]
+
+
+def test_a_flattened_dash_list_after_a_header_is_split_even_in_lower_case():
+    text = (
+        "Inclusion Criteria: - age 25 to 70, - slow vital capacity over 65 % predicted, "
+        "Exclusion Criteria: - tracheostomy, - pregnant or nursing"
+    )
+    assert [(c.section, c.field) for c in read_criteria(text)] == [
+        ("inclusion", "age_years"),
+        ("inclusion", "vc_percent_predicted"),
+        ("exclusion", "tracheostomy"),
+        ("exclusion", "pregnancy"),
+    ]

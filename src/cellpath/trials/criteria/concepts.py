@@ -36,6 +36,8 @@ _ALSFRS = (
     r"(?:\s*\(\s*als-?frs(?:[\s-]?r)?\s*\))?"
     r"|(?:als|amyotrophic\s+lateral\s+sclerosis)\s+functional\s+rating\s+scale(?:[\s-]+revised)?"
     r"(?:\s*\(\s*als-?frs(?:[\s-]?r)?\s*\))?"
+    r"|(?:als|amyotrophic\s+lateral\s+sclerosis)\s+rating\s+scale[\s-]+revised"
+    r"(?:\s*\(\s*als-?frs(?:[\s-]?r)?\s*\))?"
     r"|als-?frs(?:[\s-]?r\b)?"
 )
 _ITEM_NAME = (

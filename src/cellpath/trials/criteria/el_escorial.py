@@ -7,8 +7,11 @@ criteria have the same names and are read too; "probably" is a misspelt "probabl
 the item refuses ("laboratory-supported probable is not sufficient", "excluding …") is left
 out; "probable (clinically or laboratory supported)" is both kinds of probable; "not meeting the
 criteria for probable or definite ALS" is every other category. The Gold Coast criteria have no
-categories: an item naming only them, El Escorial without a category, or "ALS or probable ALS"
-(which categories plain "ALS" means is the trial's to say) stays ``other``.
+categories: an item naming only them, El Escorial without a category, "ALS or probable ALS"
+(which categories plain "ALS" means is the trial's to say) or "probable or definite
+lab-supported" (there is no laboratory-supported definite) stays ``other``. "Clinically
+defined", and "defined" closing a list of categories ("possible, probable or defined"), is
+definite.
 
 Source: El Escorial revised: Brooks et al., Amyotroph Lateral Scler Other Motor Neuron Disord
 2000;1:293–299.
@@ -25,7 +28,8 @@ _LAB = r"(?:laboratory|lab)[\s-]*supported"
 # How an item names each category, in the vocabulary's order (most certain first). Plain
 # "probable" is not the first word of "probable, laboratory-supported".
 _WORDINGS = (
-    r"(?:clinically\s+)?\bdefinite\b",
+    r"(?:clinically\s+)?\bdefinite\b|\bclinically\s+defined\b"
+    r"|(?<=\bor\s)defined\b(?=\s*(?:\)|,|;|als\b|$))",
     rf"(?:clinically\s+)?\bprobabl[ey]\b(?!\s*(?:als\s*)?[-,(]?\s*{_LAB})",
     rf"(?:clinically\s+)?{_LAB}\s+probable"
     rf"|(?:clinically\s+)?probable\s*(?:als\s*)?[-,(]?\s*{_LAB}\)?",
@@ -68,6 +72,9 @@ _LOW_TO_HIGH = EL_ESCORIAL_VALUES[::-1]
 _PROBABLES = frozenset(EL_ESCORIAL_VALUES[1:3])  # clinically and laboratory-supported probable
 
 
+# "probable or definite lab-supported ALS": no such category as a laboratory-supported definite,
+# so which categories "lab-supported" belongs to is the trial's to say.
+_DEFINITE_SUPPORTED = re.compile(rf"\bdefinite\s*(?:als\s*)?[-,(]?\s*{_LAB}(?!\s*probable)")
 # "diagnosed with ALS or probable ALS": which categories plain "ALS" means is the trial's to say.
 _ALS_OR_CATEGORY = re.compile(
     r"\b(?:als|amyotrophic\s+lateral\s+sclerosis)\s+or\s+(?:clinically\s+)?(?:probable|possible|suspected)\b"
@@ -76,7 +83,7 @@ _ALS_OR_CATEGORY = re.compile(
 
 def read_el_escorial(norm: str, concepts: list[Concept]) -> tuple[int, tuple[str, ...]] | None:
     """(position, categories) named in an item about El Escorial (or Awaji) categories."""
-    if _ALS_OR_CATEGORY.search(norm):
+    if _ALS_OR_CATEGORY.search(norm) or _DEFINITE_SUPPORTED.search(norm):
         return None
     if not any(c.kind == "escorial" for c in concepts):
         if "definite" not in norm and "probable" not in norm and "possible" not in norm:

@@ -75,8 +75,12 @@ _NOT_USE = re.compile(
 _NOT_YET = re.compile(r"\b(?:initiat\w*|plann\w*|scheduled)\b[^.;]{0,25}$")  # "planned PEG"
 _NOT_YET_AFTER = re.compile(r"\s*(?:is\s+|being\s+)?(?:planned|scheduled|anticipated|expected)\b")
 _PAST_ONLY = re.compile(r"\b(?:previous(?:ly)?|prior|earlier|history\s+of|ever|past)\b")
+_PAST_USE_AFTER = re.compile(
+    r"\s*(?:was|were|had\s+been)\s+(?:used|recommended|prescribed|tried)\b"
+)
+_CURRENT = re.compile(r"\b(?:current(?:ly)?|presently|ongoing|still)\b")
 _DRUG_USE = re.compile(
-    r"\b(?:tak(?:e|es|ing|en)|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
+    r"\b(?:tak(?:e|es|ing|en)|intake|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
     r"naive|exposure|exposed)\b|-naive"
 )
 _RILUZOLE_EITHER = re.compile(r"\b(?:or|either|naive|if)\b|-naive")
@@ -163,6 +167,12 @@ def _states_presence(concept: Concept, before: str, after: str, section: str) ->
         _NOT_YET.search(before[-40:]) or _NOT_YET_AFTER.match(after)
     ):
         return False  # "early initiation of NIV", "a planned gastrostomy": not having it yet
+    if (
+        kind == "niv"
+        and (_PAST_ONLY.search(before[-40:]) or _PAST_USE_AFTER.match(after))
+        and not _CURRENT.search(near)
+    ):
+        return False  # "a history of sleep apnoea where NIV was used": not using it now
     if kind == "riluzole" and not _DRUG_USE.search(near):
         return False
     if kind == "riluzole" and section == EXCLUSION and _PAST_ONLY.search(before[-30:]):

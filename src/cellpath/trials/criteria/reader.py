@@ -38,6 +38,12 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   ``alsfrs_r_decline_points``.
 - A riluzole requirement written among the exclusions ("if taking riluzole, participants must be
   on a stable dose for 30 days") is not read: the section would turn it round.
+- An item under "at least one of the following" (or "either", "one or more of") is one of
+  several alternatives when it is an inclusion, and one of several that must hold together
+  under "at least two of the following" when it is an exclusion: ``other``. "Any of the
+  following" among exclusions excludes on each item, which is read.
+- A total on the original ALSFRS ("ALS-FRS < 25", no "R" or "revised"), a 0–40 scale, is not
+  the ALSFRS-R total: ``other``.
 - Non-invasive ventilation: hours a day as written ("> 22 hours per day"; hours after NIV with no
   "per day" are per day). NIV at all ("dependent on non-invasive ventilation") is
   ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``. Ventilation
@@ -90,6 +96,14 @@ _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _REQUIRED = re.compile(r"\b(?:must|should|required?|need\s+to|has\s+to|have\s+to)\b")
 _AWAKE = re.compile(r"\b(?:awake|waking)\b")
 # A time since the diagnosis (or onset) of another disease ("cancer diagnosed within 2 years").
+_ORIGINAL_ALSFRS = re.compile(r"als-?frs")
+_REVISED = re.compile(r"\brevised\b|als-?frs[\s-]?r\b")
+# "documented by at least one of the following: FVC < 50 %, or …": each item is one of several
+# alternatives (in inclusion), or one of a number that must be met together (in exclusion).
+_ALTERNATIVES = re.compile(
+    r"\b(?:(?:at\s+least|any)\s+(?P<n>one|two|three|four|[1-9])|one\s+or\s+more|either|any)"
+    r"\s+of\s+the\s+following\b"
+)
 _ANOTHER_DISEASE = re.compile(
     r"\b(?:cancer|malignan\w*|carcinoma|tumou?rs?|neoplas\w*|lymphoma|leuka?emia|stroke|"
     r"myocardial|infarction|hiv|hepatitis|tuberculosis)\b"
@@ -113,6 +127,8 @@ def _emit(
     if kind == "age" and all(0 < v <= 120 for v in values):
         return [make("age_years", plain, "years")]
     whole = all(float(v).is_integer() for v in values)  # "> 0.5" is a rate, not a score
+    if kind == "total" and _ORIGINAL_ALSFRS.fullmatch(concept.text) and not _REVISED.search(norm):
+        return []  # the original ALSFRS (0–40) is another scale than the ALSFRS-R (0–48)
     if kind == "total" and whole and all(v <= 48 for v in values):
         return [make("alsfrs_r_total", plain, "points")]
     if kind == "item" and whole and all(v <= 4 for v in values):
@@ -213,6 +229,11 @@ def _read_item(text: CriterionText) -> list[Criterion]:
     if text.population:
         return [as_other(section, quote)]
     norm = normalise(quote)
+    alternatives = _ALTERNATIVES.search(norm)
+    if alternatives is not None and (
+        section != EXCLUSION or (alternatives.group("n") or "one") not in ("one", "1")
+    ):
+        return [as_other(section, quote)]
     concepts = find_concepts(norm, quote)
     starts = [c.start for c in concepts]
     bounds = [m.start() for m in CLAUSE_END.finditer(norm)]

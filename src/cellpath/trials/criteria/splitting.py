@@ -12,8 +12,8 @@ section (inclusion or exclusion) and, for participants who are not people with A
   their lead-in in the same way; sub-items under a numbered lead-in may also be marked by a new
   kind of marker ("1. …:" then "a. …").
 - A quote is the item as it reads: bullet marker removed, escapes undone, whitespace collapsed.
-  A wrapped line (indented, or starting in lower case after an unfinished sentence) continues
-  its item.
+  A wrapped line (indented, or starting in lower case or with a bracket after an unfinished
+  sentence) continues its item.
 - Participants who are not people with ALS (healthy volunteers or controls, family members and
   relatives, caregivers, asymptomatic carriers) never give structured ALS criteria: their items
   are ``other``, the group named in front of the quote ("Healthy volunteers: age 18 to 80
@@ -65,15 +65,21 @@ _FLAT_HEADER_WORDS = (
 )
 _FLAT_LABEL = r"(?-i:[A-Z])[^:.;*•\n]{0,60}:[ \t]+"  # "Healthy volunteers: "
 _FLAT_LIST = r"(?:[*•]|[–-](?=[ \t]+(?-i:[A-Z]))|\d{1,2}[.)]|(?-i:[a-h])[.)])[ \t]"
+# right after a header's colon a dash is a bullet whatever follows ("Criteria: - diagnosis …")
+_FLAT_HEADER_LIST = r"(?:[*•–-]|\d{1,2}[.)]|(?-i:[a-h])[.)])[ \t]"
 _FLAT_BREAKS = (
     # a header inside the line, followed by a list (or a group's label and its list)
     re.compile(
         rf"(?<=\S)(?<!\bkey)(?<!\bmain)[ \t]+"
-        rf"(?={_FLAT_HEADER_WORDS}[ \t]*(?:{_FLAT_LABEL})?{_FLAT_LIST})",
+        rf"(?={_FLAT_HEADER_WORDS}[ \t]*(?:(?:{_FLAT_LABEL})?{_FLAT_LIST}|{_FLAT_HEADER_LIST}))",
         re.IGNORECASE,
     ),
     # the list (or label) after a header that starts a line
-    re.compile(rf"(?m)^([ \t]*{_FLAT_HEADER_WORDS})[ \t]*(?=(?:{_FLAT_LABEL})?{_FLAT_LIST})", re.I),
+    re.compile(
+        rf"(?m)^([ \t]*{_FLAT_HEADER_WORDS})[ \t]*"
+        rf"(?=(?:{_FLAT_LABEL})?{_FLAT_LIST}|{_FLAT_HEADER_LIST})",
+        re.I,
+    ),
     # a group's label after a sentence, followed by its list
     re.compile(
         rf"(?:(?<=[^\W\d_%][.;])|(?<=\)[.;])|(?<=\)))[ \t]+(?={_FLAT_LABEL}{_FLAT_LIST})", re.I
@@ -141,7 +147,8 @@ def _unflatten(line: str) -> list[str]:
     list onto one line: "Inclusion Criteria: * a * b Exclusion Criteria: 1. c 2. d". A header
     followed by a list starts a line, and so does its list; so does a group's label ("Healthy
     volunteers:") followed by a list. A line that starts with a bullet is split at each bullet
-    of the same kind ("–" and "-" only before a capital, so "18 – 60" stays whole); one that
+    of the same kind ("–" and "-" only before a capital or after ",", ";", "." or ")", so
+    "18 – 60" stays whole; any dash right after a header's colon); one that
     starts with "1." (or "a.") at each next number (or letter) in turn, so "2.5 points" never
     splits an item. A numbered item whose lead-in lists bullets after ":" keeps them as its
     sub-items."""
@@ -156,8 +163,11 @@ def _split_list(line: str, indent: str = "") -> list[str]:
     symbol = _FLAT_SYMBOL.match(line)
     if symbol is not None:
         mark = re.escape(symbol.group(1))
-        capital = "(?-i:[A-Z])" if symbol.group(1) in "–-" else ""
-        rest = re.split(rf"(?<![ \t])[ \t]+(?={mark}[ \t]+{capital})", line[symbol.end() :])
+        if symbol.group(1) in "–-":  # before a capital, or after an item's last character
+            at = rf"(?<![ \t])[ \t]+(?={mark}[ \t]+(?-i:[A-Z]))|(?<=[,;.)])[ \t]+(?={mark}[ \t]+\S)"
+        else:
+            at = rf"(?<![ \t])[ \t]+(?={mark}[ \t]+)"
+        rest = re.split(at, line[symbol.end() :])
         return [indent + line[: symbol.end()] + rest[0], *(indent + r for r in rest[1:])]
     sequence = _FLAT_SEQUENCE.match(line)
     if sequence is None:
@@ -515,7 +525,9 @@ def _continues(indent: int, body: str, last: _Node) -> bool:
         return False
     if indent > last.indent and not last.leadin:
         return True
-    return body[:1].islower() and not last.text.endswith((".", ";", ":", "!", "?"))
+    return (body[:1].islower() or body[:1] in "([") and not last.text.endswith(
+        (".", ";", ":", "!", "?")
+    )
 
 
 def _is_child(node: _Node, stack: list[_Node]) -> bool:
