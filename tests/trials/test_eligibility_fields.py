@@ -545,8 +545,12 @@ def test_several_presence_concepts_in_one_item():
     ]
 
 
-def test_a_subgroup_tag_is_not_a_genetic_criterion():
-    assert excl("ALSFRS-R < 30 (SOD1 ALS only)") == [("alsfrs_r_total", "<", 30, "points")]
+def test_an_item_for_one_subgroup_is_not_every_participants_rule():
+    # read for everyone, it would exclude a person without SOD1 ALS whom it does not concern
+    assert excl("ALSFRS-R < 30 (SOD1 ALS only)") == [("other", "present", None, None)]
+    assert excl("Positive for a SOD1 variant (SOD1 cohort only)") == [
+        ("other", "present", None, None)
+    ]
 
 
 # --- Non-invasive ventilation ----------------------------------------------------------------

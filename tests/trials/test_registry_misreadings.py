@@ -311,8 +311,9 @@ def test_any_of_the_following_among_exclusions_excludes_on_each():
             "Inclusion",
             [("el_escorial", "in", ("definite", "probable", "possible"), None)],
         ),
-        ("Past obstructive sleep apnoea for which CPAP was prescribed", "Exclusion", OTHER),
-        ("History of NIV use, now stopped", "Exclusion", OTHER),
+        # a history of NIV among exclusions holds current use too
+        ("A history of non-invasive ventilation", "Exclusion",
+         [("niv_hours_per_day", ">", 0, None)]),
         ("Current or previous NIV use", "Exclusion", [("niv_hours_per_day", ">", 0, None)]),
         ("Daily intake of riluzole", "Inclusion",
          [("riluzole_stable_days", "present", None, None)]),
@@ -344,4 +345,42 @@ def test_a_flattened_dash_list_after_a_header_is_split_even_in_lower_case():
         ("inclusion", "vc_percent_predicted"),
         ("exclusion", "tracheostomy"),
         ("exclusion", "pregnancy"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("item", "section"),
+    [
+        (
+            "Participants may be on a stable riluzole dose for 4 weeks or not on riluzole",
+            "Inclusion",
+        ),
+        ("Edaravone infusions in the last cycle", "Exclusion"),
+        ("Taking oral edaravone", "Exclusion"),
+        ("Riluzole newly started in the 2 months before screening", "Exclusion"),
+        ("A relative carrying a variant in a gene such as SOD1", "Inclusion"),
+        ("Age 30 to 70 (optional imaging group only)", "Inclusion"),
+    ],
+)
+def test_a_form_a_start_or_a_relative_is_not_the_participant_s_rule(item, section):
+    assert all(field != "riluzole_stable_days" or op != "absent"
+               for field, op, _, _ in read(item, section))  # fmt: skip
+    assert {f for f, *_ in read(item, section)} <= {"other", "riluzole_stable_days"}
+
+
+def test_headers_with_a_qualifier_or_a_verb_split_a_flattened_copy():
+    text = (
+        "Main inclusion criteria include: * Aged 25 to 75 years "
+        "Exclusion Criteria for every cohort: * Current tracheostomy * Pregnancy"
+    )
+    assert [(c.section, c.field) for c in read_criteria(text)] == [
+        ("inclusion", "age_years"),
+        ("exclusion", "tracheostomy"),
+        ("exclusion", "pregnancy"),
+    ]
+
+
+def test_less_than_or_equal_to_in_words_and_signs():
+    assert read("Symptom onset < or equal to 30 months") == [
+        ("months_since_symptom_onset", "<=", 30, None)
     ]

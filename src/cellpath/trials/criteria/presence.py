@@ -37,10 +37,8 @@ import re
 
 from cellpath.trials.criteria.concepts import Concept
 from cellpath.trials.criteria.contract import Criterion, as_other, new_criterion
-from cellpath.trials.criteria.quantities import inside
 from cellpath.trials.criteria.splitting import EXCLUSION, INCLUSION
 
-_ONLY_TAG = re.compile(r"\([^()]{0,60}\bonly\)")  # "(SOD1 ALS only)": whom an item is for
 _NEG_BEFORE = re.compile(
     r"\b(?:no|not|non|without|never|none|nor|neither|absence\s+of|absent|free\s+of|lack\s+of|"
     r"lacking|negative|excluding|cannot|naive)\b|n't\b|\bnon-"
@@ -75,15 +73,15 @@ _NOT_USE = re.compile(
 _NOT_YET = re.compile(r"\b(?:initiat\w*|plann\w*|scheduled)\b[^.;]{0,25}$")  # "planned PEG"
 _NOT_YET_AFTER = re.compile(r"\s*(?:is\s+|being\s+)?(?:planned|scheduled|anticipated|expected)\b")
 _PAST_ONLY = re.compile(r"\b(?:previous(?:ly)?|prior|earlier|history\s+of|ever|past)\b")
-_PAST_USE_AFTER = re.compile(
-    r"\s*(?:was|were|had\s+been)\s+(?:used|recommended|prescribed|tried)\b"
-)
-_CURRENT = re.compile(r"\b(?:current(?:ly)?|presently|ongoing|still)\b")
 _DRUG_USE = re.compile(
     r"\b(?:tak(?:e|es|ing|en)|intake|receiv\w*|us(?:e|es|ed|ing)|treat\w*|therapy|on|current\w*|"
     r"naive|exposure|exposed)\b|-naive"
 )
-_RILUZOLE_EITHER = re.compile(r"\b(?:or|either|naive|if)\b|-naive")
+_ROUTE = re.compile(r"\b(?:intravenous|i\.?v\.?|oral|orally)\s+$")
+_ROUTE_AFTER = re.compile(r"\s*\((?:oral|iv|i\.v\.|intravenous)\)|\s+(?:iv|i\.v\.|infusions?)\b")
+_NEWLY = re.compile(r"\bnewly\b")
+_EITHER_STABLE = re.compile(r"\bstabl[ey]\b[^;]*\bor\b")
+_RILUZOLE_EITHER = re.compile(r"\b(?:or|either|naive|if)\b|-naive|stopped|discontinued")
 _MUST_TAKE = re.compile(
     r"\b(?:must|should|required\s+to|need\s+to)\s+(?:be\s+|have\s+been\s+)?(?:currently\s+)?"
     r"(?:taking|on|receiving|using|treated)\b"
@@ -106,7 +104,8 @@ _PREG_TEST = re.compile(r"\s+tests?\b")
 _TEST_RESULT = re.compile(r"\b(?:negative|positive)\b")
 _POSITIVE = re.compile(r"\bpositive\b")
 _GENE_NOT = re.compile(
-    r"\b(?:test(?:ing|ed)?\s+for|screen(?:ing|ed)?\s+for|status|results?)\b"
+    r"\b(?:test(?:ing|ed)?\s+for|screen(?:ing|ed)?\s+for|status|results?|family\s+history|"
+    r"such\s+as(?:\s+the)?)\b"
     r"|^-?\s*(?:targeted|targeting|directed|lowering)\b"  # "SOD1-targeted antisense": a drug
 )
 _BEFORE_THE = re.compile(
@@ -167,12 +166,10 @@ def _states_presence(concept: Concept, before: str, after: str, section: str) ->
         _NOT_YET.search(before[-40:]) or _NOT_YET_AFTER.match(after)
     ):
         return False  # "early initiation of NIV", "a planned gastrostomy": not having it yet
-    if (
-        kind == "niv"
-        and (_PAST_ONLY.search(before[-40:]) or _PAST_USE_AFTER.match(after))
-        and not _CURRENT.search(near)
+    if kind in ("edaravone", "riluzole") and (
+        _ROUTE.search(before[-20:]) or _ROUTE_AFTER.match(after) or _NEWLY.search(before[-40:])
     ):
-        return False  # "a history of sleep apnoea where NIV was used": not using it now
+        return False  # "intravenous edaravone" (one form), "newly treated with riluzole" (a start)
     if kind == "riluzole" and not _DRUG_USE.search(near):
         return False
     if kind == "riluzole" and section == EXCLUSION and _PAST_ONLY.search(before[-30:]):
@@ -246,11 +243,10 @@ def presences(
     list_ends = {concept.group: concept.end for concept in concepts}  # the last one's end
     stated: list[tuple[Concept, str]] = []  # the concepts stated as present, with their field
     seen: set[str] = set(numeric_fields & {"niv_hours_per_day"})
-    tags = [(m.start(), m.end()) for m in _ONLY_TAG.finditer(norm)] if "only)" in norm else []
     for concept in concepts:
         field = _PRESENCE_FIELD.get(concept.kind)
-        if field is None or field in seen or (tags and inside(concept.start, tags)):
-            continue  # "(SOD1 ALS only)" names whom an item is for, not a criterion
+        if field is None or field in seen:
+            continue
         op = _presence_op(concept, norm, bounds, section, list_ends[concept.group])
         if op is None and field in numeric_fields and _requires_drug(norm, section, norm):
             op = "present"  # "must be taking riluzole at a stable dose for ≥ 60 days"
@@ -260,6 +256,8 @@ def presences(
                 op = "present"  # "must be on a stable regimen of edaravone"
         if op is None:
             continue
+        if op == "absent" and concept.kind == "riluzole" and _EITHER_STABLE.search(norm):
+            continue  # "on a stable dose for a month, or not taking riluzole": either will do
         if field in numeric_fields and (
             section == EXCLUSION or op != "present" or _RILUZOLE_EITHER.search(norm)
         ):

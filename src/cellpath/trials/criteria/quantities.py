@@ -55,16 +55,16 @@ _TRANSLATE = str.maketrans(
 
 
 # "> or = 18" (registry texts: "\\> or = 18"): the sign with "or =" is "≥"; "< or =" is "≤".
-_SIGN_OR_EQUAL = re.compile(r"([<>])[ ]{0,3}or[ ]{0,3}=")
+_SIGN_OR_EQUAL = re.compile(r"([<>])[ ]{0,3}or[ ]{0,3}(?:=|equal(?:[ ]to)?\b)")
 
 
 def normalise(text: str) -> str:
     """Lower case with one kind of dash and comparison sign, as long as `text` so that
-    positions carry over to it ("> or =" becomes "≥" and spaces)."""
+    positions carry over to it ("> or =" and "< or equal to" become "≥" and "≤" and spaces)."""
     norm = text.translate(_TRANSLATE).lower()
     if len(norm) != len(text):  # a character whose lower case is longer ("İ")
         norm = "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_TRANSLATE))
-    if "or" in norm and "=" in norm:
+    if "or" in norm and ("=" in norm or "equal" in norm):
         norm = _SIGN_OR_EQUAL.sub(
             lambda m: ("≥" if m.group(1) == ">" else "≤") + " " * (len(m.group(0)) - 1), norm
         )

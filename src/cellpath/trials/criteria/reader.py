@@ -42,8 +42,11 @@ Escorial categories (`el_escorial`) and presences (`presence`).
   several alternatives when it is an inclusion, and one of several that must hold together
   under "at least two of the following" when it is an exclusion: ``other``. "Any of the
   following" among exclusions excludes on each item, which is read.
+- An item tagged for one subgroup ("ALSFRS-R < 30 (SOD1 ALS only)") is that subgroup's rule,
+  not every participant's: ``other``.
 - A total on the original ALSFRS ("ALS-FRS < 25", no "R" or "revised"), a 0–40 scale, is not
-  the ALSFRS-R total: ``other``.
+  the ALSFRS-R total: ``other``; nor is a bound under 10 ("ALSFRS-R ≥ 2 points for each
+  patient", "including at least 2 on each item"), which is an item's.
 - Non-invasive ventilation: hours a day as written ("> 22 hours per day"; hours after NIV with no
   "per day" are per day). NIV at all ("dependent on non-invasive ventilation") is
   ``niv_hours_per_day > 0``, and its negation ("no NIV") ``niv_hours_per_day == 0``. Ventilation
@@ -88,6 +91,7 @@ __all__ = ["criteria_json", "read_criteria"]
 
 # Days on riluzole: a start or a change "within 30 days" stays a number of days; "not stable for
 # at least 28 days" turns the comparison round.
+_LEAD_IN = re.compile(r"\b(?:lead|run)[\s-]in\b")
 _STARTED = re.compile(r"\b(?:start\w*|initiat\w*|began|begun|commenc\w*|chang\w*|adjust\w*)")
 _NOT_STABLE = re.compile(r"\b(?:not|never)\s+(?:been\s+)?(?:on\s+a\s+)?stable|\bunstable\b")
 _NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
@@ -104,6 +108,7 @@ _ALTERNATIVES = re.compile(
     r"\b(?:(?:at\s+least|any)\s+(?P<n>one|two|three|four|[1-9])|one\s+or\s+more|either|any)"
     r"\s+of\s+the\s+following\b"
 )
+_SUBGROUP_TAG = re.compile(r"\([^()]{0,60}\bonly\)")  # "(SOD1 ALS only)": whom an item is for
 _ANOTHER_DISEASE = re.compile(
     r"\b(?:cancer|malignan\w*|carcinoma|tumou?rs?|neoplas\w*|lymphoma|leuka?emia|stroke|"
     r"myocardial|infarction|hiv|hepatitis|tuberculosis)\b"
@@ -129,6 +134,8 @@ def _emit(
     whole = all(float(v).is_integer() for v in values)  # "> 0.5" is a rate, not a score
     if kind == "total" and _ORIGINAL_ALSFRS.fullmatch(concept.text) and not _REVISED.search(norm):
         return []  # the original ALSFRS (0–40) is another scale than the ALSFRS-R (0–48)
+    if kind == "total" and all(v < 10 for v in values):
+        return []  # "ALSFRS-R ≥ 2 for each patient": a bound under 10 is an item's, not a total's
     if kind == "total" and whole and all(v <= 48 for v in values):
         return [make("alsfrs_r_total", plain, "points")]
     if kind == "item" and whole and all(v <= 4 for v in values):
@@ -152,6 +159,8 @@ def _emit(
     if kind == "riluzole" and unit in DURATIONS:
         if section == EXCLUSION and _REQUIRED.search(norm):
             return []  # a requirement written among exclusions: the section would turn it round
+        if _LEAD_IN.search(norm):
+            return []  # "stable on riluzole for 3 months in the lead-in period": the trial's
         if qty.within and not _STARTED.search(norm):
             return []  # "use of riluzole within 30 days": taking it (a presence), not the days
         if _NOT_STABLE.search(norm, 0, qty.start) and op in _NEGATED:
@@ -230,8 +239,9 @@ def _read_item(text: CriterionText) -> list[Criterion]:
         return [as_other(section, quote)]
     norm = normalise(quote)
     alternatives = _ALTERNATIVES.search(norm)
-    if alternatives is not None and (
-        section != EXCLUSION or (alternatives.group("n") or "one") not in ("one", "1")
+    if _SUBGROUP_TAG.search(norm) or (
+        alternatives is not None
+        and (section != EXCLUSION or (alternatives.group("n") or "one") not in ("one", "1"))
     ):
         return [as_other(section, quote)]
     concepts = find_concepts(norm, quote)

@@ -61,7 +61,10 @@ _INLINE_HEADER = re.compile(
 # Flattened text (a web page's copy: the whole list on one line, see `_unflatten`).
 _FLAT_HEADER_WORDS = (
     r"(?:key\s+|main\s+)?(?:inclusion|exclusion|non-inclusion)\s+criteria\b"
-    r"(?:[ \t]*\([^()\n]{0,80}\))?[ \t]*:?"
+    r"(?:[ \t]*\([^()\n]{0,80}\))?"
+    # "… criteria for all groups:", "… criteria include:"
+    r"(?:(?:[ \t]+(?:for|in|of)[ \t]+[^:.;*•()\n]{1,40}?)?(?:[ \t]+(?:include|includes|are))?"
+    r"[ \t]*:)?"
 )
 _FLAT_LABEL = r"(?-i:[A-Z])[^:.;*•\n]{0,60}:[ \t]+"  # "Healthy volunteers: "
 _FLAT_LIST = r"(?:[*•]|[–-](?=[ \t]+(?-i:[A-Z]))|\d{1,2}[.)]|(?-i:[a-h])[.)])[ \t]"
