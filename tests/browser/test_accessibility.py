@@ -1,5 +1,6 @@
 """Automated WCAG 2.2 A/AA checks (axe-core, installed from the npm registry by `make install`)
-on every page type of the foundation, for each role that sees it."""
+on every page type of the foundation, for each role that sees it, at 1280 px and at 390 px,
+where no page may scroll sideways (its document no wider than the window)."""
 
 from __future__ import annotations
 
@@ -68,9 +69,34 @@ def demo_patient_with_history() -> tuple[Patient, dict]:
     return record, clinical_history(record)
 
 
+WIDTHS = (1280, 390)  # a laptop and a phone (issue 19: no page may scroll sideways on a phone)
+
+
+def sideways(page, width: int) -> list[str]:
+    """The page laid out `width` px wide: [] when nothing makes the document wider than that."""
+    page.set_viewport_size({"width": width, "height": 844})
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width <= width:
+        return []
+    widest = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+             .filter(e => e.getBoundingClientRect().right > width + 1)
+             .slice(0, 3)
+             .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+        width,
+    )
+    return [f"scrolls sideways at {width} px (document {scroll_width} px wide): {widest}"]
+
+
 def check(page, url: str) -> list[str]:
+    """Axe at each width, and no sideways scroll at any."""
     page.goto(url)
-    return [f"{url}: {v}" for v in violations(page)]
+    found = []
+    for width in WIDTHS:
+        found += sideways(page, width)
+        found += violations(page)
+    page.set_viewport_size({"width": WIDTHS[0], "height": 720})
+    return [f"{url}: {v}" for v in found]
 
 
 def test_public_pages_have_no_violations(site: str, axe_page) -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from cellpath.accounts.roles import Role
-from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, portal_context
+from cellpath.care.queries.portal import PORTAL_PATIENT_KEY, has_own_record, portal_context
 
 HEALTH_DATA_FORMS = frozenset(
     {
@@ -58,12 +58,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if Role.PATIENT in roles:  # the patient portal
         nav.append(("My visits", reverse("care:portal-schedule")))
         nav.append(("My updates", reverse("care:portal-updates")))
-        nav.append(("My data", reverse("care:portal-data")))
+        if has_own_record(user):  # a caregiver cannot download the record of whom they help
+            nav.append(("My data", reverse("care:portal-data")))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
         nav.append(("Audit log", reverse("accounts:audit-log")))
     if user.is_superuser:
         nav.append(("Administration", reverse("admin:index")))
-    nav.append(("Authenticator", reverse("accounts:mfa-setup")))
     context: dict[str, object] = {"nav": nav, "health_data_form": health_data_form}
     if Role.PATIENT in roles:
         # Evaluated only by a template that asks (the patient's home page).

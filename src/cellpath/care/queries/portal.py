@@ -54,6 +54,12 @@ def portal_patients(*, user: User) -> list[Patient]:
     return sorted(rows, key=lambda p: (p.user_id != user.pk, p.study_id))
 
 
+def has_own_record(user: User) -> bool:
+    """Whether the user is a patient with a record of their own (not only someone's caregiver);
+    an existence check that reads no record, so the menu can ask it on every page."""
+    return Patient.objects.filter(user=user).exists()
+
+
 def own_record(*, user: User) -> Patient | None:
     """The user's own patient record, never one they care for."""
     return next((p for p in portal_patients(user=user) if p.user_id == user.pk), None)
