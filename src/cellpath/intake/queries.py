@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 
 from cellpath.accounts.access import site_ids_for
 from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.intake.models import Application, ContactMessage
+from cellpath.programmes.models import Programme
 
 TRIAGE_ROLES = (Role.COORDINATOR,)
 
 
+QUEUE_ORDERS = {
+    "newest": ("Newest first", ("-submitted_at", "-pk")),
+    "oldest": ("Waiting longest first", ("submitted_at", "pk")),
+    "verdict": ("Likely eligible first", ("verdict_rank", "-submitted_at", "-pk")),
+    "unassigned": ("Not yet assigned first", ("assigned_rank", "submitted_at", "pk")),
+}
+"""The queue's orders: (label, order_by)."""
+
+
 def triage_queue(
-    *, user: User, status: str = "", programme: str = "", mine: bool = False
+    *,
+    user: User,
+    status: str = "",
+    programme: str = "",
+    mine: bool = False,
+    search: str = "",
+    order: str = "newest",
 ) -> QuerySet[Application]:
-    """Sent applications of the user's sites, newest first (drafts are the applicant's)."""
+    """Sent applications of the user's sites (drafts are the applicant's), filtered by status,
+    programme, assignment and a search for a reference, a name or an e-mail address, in one of
+    the `QUEUE_ORDERS` (newest first by default)."""
     applications = (
         Application.objects.filter(site_id__in=site_ids_for(user, TRIAGE_ROLES))
         .exclude(status=Application.Status.DRAFT)
-        .select_related("programme", "assigned_to")
+        .select_related("programme", "assigned_to", "patient")
     )
     if status:
         applications = applications.filter(status=status)
@@ -28,7 +46,27 @@ def triage_queue(
         applications = applications.filter(programme__slug=programme)
     if mine:
         applications = applications.filter(assigned_to=user)
-    return applications
+    if search:
+        applications = applications.filter(
+            Q(reference__icontains=search)
+            | Q(applicant_name__icontains=search)
+            | Q(patient_name__icontains=search)
+            | Q(email__iexact=search)
+        )
+    applications = applications.annotate(
+        verdict_rank=Case(
+            When(verdict="likely_eligible", then=Value(0)),
+            When(verdict="likely_not_eligible", then=Value(2)),
+            default=Value(1),
+        ),
+        assigned_rank=Case(When(assigned_to__isnull=True, then=Value(0)), default=Value(1)),
+    )
+    return applications.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["newest"])[1])
+
+
+def queue_programmes(*, user: User) -> QuerySet[Programme]:
+    """The programmes of the sites whose applications the user triages, by name."""
+    return Programme.objects.filter(site_id__in=site_ids_for(user, TRIAGE_ROLES)).order_by("name")
 
 
 def status_counts(*, user: User) -> dict[str, int]:

@@ -2,9 +2,63 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 
 from cellpath.intake.models import Application
+from cellpath.intake.queries import QUEUE_ORDERS
+from cellpath.programmes.models import Programme
+
+
+class QueueFilterForm(forms.Form):
+    """The applications queue's search, filters and order (GET; every field optional). A value
+    that is not one of the choices is refused beside its field and that filter left off."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=80,
+        help_text="A reference, a name or part of one, or an e-mail address",
+    )
+    programme = forms.ChoiceField(label="Programme", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+    mine = forms.BooleanField(label="Only those assigned to me", required=False)
+    order = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[(key, label) for key, (label, _) in QUEUE_ORDERS.items()],
+    )
+
+    def __init__(
+        self, *args: Any, programmes: Iterable[Programme], counts: dict[str, int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [
+            ("", "All programmes"),
+            *((p.slug, p.name) for p in programmes),
+        ]
+        self.fields["status"].choices = [
+            ("", "Any status"),
+            *(
+                (value, f"{label} ({counts.get(value, 0)})")
+                for value, label in Application.Status.choices
+                if value != Application.Status.DRAFT
+            ),
+        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid fields as `triage_queue` arguments; nothing from a field in error."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "search": data.get("q", "").strip(),
+            "programme": data.get("programme", ""),
+            "status": data.get("status", ""),
+            "mine": data.get("mine", False),
+            "order": data.get("order") or "newest",
+        }
 
 
 class TransitionForm(forms.Form):

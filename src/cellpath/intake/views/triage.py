@@ -12,35 +12,32 @@ from django.views.decorators.http import require_POST
 from cellpath.accounts.access import role_required
 from cellpath.accounts.audit import record_list, record_view
 from cellpath.intake import emails, queries, services
-from cellpath.intake.forms.triage import EmailForm, NoteForm, TransitionForm
+from cellpath.intake.forms.triage import EmailForm, NoteForm, QueueFilterForm, TransitionForm
 from cellpath.intake.models import Application
 from cellpath.intake.queries import TRIAGE_ROLES
 from cellpath.intake.questions import answers_shown
 from cellpath.programmes.queries import programmes_editable_by
 
+QUEUE_LIMIT = 200  # rows on one page; the caption says how many more the filters hold
+
 
 @role_required(*TRIAGE_ROLES)
 def queue(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Application.Status.values:
-        status = ""
-    applications = list(
-        queries.triage_queue(
-            user=request.user,
-            status=status,
-            programme=request.GET.get("programme", ""),
-            mine=request.GET.get("mine") == "1",
-        )[:200]
+    form = QueueFilterForm(
+        request.GET or None,
+        programmes=queries.queue_programmes(user=request.user),
+        counts=queries.status_counts(user=request.user),
     )
+    found = queries.triage_queue(user=request.user, **form.filters())
+    applications = list(found[:QUEUE_LIMIT])
     record_list(request.user, applications, detail={"page": "triage queue"})
     return render(
         request,
         "intake/queue.html",
         {
+            "form": form,
             "applications": applications,
-            "status": status,
-            "statuses": [s for s in Application.Status.choices if s[0] != "draft"],
-            "counts": queries.status_counts(user=request.user),
+            "total": found.count(),
             "programmes": programmes_editable_by(request.user),
         },
     )
