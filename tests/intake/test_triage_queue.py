@@ -23,7 +23,7 @@ def queue(trial, world):
     criteria_for(other)
     first = submitted(trial, ELIGIBLE, name="Ada Lovelace", email="ada@example.org")[0]
     second = submitted(other, {}, name="Grace Hopper", email="grace@example.org")[0]
-    third = submitted(trial, {"tracheostomy": True}, name="Alan Turing", email="alan@example.org")[0]
+    third = submitted(trial, {"tracheostomy": True}, name="Alan Turing", email="alan@x.org")[0]
     return first, second, third
 
 
@@ -37,7 +37,7 @@ def test_a_coordinator_finds_an_application_by_name_reference_or_email(queue, cl
     client = client_for("coordinator_a")
     assert references(client, q="grace") == [second.reference]
     assert references(client, q=first.reference[-4:].lower()) == [first.reference]
-    assert references(client, q="ALAN@example.org") == [third.reference]
+    assert references(client, q="ALAN@x.org") == [third.reference]
     assert references(client, q="nobody") == []
 
 
