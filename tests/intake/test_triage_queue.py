@@ -62,17 +62,13 @@ def test_a_filter_value_that_is_not_offered_is_answered_beside_its_field(queue, 
     assert len(references(client, programme="no-such")) == 3  # that filter is left off
 
 
-def test_another_sites_programmes_are_not_offered_and_its_applications_not_found(
-    queue, client_for
-):
+def test_another_sites_programmes_are_not_offered_and_its_applications_not_found(queue, client_for):
     page = client_for("coordinator_b").get(reverse("intake:queue"), {"q": "grace"})
     assert "Grace Hopper" not in page.content.decode()
     assert "Second trial" not in page.content.decode()
 
 
-def test_the_screening_criteria_links_are_in_the_page_not_in_its_title_or_head(
-    queue, client_for
-):
+def test_the_screening_criteria_links_are_in_the_page_not_in_its_title_or_head(queue, client_for):
     page = client_for("coordinator_a").get(reverse("intake:queue")).content.decode()
     head, body = page.split("<body>", 1)
     assert "Screening criteria" not in head
