@@ -72,15 +72,22 @@ def registry_criteria(
 ) -> list[dict[str, Any]]:
     """The registry's own structured limits (eligibility module), as criteria. An age limit the
     trial's own criteria (`stated`, as rules) already state is left out, so that a trial shows
-    one age line; a limit that differs is kept, quoted as the registry's."""
+    one age line; a limit that differs is kept, quoted as the registry's (a minimum and a
+    maximum both kept are one "between" line)."""
     lows, highs = stated_age_limits(stated)
+    low = minimum_age if minimum_age is not None and float(minimum_age) not in lows else None
+    high = maximum_age if maximum_age is not None and float(maximum_age) not in highs else None
     out: list[dict[str, Any]] = []
-    if minimum_age is not None and float(minimum_age) not in lows:
-        text = f"Minimum age: {fmt(minimum_age)} years"
-        out.append(_registry("age_years", ">=", minimum_age, "years", text))
-    if maximum_age is not None and float(maximum_age) not in highs:
-        text = f"Maximum age: {fmt(maximum_age)} years"
-        out.append(_registry("age_years", "<=", maximum_age, "years", text))
+    if low is not None and high is not None and low <= high:  # one line: "between 18 and 80"
+        text = f"Minimum age: {fmt(low)} years; maximum age: {fmt(high)} years"
+        out.append(_registry("age_years", "between", [low, high], "years", text))
+    else:
+        if low is not None:
+            text = f"Minimum age: {fmt(low)} years"
+            out.append(_registry("age_years", ">=", low, "years", text))
+        if high is not None:
+            text = f"Maximum age: {fmt(high)} years"
+            out.append(_registry("age_years", "<=", high, "years", text))
     if sex in ("FEMALE", "MALE"):
         out.append(_registry("sex", "==", sex.lower(), None, f"Sex: {sex.lower()} only"))
     return out
