@@ -82,7 +82,10 @@ def test_a_trial_page_shows_criteria_beside_their_sentences(demo_trials) -> None
     assert "ALSFRS-R total at least 25" in page
     row = re.search(r"ALSFRS-R total at least 25.*?</tr>", page, re.S).group(0)
     assert "ALSFRS-R total score ≥ 25 at screening" in row  # the sentence beside it
-    assert "Minimum age: 18 years (registry record)" in page
+    # the registry's ages (18 to 70) are the ones the criteria state: one age line
+    assert page.count("Age between 18 and 70 years") == 1
+    assert "Minimum age: 18 years (registry record)" not in page
+    assert "Maximum age: 70 years (registry record)" not in page
     assert "https://clinicaltrials.gov/study/NCT99000001" in page
     assert "Last update" in page and "11 February 2026" in page
 

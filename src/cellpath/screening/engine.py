@@ -19,6 +19,8 @@ decision: a coordinator or the trial team decides.
 An unanswered field is still decided when other answers settle it: symptoms begin before the
 diagnosis, and an ALSFRS-R item lies within what the total leaves for it (Cedarbaum et al., J
 Neurol Sci 1999;169:13–21). A rule on days of a stable riluzole dose is for people who take it.
+Pregnancy is not asked of a man or of a woman aged 60 or over (`profile.pregnancy_not_asked`,
+the project's convention): it counts as "no", with that reason.
 
 Reasons are structured (`Reason`: a code and its parameters); `wording` turns them into
 sentences in the voice of a programme or of a trial. Pure Python: no Django.
@@ -34,7 +36,15 @@ from typing import Any
 
 from cellpath.outcomes.reasons import Reason
 from cellpath.screening import wording
-from cellpath.screening.profile import CHOICE, FIELDS, ITEM, NUMBER, YES_NO, Profile
+from cellpath.screening.profile import (
+    CHOICE,
+    FIELDS,
+    ITEM,
+    NUMBER,
+    YES_NO,
+    Profile,
+    pregnancy_not_asked,
+)
 
 __all__ = [
     "EXCLUSION",
@@ -275,6 +285,8 @@ def _implied(profile: Profile, field_key: str) -> Reason:
     if field_key == "months_since_diagnosis":
         months = profile.months_since_symptom_onset
         return Reason("implied", {"rule": "diagnosis_from_onset", "months": months})
+    if field_key == "pregnancy":
+        return Reason("implied", {"rule": "pregnancy_not_asked", "sex": profile.sex})
     total = profile.alsfrs_r_total or 0
     low, high = max(0, total - 44), min(4, total)
     return Reason("implied", {"rule": "item_from_total", "total": total, "low": low, "high": high})
@@ -346,6 +358,13 @@ def _decide(
             given = taking
         elif taking is False:
             return Outcome.MEETS, "not_taking_riluzole", None
+    code = "answered"
+    if (
+        given is None
+        and field_key == "pregnancy"
+        and pregnancy_not_asked(profile.sex, profile.age_years)
+    ):
+        given, code = False, "implied"  # a man, or a woman of 60 or over: not asked
     if given is None:
         bounds = _bounds(profile, field_key)
         holds = None if bounds is None else _holds_within(bounds[0], bounds[1], op, value)
@@ -356,7 +375,6 @@ def _decide(
         holds = _holds(given, op, value)
         if holds is None:
             return Outcome.UNKNOWN, "not_comparable", given
-        code = "answered"
     if section == EXCLUSION:
         return (Outcome.DOES_NOT_MEET if holds else Outcome.MEETS), code, given
     return (Outcome.MEETS if holds else Outcome.DOES_NOT_MEET), code, given

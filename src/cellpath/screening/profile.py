@@ -242,6 +242,32 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def fmt_answer(key: str, value: object) -> str:
+    """A person's answer (or a record's value) as every page shows it: an age in completed
+    years ("79", as people say their age, for 79.94 from a date of birth), anything else as
+    `fmt` writes it. Display only: matching compares the exact value."""
+    if key == "age_years" and isinstance(value, float) and math.isfinite(value):
+        return str(math.floor(value))
+    return fmt(value)
+
+
+PREGNANCY_NOT_ASKED_FROM_AGE = 60
+"""A woman of this age or older is not asked about pregnancy (`pregnancy_not_asked`)."""
+
+
+def pregnancy_not_asked(sex: str | None, age_years: float | None) -> bool:
+    """Whether a question about pregnancy or breastfeeding cannot concern this person, going by
+    what is known: a man, or a woman aged 60 or over. The project's convention, a pragmatic
+    rule rather than a medical one: natural menopause comes by about 51 years of age and
+    pregnancy after 55 is rare enough that trial teams check it at screening rather than
+    need it to say whether to read on; asking it of a 79-year-old woman only hides her results
+    behind a question she cannot answer yes to. Not asked, it counts as "no"; the trial team
+    still checks it."""
+    if sex == "male":
+        return True
+    return sex == "female" and age_years is not None and age_years >= PREGNANCY_NOT_ASKED_FROM_AGE
+
+
 def range_text(definition: Field) -> str:
     unit = f" {definition.unit}" if definition.unit else ""
     return f"between {fmt(definition.minimum)} and {fmt(definition.maximum)}{unit}"
@@ -384,14 +410,13 @@ class Profile:
     def with_derived(self) -> Profile:
         """The profile with what follows from other answers: the ALSFRS-R total from all twelve
         items; ΔFS from the total and the months since onset (Kimura et al., Neurology
-        2006;66:265–267); "not pregnant" for a man."""
+        2006;66:265–267). (Whom pregnancy cannot concern is the engine's to decide, with its
+        reason: `pregnancy_not_asked`.)"""
         # the engine (and NumPy) load here, not on import: the trial reader needs only Criterion
         from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
         from cellpath.outcomes.progression import delta_fs
 
         derived = self
-        if self.pregnancy is None and self.sex == "male":
-            derived = replace(derived, pregnancy=False)
         if derived.alsfrs_r_total is None and set(self.alsfrs_r_items) == set(ALSFRS_R_NUMBERS):
             with suppress(InvalidAlsfrsError):  # an item out of range: no total
                 derived = replace(derived, alsfrs_r_total=alsfrs_r_total(self.alsfrs_r_items))

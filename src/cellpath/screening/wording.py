@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from cellpath.outcomes.vocabulary import ALSFRS_R_NUMBERS
-from cellpath.screening.profile import CHOICE, FIELDS, YES_NO, Field, fmt, range_text
+from cellpath.screening.profile import CHOICE, FIELDS, YES_NO, Field, fmt, fmt_answer, range_text
 
 __all__ = [
     "OUTCOME_LABELS",
@@ -102,14 +102,16 @@ def describe(criterion: Any, voice: str = PROGRAMME) -> str:
     return f"{name} {not_}{_comparison(criterion, op, lists=True)}{suffix}"
 
 
-def _shown(criterion: Any, value: Any) -> str:
-    """A value in a trial's words: "yes", "probable, laboratory-supported", "25 points"."""
+def _shown(criterion: Any, value: Any, *, answer: bool = False) -> str:
+    """A value in a trial's words: "yes", "probable, laboratory-supported", "25 points";
+    a person's `answer` as `fmt_answer` shows it (an age in whole years)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     definition = FIELDS.get(criterion.field)
     if definition is not None and definition.kind == CHOICE:
         return _choice_label(definition, value).lower()
-    return f"{fmt(value)}{_unit(criterion, None)}"
+    shown = fmt_answer(criterion.field, value) if answer else fmt(value)
+    return f"{shown}{_unit(criterion, None)}"
 
 
 def _describe_as_written(criterion: Any) -> str:
@@ -163,6 +165,10 @@ def _implied(params: Any) -> str:
     if rule == "diagnosis_from_onset":
         return f"first symptoms {fmt(params['months'])} months ago, so diagnosed at most as " \
                "long ago"  # fmt: skip
+    if rule == "pregnancy_not_asked":
+        if params.get("sex") == "male":
+            return "a man, so pregnancy does not apply"
+        return "a woman aged 60 or over, so we do not ask about pregnancy"
     if rule == "item_from_total":
         return f"ALSFRS-R total {params['total']}, so each item {params['low']} to " \
                f"{params['high']}"  # fmt: skip
@@ -186,7 +192,7 @@ def _trial_reason(criterion: Any, outcome: str, why: Any) -> str:
     if why.code == "implied":
         yours = f"From what you told us: {_implied(why.params)}."
     else:
-        yours = f"You told us: {_shown(criterion, why.params['value'])}."
+        yours = f"You told us: {_shown(criterion, why.params['value'], answer=True)}."
         if "measured" in why.params:
             yours += f" (your {why.params['measured']}; the trial measures {criterion.measure})"
     if criterion.section == "exclusion":
@@ -278,7 +284,7 @@ def _said(definition: Field, criterion: Any, answer: object, wording: _Wording) 
         return f"“{_choice_label(definition, answer)}”"
     if definition.kind == YES_NO or isinstance(answer, bool):
         return wording.yes if answer else wording.no
-    return f"{fmt(answer)}{_unit(criterion, definition)}"
+    return f"{fmt_answer(criterion.field, answer)}{_unit(criterion, definition)}"
 
 
 def _people_who(phrase: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +14,8 @@ from django.utils import timezone
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, EL_ESCORIAL, choices
 from cellpath.screening import Profile
+from cellpath.screening.profile import FIELDS, ITEM, NUMBER, parse_answer
+from cellpath.screening.profile import YES_NO as YES_NO_KIND
 from cellpath.trials.finder.gazetteer import NEAR_MAX_CHARS
 from cellpath.trials.finder.queries import Place, Search, place_from
 from cellpath.trials.models import KINDS, OPEN_STATUSES, PHASES, Status
@@ -311,3 +316,83 @@ class AlertForm(forms.Form):
         label="Leave this empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+
+ANSWER_PREFIX = "answer_"
+ANSWER_MAX_CHARS = 20
+_PROFILE_KEYS = frozenset(f.name for f in dataclass_fields(Profile))
+_ANSWER_HINTS = {"bmi": "Weight in kilograms divided by the square of height in metres."}
+
+
+def answerable(key: str) -> bool:
+    """Whether a question can be answered on the results page (one number, yes/no or choice)."""
+    definition = FIELDS.get(key)
+    return definition is not None and key in _PROFILE_KEYS and definition.kind != ITEM
+
+
+class AnswersForm(forms.Form):
+    """Answers to the questions a record leaves open, posted from the results page and used for
+    that match only: they are never written to the record. One field per question (`keys`, in
+    order); every answer optional and checked against the question's plausible range."""
+
+    def __init__(self, data: Any = None, *, keys: Iterable[str]) -> None:
+        super().__init__(data, prefix=None)
+        wanted = set(keys)
+        for key in (k for k in FIELDS if k in wanted and answerable(k)):  # the catalogue's order
+            definition = FIELDS[key]
+            name = ANSWER_PREFIX + key
+            if definition.kind == NUMBER:
+                unit = f" ({definition.unit})" if definition.unit else ""
+                self.fields[name] = forms.CharField(
+                    label=f"{definition.label}{unit}",
+                    help_text=_ANSWER_HINTS.get(key, definition.question),
+                    required=False,
+                    max_length=ANSWER_MAX_CHARS,
+                    error_messages={
+                        "max_length": f"Please give a shorter answer: a number, at "
+                        f"most {ANSWER_MAX_CHARS} characters."
+                    },
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+                )
+            else:
+                options = (
+                    YES_NO
+                    if definition.kind == YES_NO_KIND
+                    else [("", "Not sure"), *definition.choices]
+                )
+                self.fields[name] = forms.ChoiceField(
+                    label=definition.question, choices=options, required=False,
+                    widget=forms.RadioSelect,
+                )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in self.fields:
+            if name in self.errors:
+                continue
+            try:
+                cleaned[name] = parse_answer(name.removeprefix(ANSWER_PREFIX), cleaned.get(name))
+            except ValueError as error:
+                self.add_error(name, str(error))
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        """The answers given and valid, by profile field (a refused one is left out)."""
+        data = self.cleaned_data if self.is_valid() else _valid_part(self)
+        return {
+            name.removeprefix(ANSWER_PREFIX): value
+            for name, value in data.items()
+            if value is not None
+        }
+
+
+def answered_keys(data: Any) -> list[str]:
+    """The questions posted answers name (so that an answered question keeps its field)."""
+    keys = (name.removeprefix(ANSWER_PREFIX) for name in data if name.startswith(ANSWER_PREFIX))
+    return [key for key in keys if answerable(key)]
+
+
+def with_answers(profile: Profile, answers: dict[str, Any]) -> Profile:
+    """`profile` with `answers` filling what it does not hold (what it holds stays)."""
+    filled = {k: v for k, v in answers.items() if getattr(profile, k) is None}
+    return replace(profile, **filled) if filled else profile

@@ -24,7 +24,15 @@ from cellpath.care.queries.profile import record_profile
 from cellpath.screening import Profile
 from cellpath.trials import alerts, links
 from cellpath.trials.finder import queries
-from cellpath.trials.forms import AlertForm, MatchForm, NearForm, SearchForm
+from cellpath.trials.forms import (
+    AlertForm,
+    AnswersForm,
+    MatchForm,
+    NearForm,
+    SearchForm,
+    answered_keys,
+    with_answers,
+)
 
 RESULTS_SHOWN = 50
 
@@ -75,17 +83,29 @@ def results_page(
     query: queries.Search | None = None,
     alert_form: AlertForm | None = None,
     alerts_offered: bool = True,
+    answering: bool = False,
     **extra: object,
 ) -> HttpResponse:
-    """Every open ALS trial matched against `profile`, ranked, with the answers form again."""
+    """Every open ALS trial matched against `profile`, ranked, with the answers form again.
+    `answering`: the questions still open can be answered on the page (`AnswersForm`, posted
+    with the filters); the answers fill what `profile` lacks, for this match only."""
     if query is None:
         query = form.search() if form is not None and form.is_bound else queries.Search()
+    posted = request.POST if request.method == "POST" else None
+    if answering:
+        given = AnswersForm(posted, keys=answered_keys(posted or {}))
+        profile = with_answers(profile, given.answers())
     results = queries.match_trials(profile, query, show=RESULTS_SHOWN)
+    answers_form = None
+    if answering:
+        still_open = [q.key for row in results.shown for q in row.match.questions]
+        answers_form = AnswersForm(posted, keys=[*answered_keys(posted or {}), *still_open])
     return render(
         request,
         "trials/match.html",
         {
             "form": form,
+            "answers_form": answers_form,
             "matched": results.shown,
             "more": results.more,
             "counts": results.counts,
@@ -118,7 +138,9 @@ def match_patient(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     profile = record_profile(user=request.user, patient=patient, today=timezone.localdate())
     form = MatchForm(request.POST or None)
-    return results_page(request, profile, form, record=patient, alerts_offered=False)
+    return results_page(
+        request, profile, form, record=patient, staff=True, alerts_offered=False, answering=True
+    )
 
 
 @never_cache
@@ -131,7 +153,7 @@ def match_mine(request: HttpRequest) -> HttpResponse:
         return render(request, "trials/match.html", {"form": MatchForm(), "matched": None})
     profile = record_profile(user=request.user, patient=patient, today=timezone.localdate())
     form = MatchForm(request.POST or None)
-    return results_page(request, profile, form, record=patient)
+    return results_page(request, profile, form, record=patient, answering=True)
 
 
 @never_cache

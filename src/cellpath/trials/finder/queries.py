@@ -316,12 +316,13 @@ class Matched:
 
 def trial_criteria(trial: Trial) -> list[dict[str, Any]]:
     """What a trial is matched on: its structured criteria and the registry's limits."""
-    return [
-        *registry_criteria(
-            minimum_age=trial.minimum_age_years, maximum_age=trial.maximum_age_years, sex=trial.sex
-        ),
-        *trial.criteria,
-    ]
+    limits = registry_criteria(
+        minimum_age=trial.minimum_age_years,
+        maximum_age=trial.maximum_age_years,
+        sex=trial.sex,
+        stated=map(rule_of, trial.criteria),
+    )
+    return [*limits, *trial.criteria]
 
 
 MATCH_FIELDS = (*LIST_FIELDS, "criteria", "minimum_age_years", "maximum_age_years", "sex")
@@ -370,8 +371,9 @@ def match_trials(
     for pk, nct_id, rules, minimum, maximum, sex, updated in rows:
         if query.radius_km and pk not in distances:
             continue
-        limits = registry_criteria(minimum_age=minimum, maximum_age=maximum, sex=sex)
-        screens.append(screen(pk, [*map(rule_of, limits), *orjson.loads(rules)], profile))
+        stated = orjson.loads(rules)
+        limits = registry_criteria(minimum_age=minimum, maximum_age=maximum, sex=sex, stated=stated)
+        screens.append(screen(pk, [*map(rule_of, limits), *stated], profile))
         numbers[pk], recency[pk] = nct_id, updated
     ranked = rank(screens, distance=distances, recency=recency)
     top = [s.key for s in ranked[:show]]
