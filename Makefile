@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-quality bench-reports bench-exchange bench-public bench-apply bench-trials eval-trials clean
+.PHONY: install chromium demo test test-sqlite test-postgres lint bench bench-outcomes bench-care bench-quality bench-reports bench-exchange bench-public bench-apply bench-trials eval-trials screens clean
 
 install: $(STAMP)  ## create .venv with Cellpath and its development tools installed
 
@@ -88,6 +88,9 @@ bench-apply: install  ## 20 concurrent applicants sending the form (PostgreSQL),
 
 bench-trials: install  ## import 100,000 synthetic studies, search them, match a patient (PostgreSQL)
 	@$(PY) bench/bench_trials.py
+
+screens: install chromium  ## screenshots of the main page types at 390 and 1280 px into docs/screens/ (fresh demo)
+	@$(PY) scripts/screens.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
