@@ -23,9 +23,7 @@ from decimal import Decimal
 from typing import Literal
 
 from cellpath.care.safety import serious_without_criterion
-from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
-
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 
 FVC_PERCENT_LOW = 20
 """Below 20 % predicted few people breathe unaided or come to a clinic visit without

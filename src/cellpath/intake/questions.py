@@ -15,7 +15,7 @@ from datetime import date
 from cellpath.outcomes.alsfrs import InvalidAlsfrsError, alsfrs_r_total
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, questions_for
 from cellpath.outcomes.alsfrs_questions import QUESTIONS as ALSFRS_QUESTIONS
-from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, merged_items
+from cellpath.outcomes.vocabulary import DAYS_PER_MONTH, completed_years, merged_items
 from cellpath.screening import FIELDS, Profile
 
 DATE_QUESTIONS = {
@@ -154,7 +154,7 @@ def profile_from(answers: Mapping[str, object], *, today: date) -> Profile:
     known: dict[str, object] = {}
     born = _date(answers.get("date_of_birth"))
     if born:
-        known["age_years"] = int(_months_between(born, today) // 12)
+        known["age_years"] = completed_years(born, today)
     onset = _date(answers.get("onset_date"))
     if onset:
         known["months_since_symptom_onset"] = _months_between(onset, today)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 __all__ = [
     "ALSFRS_R_ITEMS",
@@ -41,6 +42,7 @@ __all__ = [
     "AlsfrsItem",
     "Term",
     "choices",
+    "completed_years",
     "item5_key",
     "label_of",
     "merged_items",
@@ -50,6 +52,12 @@ __all__ = [
 
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+
+def completed_years(born: date, on: date) -> int:
+    """Age as eligibility criteria and forms mean it: whole years, one more on each birthday
+    (someone born on 1 December 1946 is 79 until 30 November 2026 and 80 from the day after)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 @dataclass(frozen=True)

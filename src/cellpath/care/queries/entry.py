@@ -35,7 +35,7 @@ from cellpath.care.queries.data_queries import visit_queries
 from cellpath.care.queries.records import patients_visible_to
 from cellpath.outcomes.alsfrs_questions import BY_ITEM, Question
 from cellpath.outcomes.spirometry import FvcPercentPredicted
-from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
+from cellpath.outcomes.vocabulary import completed_years
 
 TEAM = (Role.COORDINATOR, Role.CLINICIAN)
 
@@ -168,10 +168,11 @@ def course_page(*, user: User, pk: int) -> CoursePage | None:
     )
 
 
-def age_years(patient: Patient, on: date) -> float | None:
+def age_years(patient: Patient, on: date) -> int | None:
+    """The patient's age in completed years on `on` (None without a date of birth)."""
     if patient.date_of_birth is None:
         return None
-    return (on - patient.date_of_birth).days / DAYS_PER_YEAR
+    return completed_years(patient.date_of_birth, on)
 
 
 def _percent_source(measurement: Spirometry, fvc: FvcPercentPredicted) -> str:
