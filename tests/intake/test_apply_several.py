@@ -122,7 +122,7 @@ def test_once_one_review_starts_new_answers_go_to_the_other_only(
     assert trial_app.answers.get("platelets") is None  # under review: kept as sent
     assert clinic_app.answers["platelets"] == 150
     assert f"{clinic.name}: Likely eligible" in page
-    assert "A coordinator is looking at this application (status: in review)" in page
+    assert "Where it stands:</strong> In review" in page
 
 
 def test_a_letter_added_once_reaches_every_programme(

@@ -238,3 +238,52 @@ def test_an_empty_note_is_refused_with_the_same_words_as_before(application, cli
     post(client, reverse("intake:note", args=[ref]), {"text": "  "})
     page = client.get(reverse("intake:detail", args=[ref])).content.decode()
     assert "Write the note first." in page and not application.notes.exists()
+
+
+ITEMS = {f"q{n}": 3 for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12)} | {"q5a": 2}  # total 35
+
+
+def test_conversion_keeps_the_alsfrs_r_and_the_two_records_link(trial, client_for, world) -> None:
+    from cellpath.care.models import AlsfrsR
+    from cellpath.outcomes.alsfrs import alsfrs_r_total
+
+    application = submitted(trial, {**ANSWERS, **ITEMS})[0]
+    _to(application, "accepted", world.users["coordinator_a"])
+    patient = application_convert(actor=world.users["coordinator_a"], application=application)
+    (kept,) = AlsfrsR.objects.filter(patient=patient)
+    items = {key: getattr(kept, key) for key in ITEMS}
+    assert alsfrs_r_total(items) == 35 and kept.respondent == "self"
+    assert kept.assessed_on == application.submitted_at.date()
+    client = client_for("coordinator_a")
+    record = client.get(reverse("care:patient-detail", args=[patient.pk])).content.decode()
+    assert reverse("intake:detail", args=[application.reference]) in record
+    back = client.get(reverse("intake:detail", args=[application.reference])).content.decode()
+    assert reverse("care:patient-detail", args=[patient.pk]) in back
+    clinician = client_for("clinician_a").get(reverse("care:patient-detail", args=[patient.pk]))
+    assert application.reference not in clinician.content.decode()  # applications are triage's
+
+
+def test_an_incomplete_alsfrs_r_is_not_turned_into_an_assessment(trial, world) -> None:
+    from cellpath.care.models import AlsfrsR
+
+    application = submitted(trial, {**ANSWERS, **ITEMS, "q12": None})[0]
+    _to(application, "accepted", world.users["coordinator_a"])
+    patient = application_convert(actor=world.users["coordinator_a"], application=application)
+    assert not AlsfrsR.objects.filter(patient=patient).exists()
+
+
+def test_without_consent_to_contact_both_sides_are_told_how_the_decision_travels(
+    application, client_for, world
+) -> None:
+    from django.test import Client
+
+    token = submitted(application.programme, ANSWERS, email="quiet@example.org")[1]
+    quiet = Application.objects.get(email="quiet@example.org")
+    assert not quiet.consent_contact
+    page = Client().get(reverse("intake:result", args=[token])).content.decode()
+    assert "will contact you" not in page and "cannot write to you" in page
+    application_transition(actor=world.users["coordinator_a"], application=quiet, status="declined")
+    page = Client().get(reverse("intake:result", args=[token])).content.decode()
+    assert "Where it stands:</strong> Declined" in page
+    detail = client_for("coordinator_a").get(reverse("intake:detail", args=[quiet.reference]))
+    assert "Their private result page shows this application" in detail.content.decode()

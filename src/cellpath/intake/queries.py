@@ -64,6 +64,11 @@ def triage_queue(
     return applications.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["newest"])[1])
 
 
+def applications_of_patient(*, user: User, patient_id: int) -> list[Application]:
+    """The sent applications a patient record was made from, of the user's triage sites."""
+    return list(triage_queue(user=user).filter(patient_id=patient_id))
+
+
 def queue_programmes(*, user: User) -> QuerySet[Programme]:
     """The programmes of the sites whose applications the user triages, by name."""
     return Programme.objects.filter(site_id__in=site_ids_for(user, TRIAGE_ROLES)).order_by("name")

@@ -21,7 +21,8 @@ from cellpath.accounts.models import User
 from cellpath.accounts.roles import Role
 from cellpath.accounts.tokens import token_hash
 from cellpath.care.models import Patient
-from cellpath.care.services import patient_create
+from cellpath.care.models.assessments import Respondent
+from cellpath.care.services import alsfrs_r_record, patient_create
 from cellpath.intake import documents
 from cellpath.intake.models import (
     Application,
@@ -32,8 +33,9 @@ from cellpath.intake.models import (
     criterion_of,
 )
 from cellpath.intake.newsletter.services import newsletter_from_application
-from cellpath.intake.questions import profile_from
+from cellpath.intake.questions import alsfrs_total_from, profile_from
 from cellpath.outbox import absolute_url, send_email_after_commit
+from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS
 from cellpath.programmes.models import Programme
 from cellpath.screening import Criterion, Screening, evaluate
 
@@ -349,7 +351,9 @@ def application_assign(*, actor: User, application: Application, user: User | No
 
 def application_convert(*, actor: User, application: Application) -> Patient:
     """An accepted applicant becomes a patient record of the programme's site, with the
-    details they gave (no retyping)."""
+    details they gave (no retyping): identity, dates and El Escorial category, and — when all
+    twelve were answered — the ALSFRS-R of the application as a self-report dated the day it
+    was sent. The application then links to the record and the record back to it."""
     _require_coordinator(actor, application)
     if application.status != Application.Status.ACCEPTED:
         raise ValidationError("Only an accepted application becomes a patient record.")
@@ -371,6 +375,14 @@ def application_convert(*, actor: User, application: Application) -> Patient:
             phone=application.phone,
             **clinical,
         )
+        if alsfrs_total_from(answers) is not None and application.submitted_at is not None:
+            alsfrs_r_record(
+                actor=actor,
+                patient=patient,
+                assessed_on=timezone.localdate(application.submitted_at),
+                respondent=Respondent.SELF,
+                items={key: answers.get(key) for key in ALSFRS_R_KEYS},
+            )
         application.patient = patient
         audited_save(application, actor=actor)
     return patient

@@ -1,4 +1,5 @@
-"""Programmes and trials meet here: a programme whose registry ID is a stored trial links to the
+"""A patient's record links to the applications it was made from (care does not import intake).
+Programmes and trials meet here: a programme whose registry ID is a stored trial links to the
 trial's page, and the trial's page links back; a programme with warning signs lists the open
 ALS cell-therapy trials to weigh it against. The two apps are siblings that do not import
 each other; this module, above both, hands each app's `links` a way to find the other's pages
@@ -8,6 +9,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from cellpath.accounts.models import User
+from cellpath.care import links as care_links
+from cellpath.care.models import Patient
+from cellpath.intake.queries import applications_of_patient
 from cellpath.programmes import links as programme_links
 from cellpath.programmes.queries import programmes_with_registry_id
 from cellpath.trials import links as trial_links
@@ -42,7 +47,19 @@ def programme_pages(nct_id: str) -> list[trial_links.ProgrammeLink]:
     ]
 
 
+def application_pages(user: User, patient: Patient) -> list[care_links.ApplicationLink]:
+    return [
+        care_links.ApplicationLink(
+            application.reference,
+            application.programme.name,
+            reverse("intake:detail", args=[application.reference]),
+        )
+        for application in applications_of_patient(user=user, patient_id=patient.pk)
+    ]
+
+
 def connect() -> None:
+    care_links.connect_application_pages(application_pages)
     programme_links.connect_trial_page(trial_page)
     programme_links.connect_open_cell_trials(open_cell_trials)
     trial_links.connect_programme_pages(programme_pages)

@@ -18,6 +18,7 @@ from cellpath.accounts.roles import Role
 from cellpath.care import queries, services
 from cellpath.care.forms import IdentityForm, NewPatientForm, PatientForm
 from cellpath.care.forms_entry import PatientFilterForm
+from cellpath.care.links import application_pages
 from cellpath.care.queries.medications_consents import consent_coverage
 
 STAFF = (Role.COORDINATOR, Role.CLINICIAN)
@@ -76,6 +77,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "medications": patient.medications.all(),
             "coverage": consent_coverage(patient),
             "at_death": queries.events_at_death(patient) if is_team else ([], []),
+            "applications": application_pages(request.user, patient),
         },
     )
 
