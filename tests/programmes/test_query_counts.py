@@ -26,7 +26,8 @@ def test_it_shows_a_programme_with_a_fixed_number_of_queries(
     world, client, django_assert_max_num_queries
 ):
     slugs = many(world)
-    with django_assert_max_num_queries(4):  # one more: whether its registry ID is a stored trial
+    # one more each: whether its registry ID is a stored trial; its criteria (who can take part)
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("programmes:detail", args=[slugs[0]])).status_code == 200
 
 

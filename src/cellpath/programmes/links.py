@@ -1,15 +1,20 @@
 """Where a programme's page leads in the trial finder: the page of its own trial when that trial
-is stored, and the registered trials a visitor can weigh a risky offer against.
+is stored, and the registered trials a visitor can weigh a risky offer against; and who can
+take part, from the application step's screening criteria.
 
-The trial finder is a sibling app that programmes do not import (the layers in pyproject.toml);
-the site, above both, tells this module how to find a trial's page at start-up
-(`site.crosslinks`), so a programme's page asks only here.
+The trial finder is a sibling app that programmes do not import, and the application step
+imports programmes (the layers in pyproject.toml); the site, above them, tells this module how
+to find their pages and criteria at start-up (`site.crosslinks`), so a programme's page asks
+only here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from cellpath.programmes.models import Programme
 
 
 class TrialLink(NamedTuple):
@@ -22,10 +27,20 @@ class TrialLink(NamedTuple):
     url: str
 
 
+class Requirement(NamedTuple):
+    """One of a programme's published criteria, as its page lists it: what must be true, and
+    why the programme asks it."""
+
+    text: str
+    why: str
+
+
 TrialPage = Callable[[str], str | None]
 OpenCellTrials = Callable[[int], list[TrialLink]]
 _trial_page: TrialPage | None = None
 _open_cell_trials: OpenCellTrials | None = None
+Requirements = Callable[["Programme"], list[Requirement]]
+_requirements: Requirements | None = None
 
 
 def connect_trial_page(find: TrialPage) -> None:
@@ -36,6 +51,17 @@ def connect_trial_page(find: TrialPage) -> None:
 def connect_open_cell_trials(find: OpenCellTrials) -> None:
     global _open_cell_trials
     _open_cell_trials = find
+
+
+def connect_requirements(find: Requirements) -> None:
+    global _requirements
+    _requirements = find
+
+
+def requirements(programme: Programme) -> list[Requirement]:
+    """Who can take part: the programme's screening criteria in plain words (the application's
+    pre-screen checks the same ones), or none when the application step is not connected."""
+    return _requirements(programme) if _requirements is not None else []
 
 
 def trial_page(registry_id: str) -> str | None:

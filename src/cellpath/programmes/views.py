@@ -64,6 +64,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "signs": programme.warning_signs,
             "studies": _cited_studies(programme),
             "trial_page": links.trial_page(programme.registry_id),
+            "requirements": links.requirements(programme),
         },
     )
 

@@ -14,6 +14,7 @@ from cellpath.care import links as care_links
 from cellpath.care.models import Patient
 from cellpath.intake.queries import applications_of_patient
 from cellpath.programmes import links as programme_links
+from cellpath.programmes.models import Programme
 from cellpath.programmes.queries import programmes_with_registry_id
 from cellpath.trials import links as trial_links
 from cellpath.trials.finder.queries import open_cell_therapy_trials, trial_stored
@@ -58,8 +59,16 @@ def application_pages(user: User, patient: Patient) -> list[care_links.Applicati
     ]
 
 
+def requirements(programme: Programme) -> list[programme_links.Requirement]:
+    return [
+        programme_links.Requirement(criterion.as_criterion().describe(), criterion.explanation)
+        for criterion in programme.screening_criteria.all()
+    ]
+
+
 def connect() -> None:
     care_links.connect_application_pages(application_pages)
+    programme_links.connect_requirements(requirements)
     programme_links.connect_trial_page(trial_page)
     programme_links.connect_open_cell_trials(open_cell_trials)
     trial_links.connect_programme_pages(programme_pages)
