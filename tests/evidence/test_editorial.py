@@ -287,3 +287,23 @@ def test_only_editors_may_approve(actor, client_for, library, world, settings) -
     assert KnowledgePage.objects.get(pk=page.pk).review_state == (
         "" if actor == "editor" else "submitted"
     )
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_draft_and_a_submission(library, client, editor) -> None:
+    from cellpath.evidence.demo import DRAFT_SLUG, load_demo_editorial
+
+    load_demo_editorial()
+    load_demo_editorial()  # idempotent
+    draft = KnowledgePage.objects.get(slug=DRAFT_SLUG)
+    assert not draft.published and draft.status_label == "Draft (not public)"
+    submitted = KnowledgePage.objects.get(review_state="submitted")
+    assert submitted.published and submitted.pending["summary"] == ["A short page, in plain words."]
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "in plain words" not in _text(client.get(submitted.get_absolute_url()))
+    waiting = _text(editor.get(reverse("evidence:edit-home"), {"status": "submitted"}))
+    assert "1 record," in waiting and ">What ALS is</a>" in waiting
+    review = reverse("evidence:review", args=["pages", submitted.slug])
+    assert 'value="approve"' in _text(editor.get(review))  # the demo editor did not submit it
