@@ -57,6 +57,11 @@ EVIDENCE_ROUTES: list[Route] = [
         lambda world: {"kind": "studies", "slug": _library(world)["study"].slug},
     ),
     Route(
+        "evidence:review",
+        EDITORS,
+        lambda world: {"kind": "pages", "slug": _library(world)["page"].slug},
+    ),
+    Route(
         "evidence:history",
         EDITORS,
         lambda world: {"kind": "pages", "slug": _library(world)["page"].slug},

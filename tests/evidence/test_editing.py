@@ -35,8 +35,10 @@ STUDY = {
 
 
 def post(client, url: str, data: dict):
+    """Post as a signed-in editor; the form's button is Publish unless `data` names another."""
     client.get(reverse("home"))  # every page carries the CSRF cookie (the sign-out form)
-    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {"action": "publish", **data, "csrfmiddlewaretoken": token})
 
 
 @pytest.fixture
@@ -109,6 +111,9 @@ def test_markup_an_editor_types_is_sanitised_on_the_public_page(editor, library,
     data = {"slug": "new-page", "title": "New", "summary": "About ALS.", "order": "1",
             "body": "Hello <script>alert('x')</script> [x](javascript:alert(1))",
             "published": "on"}  # fmt: skip
+    response = post(editor, reverse("evidence:edit-new", args=["pages"]), data)
+    assert "Broken link: “javascript:alert(1)” is not a web address" in _errors(response)
+    data["body"] = "Hello <script>alert('x')</script> [x](https://example.org/)"
     assert post(editor, reverse("evidence:edit-new", args=["pages"]), data).status_code == 302
     page = client.get(reverse("evidence:page", args=["new-page"])).content.decode()
     assert "alert(" not in page and "javascript:" not in page

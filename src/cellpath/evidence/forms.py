@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cellpath.evidence.links import broken_links
 from cellpath.evidence.models import (
     Claim,
     Control,
@@ -91,6 +92,8 @@ class ContentForm(forms.ModelForm):
                     )
                 except forms.ValidationError as error:
                     self.add_error(name, error)
+                for problem in broken_links(cleaned.get(name, "")):
+                    self.add_error(name, f"Broken link: {problem}")
         return cleaned
 
 
@@ -111,7 +114,7 @@ class StudyForm(ContentForm):
             "dosing", "immunosuppression", "phase", "design", "control", "control_detail",
             "n_treated", "n_control", "primary_endpoint", "primary_endpoint_met", "key_results",
             "safety", "regulatory_events", "caveats", "confidence", "reviewed_on",
-            "next_review_on", "published",
+            "next_review_on",
         )  # fmt: skip
         widgets = {
             "reviewed_on": forms.DateInput(attrs={"type": "date"}),
@@ -136,14 +139,13 @@ class SourceForm(ContentForm):
 
     class Meta:
         model = Source
-        fields = ("slug", "study", "label", "url", "kind", "note", "published")
+        fields = ("slug", "study", "label", "url", "kind", "note")
 
 
 class FigureForm(ContentForm):
     class Meta:
         model = Figure
-        fields = ("slug", "label", "value", "study", "source", "confidence", "note", "order",
-                  "published")  # fmt: skip
+        fields = ("slug", "label", "value", "study", "source", "confidence", "note", "order")
 
 
 class ClaimForm(ContentForm):
@@ -153,7 +155,7 @@ class ClaimForm(ContentForm):
     class Meta:
         model = Claim
         fields = ("slug", "text", "seen_on", "verdict", "summary", "explanation", "studies",
-                  "order", "published")  # fmt: skip
+                  "order")  # fmt: skip
         widgets = {"studies": forms.CheckboxSelectMultiple}
 
 
@@ -163,10 +165,35 @@ class PageForm(ContentForm):
 
     class Meta:
         model = KnowledgePage
-        fields = ("slug", "title", "summary", "body", "order", "reviewed_on", "next_review_on",
-                  "published")  # fmt: skip
+        fields = ("slug", "title", "summary", "body", "order", "reviewed_on", "next_review_on")
         widgets = {
             "body": forms.Textarea(attrs={"rows": 24}),
             "reviewed_on": forms.DateInput(attrs={"type": "date"}),
             "next_review_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class EditorSearchForm(forms.Form):
+    """The editors' list: words in a title or name, the kind of record, its status."""
+
+    STATUSES = [
+        ("published", "Published"),
+        ("draft", "Draft or draft changes"),
+        ("submitted", "Awaiting review"),
+        ("overdue", "Review overdue"),
+    ]
+
+    q = forms.CharField(label="Title or name contains", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Kind", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=_any(STATUSES))
+
+    def __init__(self, *args: object, kinds: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _any(kinds)
+
+    def values(self) -> dict[str, str]:
+        """The valid filters (an invalid one is left out, and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -40,14 +40,37 @@ class Confidence(models.TextChoices):
     UNVERIFIED = "U", "Not verified"
 
 
+class ReviewState(models.TextChoices):
+    """Where an editor's latest work on a record stands (`services_editorial`)."""
+
+    NONE = "", "Nothing waiting"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting review"
+
+
 class PublicContent(AuditedModel):
-    """Published, versioned content. It belongs to no site, so its audit rows carry none."""
+    """Published, versioned content. It belongs to no site, so its audit rows carry none.
+
+    `published` alone decides what the public sees. Changes to a published record that are not
+    yet public wait in `pending` (the editor's form, as submitted) until they are published or
+    approved; a record that was never published is its own draft."""
 
     published = models.BooleanField(
         default=True, help_text="Unpublished content is visible to editors only."
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.NONE, blank=True
+    )
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_label = models.CharField(max_length=254, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    pending = models.JSONField(
+        default=dict, blank=True, help_text="Changes not yet public: the editor's form data."
+    )
 
     class Meta:
         abstract = True
@@ -57,6 +80,17 @@ class PublicContent(AuditedModel):
 
     def audit_label(self) -> str:
         return f"{self._meta.verbose_name} {getattr(self, 'slug', self.pk)}"
+
+    @property
+    def status_label(self) -> str:
+        """The record's status in words, as the editors' list shows it."""
+        if self.review_state == ReviewState.SUBMITTED:
+            return "Awaiting review" + (" (earlier version public)" if self.published else "")
+        if not self.published:
+            return "Draft (not public)"
+        if self.review_state == ReviewState.DRAFT:
+            return "Published, with draft changes"
+        return "Published"
 
 
 class ReviewDates(models.Model):

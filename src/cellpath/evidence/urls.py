@@ -17,4 +17,5 @@ urlpatterns = [
     path("evidence/edit/<str:kind>/new/", views_edit.edit, name="edit-new"),
     path("evidence/edit/<str:kind>/<slug:slug>/", views_edit.edit, name="edit"),
     path("evidence/edit/<str:kind>/<slug:slug>/history/", views_edit.history, name="history"),
+    path("evidence/edit/<str:kind>/<slug:slug>/review/", views_edit.review, name="review"),
 ]

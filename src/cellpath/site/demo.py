@@ -19,6 +19,7 @@ from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.accounts.services import membership_grant, site_create, user_create
 from cellpath.care.models import Patient
 from cellpath.care.services import patient_create, patient_portal_link
+from cellpath.evidence.demo import load_demo_editorial
 from cellpath.evidence.library import load_library
 from cellpath.intake.demo import load_demo_applications
 from cellpath.outcomes.vocabulary import DAYS_PER_YEAR
@@ -179,6 +180,7 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
         actor=ACTOR,
     )
     load_demo_trials()
+    load_demo_editorial(actor=ACTOR)  # after the pages its links may name
     return SIGN_INS
 
 

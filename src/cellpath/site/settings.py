@@ -173,6 +173,10 @@ CELLPATH_IDLE_TIMEOUT_SECONDS = envint("CELLPATH_IDLE_TIMEOUT_SECONDS", 15 * 60)
 CELLPATH_ABSOLUTE_TIMEOUT_SECONDS = envint("CELLPATH_ABSOLUTE_TIMEOUT_SECONDS", 12 * 60 * 60)
 CELLPATH_PASSWORD_RESET_LIMIT = envint("CELLPATH_PASSWORD_RESET_LIMIT", 5)  # per hour and address
 CELLPATH_DEMO = envbool("CELLPATH_DEMO", False)
+# Editorial second review: a change to the public library goes live only once an editor other
+# than its author approves it. Off by default (a one-editor installation could publish nothing);
+# on in the demo.
+CELLPATH_EDITORIAL_SECOND_REVIEW = envbool("CELLPATH_EDITORIAL_SECOND_REVIEW", CELLPATH_DEMO)
 
 # Who runs this copy of Cellpath, as the About page and the privacy notice name them (the
 # controller of GDPR Art. 4(7)). Left empty, the pages say plainly that they were not set.
