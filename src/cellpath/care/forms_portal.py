@@ -12,7 +12,8 @@ from cellpath.outcomes.alsfrs_questions import Question
 
 
 class AlsfrsAnswerForm(forms.Form):
-    """One question of the self-reported ALSFRS-R, answered with the scale's own wording."""
+    """One question of the self-reported ALSFRS-R, in the wording people answer it with
+    (`Question.plain_choices`: the scale's own, in everyday words where it is shorthand)."""
 
     answer = forms.TypedChoiceField(
         coerce=int,
@@ -23,7 +24,7 @@ class AlsfrsAnswerForm(forms.Form):
     def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.question = question
-        self.fields["answer"].choices = question.choices()
+        self.fields["answer"].choices = question.plain_choices()
         self.fields["answer"].label = question.question
 
 

@@ -5,6 +5,11 @@ Answer wording: Cedarbaum JM et al., *The ALSFRS-R*, J Neurol Sci 1999;169:13–
 reproductions listed in shared/design/als-measures.md §1.1). Item 11's answer 0 has two wordings
 in circulation; the one kept here is the original. Staff entry and patient self-report use the
 same questions (item 5a or 5b is asked according to gastrostomy status).
+
+A few of the scale's answers are clinical shorthand ("NPO", "Helpless", "non-ambulatory"). Where
+a person answers for themselves (the patient portal, the application form) `plain_choices` gives
+the same answer in everyday words (`Question.plain`), one meaning per score; staff entry and the
+exports keep the scale's own wording.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ class Question:
     title: str  # in plain words
     question: str
     answers: tuple[str, str, str, str, str]  # wording for scores 4, 3, 2, 1, 0
+    plain: tuple[tuple[int, str], ...] = ()  # (score, everyday wording) where the scale's is not
 
     @property
     def number(self) -> str:
@@ -27,7 +33,13 @@ class Question:
         return next(i.number for i in ALSFRS_R_ITEMS if i.key == self.item)
 
     def choices(self) -> list[tuple[int, str]]:
+        """(score, the scale's own wording), 4 first."""
         return [(4 - i, text) for i, text in enumerate(self.answers)]
+
+    def plain_choices(self) -> list[tuple[int, str]]:
+        """(score, wording a person answering for themselves reads), 4 first."""
+        plain = dict(self.plain)
+        return [(score, plain.get(score, text)) for score, text in self.choices()]
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -41,6 +53,12 @@ QUESTIONS: tuple[Question, ...] = (
             "Intelligible with repeating",
             "Speech combined with non-vocal communication",
             "Loss of useful speech",
+        ),
+        plain=(
+            (3, "Speech noticeably changed"),
+            (2, "Understood, but has to repeat words"),
+            (1, "Speech together with other ways of communicating, such as writing or a device"),
+            (0, "No useful speech"),
         ),
     ),
     Question(
@@ -65,6 +83,11 @@ QUESTIONS: tuple[Question, ...] = (
             "Dietary consistency changes",
             "Needs supplemental tube feeding",
             "NPO (exclusively parenteral or enteral feeding)",
+        ),
+        plain=(
+            (2, "Food has to be softer, mashed or thickened"),
+            (1, "Needs some food or drink through a feeding tube"),
+            (0, "Nothing by mouth: all food and drink through a tube or a drip"),
         ),
     ),
     Question(
@@ -102,6 +125,7 @@ QUESTIONS: tuple[Question, ...] = (
             "Provides minimal assistance to caregiver",
             "Unable to perform any aspect of task",
         ),
+        plain=((1, "Can help a carer only a little"),),
     ),
     Question(
         "q6",
@@ -113,6 +137,12 @@ QUESTIONS: tuple[Question, ...] = (
             "Intermittent assistance or substitute methods",
             "Needs attendant for self-care",
             "Total dependence",
+        ),
+        plain=(
+            (3, "Manages alone, but with effort or more slowly"),
+            (2, "Needs help now and then, or does things a different way"),
+            (1, "Needs someone to help with washing and dressing"),
+            (0, "Needs someone to do all of it"),
         ),
     ),
     Question(
@@ -126,6 +156,10 @@ QUESTIONS: tuple[Question, ...] = (
             "Can initiate, but not turn or adjust sheets alone",
             "Helpless",
         ),
+        plain=(
+            (1, "Can start to turn, but cannot turn or adjust the sheets alone"),
+            (0, "Cannot turn or adjust the sheets at all"),
+        ),
     ),
     Question(
         "q8",
@@ -137,6 +171,11 @@ QUESTIONS: tuple[Question, ...] = (
             "Walks with assistance",
             "Non-ambulatory functional movement only",
             "No purposeful leg movement",
+        ),
+        plain=(
+            (3, "Early walking difficulties"),
+            (1, "Cannot walk, but can still move the legs usefully"),
+            (0, "Cannot move the legs on purpose"),
         ),
     ),
     Question(
@@ -162,6 +201,7 @@ QUESTIONS: tuple[Question, ...] = (
             "Occurs at rest: difficulty breathing when either sitting or lying",
             "Significant difficulty: considering using mechanical respiratory support",
         ),
+        plain=((0, "Great difficulty breathing: thinking about a breathing machine"),),
     ),
     Question(
         "q11",
@@ -186,6 +226,16 @@ QUESTIONS: tuple[Question, ...] = (
             "Continuous use of BiPAP during the night",
             "Continuous use of BiPAP during the night and day",
             "Invasive mechanical ventilation by intubation or tracheostomy",
+        ),
+        plain=(
+            (3, "Uses a breathing mask machine (BiPAP) now and then"),
+            (2, "Uses a breathing mask machine (BiPAP) all night"),
+            (1, "Uses a breathing mask machine (BiPAP) all night and during the day"),
+            (
+                0,
+                "Uses a breathing machine through a tube in the mouth or neck "
+                "(intubation or tracheostomy)",
+            ),
         ),
     ),
 )

@@ -137,7 +137,7 @@ class SelfReportDraft:
         rows = []
         for step, question in enumerate(self.questions, start=1):
             value = self.answers.get(question.item)
-            wording = dict(question.choices()).get(value) if value is not None else None
+            wording = dict(question.plain_choices()).get(value) if value is not None else None
             rows.append((step, question, wording))
         return rows
 

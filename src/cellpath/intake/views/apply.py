@@ -25,6 +25,7 @@ from cellpath.intake.questions import (
     answers_shown,
     needed_keys,
     step_keys,
+    step_title,
     steps_for,
 )
 from cellpath.intake.services import programme_criteria
@@ -74,6 +75,12 @@ class Linked:
     @cached_property
     def steps(self) -> list[str]:
         return [step.slug for step in steps_for(self.criteria_fields)]
+
+    def title(self, slug: str) -> str:
+        """A step's title as the step shows it (with the questions it asks)."""
+        step = STEP_BY_SLUG[slug]
+        gastrostomy = self.first.answers.get("gastrostomy") is True
+        return step_title(step, step_keys(step, self.criteria_fields, gastrostomy=gastrostomy))[0]
 
     def next_url(self, after: str | None) -> str:
         position = self.steps.index(after) + 1 if after in self.steps else 0
@@ -150,12 +157,14 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         request.POST or None,
         keys=keys,
         needed=needed_keys(linked.criteria_fields),
+        for_someone_else=linked.first.applicant == Application.Applicant.ON_BEHALF,
         initial=AnswersForm.initial_from(answers, keys),
     )
     if request.method == "POST" and form.is_valid():
         services.applications_answer(applications=linked.open, answers=form.cleaned_data)
         return redirect(linked.next_url(slug))
     position = linked.steps.index(slug)
+    title, intro = step_title(step, keys)
     return render(
         request,
         "intake/step.html",
@@ -163,6 +172,8 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
             "linked": linked,
             "form": form,
             "step": step,
+            "title": title,
+            "intro": intro,
             "number": position + 2,
             "total": len(linked.steps) + 2,
             "back": reverse("intake:step", args=[token, linked.steps[position - 1]])
@@ -190,7 +201,7 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             "linked": linked,
             "application": linked.first,
             "answered": answered,
-            "steps": [(STEP_BY_SLUG[slug].title, slug) for slug in linked.steps],
+            "steps": [(linked.title(slug), slug) for slug in linked.steps],
             "number": len(linked.steps) + 2,
             "total": len(linked.steps) + 2,
         },
