@@ -543,9 +543,9 @@ def methods(report: CohortReport, filters: list[tuple[str, str]], generated_on: 
         "ALSFRS-R change: the assessment closest to each time point within the follow-up "
         "plan's window, minus baseline; mean with a 95 % t-interval. 'Expected' carries each "
         "patient's own decline before treatment forward (the slope from the first ALSFRS-R to "
-        "baseline where they are at least a month apart, else ΔFS). A line carried forward is "
-        "not a control group, and scores measured after a worse-than-usual start tend to "
-        "improve on their own (regression to the mean).",
+        "baseline where they are at least a month apart, else ΔFS), never below the scale's 0. A "
+        "line carried forward is not a control group, and scores measured after a "
+        "worse-than-usual start tend to improve on their own (regression to the mean).",
         "Slopes: two-point slopes from the first ALSFRS-R to baseline, and from baseline to the "
         "assessment closest to 6 months after it (± 45 days); paired difference as a median "
         "with a distribution-free 95 % interval and the Wilcoxon signed-rank test.",
