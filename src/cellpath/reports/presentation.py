@@ -27,6 +27,10 @@ SERIOUS_LISTED = 25
 dashboard and the patient's record; a report of thousands of courses would be pages of them)."""
 """Changes whenever a definition of the report changes; printed in the methods paragraph."""
 
+#: The report's charts are drawn for a desktop page and A4 (the progression page's, narrower,
+#: for a phone: ``charts.WIDTH``).
+REPORT_CHART_WIDTH = 720
+
 
 def number(value: float | None, digits: int = 1) -> str:
     """A figure as the report prints it; "–" where it is undefined."""
@@ -361,6 +365,7 @@ def controls_chart(report: CohortReport) -> str:
     ends = [k.end for k in (c.km_treated, c.km_controls) if math.isfinite(k.end)]
     horizon = max([12.0, *ends])
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="controls-chart",
         title="Treated courses and matched controls: free of the endpoint since index",
         description=(
@@ -481,6 +486,7 @@ def survival_chart(report: CohortReport) -> str:
             )
         )
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="survival-chart",
         title="Free of death, tracheostomy and full-time ventilation since treatment",
         description=(
@@ -511,6 +517,7 @@ def change_chart(report: CohortReport) -> str:
     lo = math.floor(min(min(values), 0.0) - 1)
     hi = math.ceil(max(max(values), 0.0) + 1)
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="change-chart",
         title="ALSFRS-R change from baseline after treatment",
         description=(
