@@ -395,7 +395,14 @@ def _guides(frame: _Frame, guides: Sequence[Guide]) -> list[str]:
                 continue
             x = frame.px(guide.value)
             line = f'x1="{_c(x)}" x2="{_c(x)}" y1="{_c(frame.top)}" y2="{_c(frame.bottom)}"'
-            anchor = "start" if x < frame.left + frame.width * 0.7 else "end"
+            # on the side the label fits (on a narrow chart, a long label may fit only left)
+            needed = 6 + len(guide.label) * CHAR_WIDTH
+            fits_right = x + needed <= frame.right + 12
+            fits_left = x - needed >= frame.left - 6
+            if fits_right and fits_left:
+                anchor = "start" if x < frame.left + frame.width * 0.7 else "end"
+            else:
+                anchor = "start" if fits_right or frame.right - x > x - frame.left else "end"
             dx = 6 if anchor == "start" else -6
             text = (
                 f'<text class="chart-guide-label" x="{_c(x + dx)}" y="{_c(frame.top + 16)}" '
