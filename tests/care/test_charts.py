@@ -145,3 +145,44 @@ def test_nice_ticks_are_round_numbers() -> None:
     assert nice_ticks(0, 30) == [0, 5, 10, 15, 20, 25, 30]
     assert nice_ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert nice_ticks(0, 120) == [0, 20, 40, 60, 80, 100, 120]
+
+
+def test_a_guide_label_goes_on_the_side_where_it_fits() -> None:
+    label = "Predicted median: 44.7 months"
+    svg = draw(guides=[Guide("x", 15, label)])  # 15 of 24: too little room on the right
+    (text,) = [el for el in svg.iter(f"{SVG}text") if el.text == label]
+    assert text.get("text-anchor") == "end"
+    svg = draw(guides=[Guide("x", 3, label)])
+    (text,) = [el for el in svg.iter(f"{SVG}text") if el.text == label]
+    assert text.get("text-anchor") == "start"
+
+
+def test_month_ticks_are_month_starts_few_enough_for_a_phone() -> None:
+    from datetime import date
+
+    from cellpath.care.progression.charts import date_axis, month_ticks
+
+    assert month_ticks(date(2022, 1, 1), date(2023, 10, 1)) == [
+        date(2022, 1, 1), date(2022, 7, 1), date(2023, 1, 1), date(2023, 7, 1)
+    ]  # fmt: skip
+    assert month_ticks(date(2024, 3, 1), date(2024, 6, 1)) == [
+        date(2024, m, 1) for m in (3, 4, 5, 6)
+    ]
+    long = month_ticks(date(2010, 1, 1), date(2024, 1, 1))
+    assert 2 <= len(long) <= 5 and all(d.month == 1 for d in long)
+    axis = date_axis("Date", date(2023, 3, 15), date(2023, 9, 27))
+    assert (axis.lo, axis.hi) == (date(2023, 3, 1).toordinal(), date(2023, 10, 1).toordinal())
+    assert [axis.tick_label(t) for t in axis.tick_values()] == [
+        "Mar 2023", "May 2023", "Jul 2023", "Sep 2023"
+    ]  # fmt: skip
+
+
+def test_a_long_legend_label_wraps_within_the_chart() -> None:
+    label = "Expected without treatment, if the decline before treatment had continued"
+    svg = draw(series=[Series(label, [Point(0, 40, ""), Point(24, 20, "")], "s2", dash="8 5")])
+    (text,) = [el for el in svg.iter(f"{SVG}text") if "chart-legend-label" in classes(el)]
+    lines = [t.text for t in text.iter(f"{SVG}tspan")]
+    assert len(lines) >= 2 and " ".join(lines) == label
+    width = float(svg.get("viewBox").split()[2])
+    assert all(len(t) * 0.54 * 14 <= width - 52 - 34 for t in lines)
+    assert svg.get("width") == "100%" and svg.get("height") is None

@@ -218,3 +218,58 @@ def test_the_page_shows_the_figures(world, client_for) -> None:
     assert "+0.86" in text  # the change in slope after the course
     assert "78.3" in text and "As entered from a report" in text
     assert "Serious adverse event, grade 3: Fever needing admission" in text
+
+
+def test_the_decline_before_the_course_is_carried_forward_from_its_baseline(progression) -> None:
+    """W-NUR: 40 → 36 over the 120 days before the course (baseline V2, the course start), so at
+    V3, 196 days later, 36 − 4 × 196/120 = 29.4667 had that decline continued."""
+    cf = progression.carried_forward
+    assert cf is not None
+    assert (cf.course, cf.baseline_on, cf.baseline_total) == (1, V2, 36)
+    assert cf.slope == pytest.approx(-4 / (120 / 30.4375))
+    assert cf.expected == {V3: pytest.approx(36 - 4 * 196 / 120)}
+    assert cf.line == ((V2, 36.0), (V3, pytest.approx(29.4667, abs=5e-5)))
+
+
+def test_the_carried_forward_line_stops_at_zero(world) -> None:
+    """A steep decline before the course reaches 0 before the last ALSFRS-R: the line bends
+    there, on the first day the decline would reach 0, and stays at 0."""
+    patient = worked_patient(world.site_a)
+    items = dict(q1=1, q2=1, q3=1, q4=1, q5a=1, q6=1, q7=1, q8=1, q9=1, q10=1, q11=1, q12=1)
+    later = date(2026, 9, 1)
+    services.alsfrs_r_record(
+        actor=ACTOR, patient=patient, assessed_on=later, respondent="clinic", items=items
+    )
+    records = progression_records(user=world.users["clinician_a"], pk=patient.pk)
+    cf = build_progression(records, today=date(2026, 9, 2)).carried_forward
+    # 36 / (4 / 120 days) = 1080 days after the baseline
+    zero = date.fromordinal(V2.toordinal() + 1080)
+    assert [d for d, _ in cf.line] == [V2, zero, later]
+    assert cf.line[1][1] == 0.0 and cf.line[2][1] == 0.0
+    assert cf.expected[later] == 0.0 and min(cf.expected.values()) >= 0.0
+
+
+def test_without_a_slope_before_the_course_nothing_is_carried_forward(world) -> None:
+    patient = PatientFactory(site=world.site_a, onset_date=ONSET)
+    # the only ALSFRS-R before the course is on its first day: no slope before it
+    for day, items in ((V2, V2_ITEMS), (V3, V3_ITEMS)):
+        services.alsfrs_r_record(
+            actor=ACTOR, patient=patient, assessed_on=day, respondent="clinic", items=items
+        )
+    services.consent_record(
+        actor=ACTOR, patient=patient, purpose="treatment", version="1", given_on=V2,
+        method="written",
+    )  # fmt: skip
+    services.course_start(
+        actor=ACTOR,
+        patient=patient,
+        programme=_programme(patient.site, "Cord MSC programme 1"),
+        cell_type="msc",
+        donor="allogeneic",
+        tissue="umbilical_cord",
+        route="intravenous",
+        started_on=V2,
+    )
+    records = progression_records(user=world.users["clinician_a"], pk=patient.pk)
+    p = build_progression(records, today=date(2024, 1, 10))
+    assert p.courses[0].pre_slope is None and p.carried_forward is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.urls import reverse
 
@@ -64,7 +65,7 @@ def test_the_total_chart_has_a_point_per_visit_and_a_table_of_them(world, client
     svg = chart(html, "chart-alsfrs-total")
     assert svg.get("role") == "img"
     assert svg.get("aria-labelledby") == "chart-alsfrs-total-title chart-alsfrs-total-desc"
-    assert svg.find(f"{SVG}title").text == "ALSFRS-R total over months since symptom onset"
+    assert svg.find(f"{SVG}title").text == "ALSFRS-R total over time"
     assert len(points(svg)) == 3
     assert "15 Nov 2022: 40" in [t.text for t in svg.iter(f"{SVG}title")]
     table = html[html.index("ALSFRS-R total and stage at each assessment") :]
@@ -72,6 +73,101 @@ def test_the_total_chart_has_a_point_per_visit_and_a_table_of_them(world, client
     assert table.count('<tr><th scope="row">') == 3 and "27 Sep 2023" in table
     domains = chart(html, "chart-alsfrs-domains")
     assert len(points(domains)) == 12  # 4 domains × 3 visits
+
+
+def test_the_charts_have_calendar_dates_across_the_records(world, client_for) -> None:
+    # the worked history runs from the spirometry at onset (15 Jan 2022) to 27 Sep 2023
+    patient = worked_patient(world.site_a)
+    html = client_for("clinician_a").get(url(patient)).content.decode()
+    for chart_id in ("chart-alsfrs-total", "chart-alsfrs-domains", "chart-fvc"):
+        svg = chart(html, chart_id)
+        ticks = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-tick"]
+        assert ticks[-4:] == ["Jan 2022", "Jul 2022", "Jan 2023", "Jul 2023"], chart_id
+        axis = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-axis-label"]
+        assert axis[0] == "Date"
+    # no plotted point sits in an empty half: the first and last records near the two ends
+    svg = chart(html, "chart-alsfrs-total")
+    grid = [float(g.get("x1")) for g in svg.iter(f"{SVG}line") if g.get("x1") == g.get("x2")]
+    xs = [float(p.get("cx")) for p in points(svg)]
+    assert max(xs) > 0.8 * float(svg.get("viewBox").split()[2])
+    assert grid  # vertical grid lines at the month ticks
+
+
+def test_the_charts_fit_a_phone(world, client_for) -> None:
+    """No chart has a size of its own wider than a 390 px phone: a viewBox, as wide as its
+    container, and the stylesheet sets no minimum width."""
+    patient = worked_patient(world.site_a)
+    html = client_for("clinician_a").get(url(patient)).content.decode()
+    for svg_markup in re.findall(r"<svg[^>]*>", html):
+        width = re.search(r'\swidth="([^"]+)"', svg_markup)
+        assert width is not None and width.group(1) == "100%", svg_markup
+        assert int(re.search(r'viewBox="0 0 (\d+)', svg_markup).group(1)) <= 440
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("cellpath/css/charts.css")).read_text(encoding="utf-8")
+    rule = css[css.index(".chart {") : css.index("}", css.index(".chart {"))]
+    assert "min-width" not in rule
+
+
+def carried_forward_line(svg: ET.Element) -> ET.Element | None:
+    for g in svg.iter(f"{SVG}g"):
+        if g.get("class") == "chart-series s-expected":
+            return g.find(f"{SVG}polyline")
+    return None
+
+
+def test_the_decline_before_treatment_is_carried_forward_as_a_dashed_line(
+    world, client_for
+) -> None:
+    patient = worked_patient(world.site_a)
+    html = client_for("clinician_a").get(url(patient)).content.decode()
+    svg = chart(html, "chart-alsfrs-total")
+    line = carried_forward_line(svg)
+    assert line is not None and line.get("stroke-dasharray")
+    assert len(line.get("points").split()) == 2  # baseline (15 Mar 2023) to 27 Sep 2023
+    legend = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-legend-label"]
+    words = " ".join(
+        " ".join(t.itertext())
+        for t in svg.iter(f"{SVG}text")
+        if t.get("class") == "chart-legend-label"
+    )
+    assert "Expected without treatment, if the decline before treatment had continued" in words
+    assert legend[0] == "ALSFRS-R total"
+    assert "29.5 expected on 27 Sep 2023" in svg.find(f"{SVG}desc").text
+    # the table alternative: the expected value at the ALSFRS-R after the baseline
+    table = html[html.index("ALSFRS-R total and stage at each assessment") :]
+    table = table[: table.index("</table>")]
+    assert "Expected without treatment" in table and ">29.5</td>" in table
+    # the domain chart has no such line
+    assert carried_forward_line(chart(html, "chart-alsfrs-domains")) is None
+
+
+def test_without_a_slope_before_treatment_there_is_no_dashed_line(world, client_for) -> None:
+    # clinical_history: one ALSFRS-R on the course start and one 3 months later
+    clinical_history(world.patient_a)
+    html = client_for("clinician_a").get(url(world.patient_a)).content.decode()
+    assert carried_forward_line(chart(html, "chart-alsfrs-total")) is None
+    assert "Expected without treatment" not in html
+
+
+def test_the_patient_reads_why_the_speed_before_treatment_is_not_known(world, client_for) -> None:
+    clinical_history(world.patient_a)
+    html = client_for("patient_a").get(url(world.patient_a)).content.decode()
+    assert "Not worked out" not in html
+    assert (
+        "Not known yet. Only one questionnaire was answered before the course started (on " in html
+    )
+    assert (
+        "Working this out takes at least two questionnaires before the course started, a month "
+        "or more apart." in html
+    )
+    svg = chart(html, "chart-alsfrs-total")
+    ticks = [
+        t.text
+        for t in svg.iter(f"{SVG}text")
+        if t.get("class") == "chart-tick" and t.get("text-anchor") == "middle"
+    ]
+    assert ticks and all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in ticks)
 
 
 def test_doses_and_serious_adverse_events_are_marked_apart(world, client_for) -> None:

@@ -102,3 +102,36 @@ def test_the_patients_words_for_rates_and_stages() -> None:
     assert plain_mitos(1) == "1 of 4 functions"
     for words in (plain_kings("5"), plain_mitos(5)):
         assert "death" not in words and "5" not in words
+
+
+def test_the_patient_reads_why_the_speed_before_a_course_is_not_known() -> None:
+    import dataclasses
+
+    from cellpath.care.progression.figures import CourseSlopes
+
+    course = CourseSlopes(
+        number=1, programme="Cord MSC", started_on=V2, months=None, baseline_on=V2, post_on=None,
+        pre_slope=None, pre_reason=None, post_slope=None, post_reason=None, change=None,
+        ols_before=None, ols_before_count=1, ols_after=None, ols_after_count=0,
+        period_ends_on=None,
+    )  # fmt: skip
+    rule = (
+        "Working this out takes at least two questionnaires before the course started, a month "
+        "or more apart."
+    )
+
+    def before(code: str, **params) -> str:
+        reason = Reason(code, {"min_months": 1.0, **params})
+        return wording.plain_course_before(dataclasses.replace(course, pre_reason=reason))
+
+    assert before("run_in_too_short", first_visit=V2, baseline=V2) == (
+        "Not known yet. Only one questionnaire was answered before the course started (on "
+        f"15 March 2023). {rule}"
+    )
+    assert before("run_in_too_short", first_visit=date(2023, 3, 1), baseline=V2) == (
+        "Not known yet. The questionnaires before the course started (1 March 2023 and "
+        f"15 March 2023) are less than a month apart. {rule}"
+    )
+    assert before("no_baseline_visit", treatment_date=V2) == (
+        f"Not known yet. No questionnaire was answered before the course started. {rule}"
+    )

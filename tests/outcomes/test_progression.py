@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cellpath.outcomes.progression import (
+    carried_forward,
     delta_fs,
     months_between,
     ols_slope,
@@ -66,3 +67,22 @@ def test_grouped_ols_equals_one_group_at_a_time(seed):
     for g in range(n_groups):
         one = ols_slope(t[group == g], y[group == g], window=window)
         assert (math.isnan(one) and math.isnan(grouped[g])) or grouped[g] == pytest.approx(one)
+
+
+def test_carried_forward_worked_example():
+    """First ALSFRS-R 42, baseline 36 four months later: pre-slope (36 − 42)/4 = −1.5
+    points/month. Expected 36 − 1.5 × 6 = 27 at 6 months after baseline, 18 at 12, 0 at 24;
+    at 30 months 36 − 45 = −9 stops at the floor, 0."""
+    pre = float(two_point_slope(0.0, 42.0, 4.0, 36.0))
+    assert pre == -1.5
+    got = carried_forward(36, pre, [0.0, 6.0, 12.0, 24.0, 30.0])
+    assert got.tolist() == [36.0, 27.0, 18.0, 0.0, 0.0]
+
+
+def test_carried_forward_stays_on_the_scale_and_is_undefined_without_a_slope():
+    assert carried_forward(46, 0.5, 10.0).item() == 48.0  # an improving run-in stops at 48
+    assert math.isnan(carried_forward(40, float("nan"), 3.0).item())
+    # an FVC % predicted line has no upper bound of 48
+    assert carried_forward(90, 2.0, 10.0, bounds=(0.0, np.inf)).item() == 110.0
+    # arrays: one patient per row, as the cohort report uses it
+    np.testing.assert_allclose(carried_forward([40, 20], [-1.0, -3.0], [2.0, 10.0]), [38, 0])

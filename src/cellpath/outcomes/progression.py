@@ -24,10 +24,12 @@ import numpy.typing as npt
 from cellpath.outcomes.vocabulary import DAYS_PER_MONTH
 
 __all__ = [
+    "ALSFRS_R_RANGE",
     "POST_TARGET_DAYS",
     "POST_WINDOW_DAYS",
     "PRE_MIN_MONTHS",
     "TreatmentSlopes",
+    "carried_forward",
     "delta_fs",
     "months_between",
     "ols_slope",
@@ -42,6 +44,8 @@ POST_WINDOW_DAYS = 45.0
 #: Minimum first-visit → baseline span for a pre-treatment slope (spec, issue 3).
 PRE_MIN_MONTHS = 1.0
 _NAT = np.iinfo(np.int64).min
+#: The ALSFRS-R total's range: 0 (every function lost) to 48 (none lost).
+ALSFRS_R_RANGE = (0.0, 48.0)
 
 
 DateLike = _dt.date | np.datetime64 | str
@@ -149,6 +153,34 @@ def segment_ols_slope(
         sxx = np.bincount(g, weights=dt * dt, minlength=n_groups)
         sxy = np.bincount(g, weights=dt * (yy - my[g]), minlength=n_groups)
         return np.where((n >= 2) & (t_max > t_min), sxy / sxx, np.nan)
+
+
+def carried_forward(
+    baseline_value: npt.ArrayLike,
+    pre_slope: npt.ArrayLike,
+    months_after_baseline: npt.ArrayLike,
+    *,
+    bounds: tuple[float, float] = ALSFRS_R_RANGE,
+) -> np.ndarray:
+    """The value expected had the decline before treatment continued: the pre-treatment slope
+    carried forward from the baseline, ``baseline + pre_slope × months``, held within ``bounds``.
+
+    Linear extrapolation of the patient's own pre-treatment slope, the comparison of the
+    open-label cell-therapy studies (Petrou 2016; the lead-in slope of Cudkowicz 2022) and of
+    the Cellpath cohort report ("each patient's own pre-treatment decline carried forward",
+    shared/design/reports-and-interop.md). It is not a control group: ALS does not always
+    progress linearly, and scores regress to the mean. The baseline is the last assessment on or
+    before treatment and the slope is ``treatment_slopes``' (points per month, negative for a
+    decline). A score cannot leave its scale, so the line stops at the floor: by default the
+    ALSFRS-R total's 0 to 48. NaN where the slope or the baseline is NaN.
+
+    >>> carried_forward(30, -0.9, [0.0, 6.0, 40.0]).tolist()  # 30 − 5.4; 30 − 36 stops at 0
+    [30.0, 24.6, 0.0]
+    """
+    base = np.asarray(baseline_value, dtype=np.float64)
+    slope = np.asarray(pre_slope, dtype=np.float64)
+    months = np.asarray(months_after_baseline, dtype=np.float64)
+    return np.clip(base + slope * months, bounds[0], bounds[1])
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,10 @@ SERIOUS_LISTED = 25
 dashboard and the patient's record; a report of thousands of courses would be pages of them)."""
 """Changes whenever a definition of the report changes; printed in the methods paragraph."""
 
+#: The report's charts are drawn for a desktop page and A4 (the progression page's, narrower,
+#: for a phone: ``charts.WIDTH``).
+REPORT_CHART_WIDTH = 720
+
 
 def number(value: float | None, digits: int = 1) -> str:
     """A figure as the report prints it; "–" where it is undefined."""
@@ -361,6 +365,7 @@ def controls_chart(report: CohortReport) -> str:
     ends = [k.end for k in (c.km_treated, c.km_controls) if math.isfinite(k.end)]
     horizon = max([12.0, *ends])
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="controls-chart",
         title="Treated courses and matched controls: free of the endpoint since index",
         description=(
@@ -481,6 +486,7 @@ def survival_chart(report: CohortReport) -> str:
             )
         )
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="survival-chart",
         title="Free of death, tracheostomy and full-time ventilation since treatment",
         description=(
@@ -511,6 +517,7 @@ def change_chart(report: CohortReport) -> str:
     lo = math.floor(min(min(values), 0.0) - 1)
     hi = math.ceil(max(max(values), 0.0) + 1)
     return line_chart(
+        width=REPORT_CHART_WIDTH,
         chart_id="change-chart",
         title="ALSFRS-R change from baseline after treatment",
         description=(
@@ -543,9 +550,9 @@ def methods(report: CohortReport, filters: list[tuple[str, str]], generated_on: 
         "ALSFRS-R change: the assessment closest to each time point within the follow-up "
         "plan's window, minus baseline; mean with a 95 % t-interval. 'Expected' carries each "
         "patient's own decline before treatment forward (the slope from the first ALSFRS-R to "
-        "baseline where they are at least a month apart, else ΔFS). A line carried forward is "
-        "not a control group, and scores measured after a worse-than-usual start tend to "
-        "improve on their own (regression to the mean).",
+        "baseline where they are at least a month apart, else ΔFS), never below the scale's 0. A "
+        "line carried forward is not a control group, and scores measured after a "
+        "worse-than-usual start tend to improve on their own (regression to the mean).",
         "Slopes: two-point slopes from the first ALSFRS-R to baseline, and from baseline to the "
         "assessment closest to 6 months after it (± 45 days); paired difference as a median "
         "with a distribution-free 95 % interval and the Wilcoxon signed-rank test.",

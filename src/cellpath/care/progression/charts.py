@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -27,7 +28,9 @@ __all__ = [
     "Guide",
     "Point",
     "Series",
+    "date_axis",
     "line_chart",
+    "month_ticks",
     "nice_ticks",
 ]
 
@@ -37,6 +40,12 @@ FONT_SIZE = 14
 CHAR_WIDTH = 0.54 * FONT_SIZE  # a generous average advance per character, for the layout
 MARKER_RADIUS = 4.5
 EVENT_LANE = 16  # height of each row of event markers above the plot
+#: The viewBox width. The chart scales to its container (width 100 %), so the text is drawn at
+#: FONT_SIZE × container / WIDTH: about 11 px in the 345 px a 390 px phone leaves, and about
+#: 19 px at the 34rem the stylesheet caps a chart at on a wide screen.
+WIDTH = 440
+MAX_DATE_TICKS = 5  # "Sep 2025" labels spaced so that none touch in the plot's 356 units
+LINE_HEIGHT = 17  # between the lines of a wrapped legend label
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,55 @@ def nice_ticks(lo: float, hi: float, target: int = 6) -> list[float]:
     first = math.ceil(lo / step - 1e-9) * step
     count = math.floor((hi - first) / step + 1e-9) + 1
     return [round(first + i * step, 10) for i in range(count)]
+
+
+def _month_start(d: date, months_later: int = 0) -> date:
+    index = d.year * 12 + d.month - 1 + months_later
+    return date(index // 12, index % 12 + 1, 1)
+
+
+MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
+
+
+def month_ticks(lo: date, hi: date, most: int = MAX_DATE_TICKS) -> list[date]:
+    """First days of months from lo to hi, every 1, 2, 3, 4, 6 or 12 months (or whole years)
+    counted from January, the fewest steps apart that give at most ``most`` of them."""
+    for step in MONTH_STEPS:
+        ticks = []
+        d = _month_start(lo, 0 if lo.day == 1 else 1)
+        while d <= hi:
+            index = d.year * 12 + d.month - 1
+            if index % step == 0:
+                ticks.append(d)
+            d = _month_start(d, 1)
+        if len(ticks) <= most:
+            return ticks
+    return [lo, hi]
+
+
+def _tick_date(value: float) -> str:
+    """A month tick's label: "Jan 2026"."""
+    return f"{date.fromordinal(round(value)):%b %Y}"
+
+
+def date_axis(label: str, first: date, last: date) -> Axis:
+    """A calendar axis from the month of ``first`` to the start of the month after ``last``,
+    with month-year ticks; the x values are day numbers (``date.toordinal``)."""
+    lo, hi = _month_start(first), _month_start(last, 1)
+    ticks = [float(d.toordinal()) for d in month_ticks(lo, hi)]
+    return Axis(label, float(lo.toordinal()), float(hi.toordinal()), ticks, _tick_date)
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """A label broken at spaces into lines of at most ``width`` units (a long word stays whole)."""
+    most = max(1, int(width / CHAR_WIDTH))
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _number(value: float) -> str:
@@ -337,7 +395,14 @@ def _guides(frame: _Frame, guides: Sequence[Guide]) -> list[str]:
                 continue
             x = frame.px(guide.value)
             line = f'x1="{_c(x)}" x2="{_c(x)}" y1="{_c(frame.top)}" y2="{_c(frame.bottom)}"'
-            anchor = "start" if x < frame.left + frame.width * 0.7 else "end"
+            # on the side the label fits (on a narrow chart, a long label may fit only left)
+            needed = 6 + len(guide.label) * CHAR_WIDTH
+            fits_right = x + needed <= frame.right + 12
+            fits_left = x - needed >= frame.left - 6
+            if fits_right and fits_left:
+                anchor = "start" if x < frame.left + frame.width * 0.7 else "end"
+            else:
+                anchor = "start" if fits_right or frame.right - x > x - frame.left else "end"
             dx = 6 if anchor == "start" else -6
             text = (
                 f'<text class="chart-guide-label" x="{_c(x + dx)}" y="{_c(frame.top + 16)}" '
@@ -353,10 +418,12 @@ def _guides(frame: _Frame, guides: Sequence[Guide]) -> list[str]:
 def _legend(
     series: Sequence[Series], events: Sequence[EventGroup], *, left: float, top: float, width: float
 ) -> _Legend:
-    """Legend entries (sample line, marker, label) flowed into rows under the x-axis label."""
+    """Legend entries (sample line, marker, label) flowed into rows under the x-axis label; a
+    label too long for the chart's width wraps onto further lines."""
     legend = _Legend()
     row_height = 24
     x, y = left, top + 14
+    row_bottom = y
     items: list[tuple[str, str, str, str, bool, str | None, bool]] = [
         ("series", s.label, s.css, s.marker, s.hollow, s.dash, s.line) for s in series
     ] + [("event", e.label, e.css, e.marker, e.hollow, e.dash, True) for e in events if e.marks]
@@ -364,9 +431,10 @@ def _legend(
         return legend
     legend.entries.append('<g class="chart-legend">')
     for kind, label, css, marker, hollow, dash, line in items:
-        entry_width = 34 + len(label) * CHAR_WIDTH + 22
+        lines = _wrap(label, width - 34)
+        entry_width = 34 + max(len(t) for t in lines) * CHAR_WIDTH + 22
         if x > left and x + entry_width > left + width:
-            x, y = left, y + row_height
+            x, y = left, row_bottom + row_height
         is_event = kind == "event"
         out = [f'<g class="chart-legend-entry {escape(css)}">']
         if line:
@@ -384,14 +452,21 @@ def _legend(
                 + "/>"
             )
         out.append(_marker(marker, x + 14, y, css="chart-key", hollow=hollow, title=""))
+        if len(lines) == 1:
+            text = escape(label)
+        else:
+            text = "".join(
+                f'<tspan x="{_c(x + 34)}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(t)}</tspan>'
+                for i, t in enumerate(lines)
+            )
         out.append(
-            f'<text class="chart-legend-label" x="{_c(x + 34)}" y="{_c(y + 4.5)}">'
-            f"{escape(label)}</text></g>"
+            f'<text class="chart-legend-label" x="{_c(x + 34)}" y="{_c(y + 4.5)}">{text}</text></g>'
         )
         legend.entries.extend(out)
+        row_bottom = max(row_bottom, y + (len(lines) - 1) * LINE_HEIGHT)
         x += entry_width
     legend.entries.append("</g>")
-    legend.height = y - top + row_height / 2 + 4
+    legend.height = row_bottom - top + row_height / 2 + 4
     return legend
 
 
@@ -405,17 +480,21 @@ def line_chart(
     series: Sequence[Series] = (),
     events: Sequence[EventGroup] = (),
     guides: Sequence[Guide] = (),
-    width: int = 720,
+    width: int = WIDTH,
     plot_height: int = 260,
 ) -> SafeString:
     """An SVG line chart, labelled for assistive technology by ``title`` and ``description``.
 
     Points outside the axes' ranges are left out (the table under the chart still lists them).
+    The chart has a viewBox and no size of its own: it is as wide as its container.
     """
     uid = escape(chart_id)
     events = [group for group in events if group.marks]
     widest_tick = max((len(y_axis.tick_label(t)) for t in y_axis.tick_values()), default=2)
-    left, right = max(52.0, 38 + widest_tick * CHAR_WIDTH), 18.0  # room for the y-axis label
+    left = max(52.0, 38 + widest_tick * CHAR_WIDTH)  # room for the y-axis label
+    # room for half the last x tick label, which is centred on its tick
+    widest_x = max((len(x_axis.tick_label(t)) for t in x_axis.tick_values()), default=2)
+    right = max(18.0, widest_x * CHAR_WIDTH / 2 + 2)
     top = 14.0 + (len(events) * EVENT_LANE + 4 if events else 0)
     frame = _Frame(left, top, width - left - right, plot_height, x_axis, y_axis)
     legend = _legend(series, events, left=left, top=frame.bottom + 48, width=frame.width)
@@ -424,7 +503,7 @@ def line_chart(
     body: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{uid}" role="img" '
         f'aria-labelledby="{uid}-title {uid}-desc" viewBox="0 0 {width} {_c(height)}" '
-        f'width="{width}" height="{_c(height)}" font-size="{FONT_SIZE}" '
+        f'width="100%" font-size="{FONT_SIZE}" '
         f'font-family="system-ui, sans-serif" fill="currentColor">',
         f'<title id="{uid}-title">{escape(title)}</title>',
         f'<desc id="{uid}-desc">{escape(description)}</desc>',

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -31,11 +31,13 @@ from cellpath.care.progression import wording
 from cellpath.care.queries.progression import ProgressionRecords
 from cellpath.outcomes import InvalidPatientError, encals_survival, ols_slope, patient_outcomes
 from cellpath.outcomes.patient import PatientOutcomes, VisitOutcome
+from cellpath.outcomes.progression import carried_forward
 from cellpath.outcomes.reasons import Reason
 from cellpath.outcomes.vocabulary import ALSFRS_R_KEYS, DAYS_PER_MONTH, DAYS_PER_YEAR
 
 __all__ = [
     "AlsfrsPoint",
+    "CarriedForward",
     "CourseSlopes",
     "EncalsInput",
     "FvcPoint",
@@ -135,6 +137,20 @@ class CourseSlopes:
 
 
 @dataclass(frozen=True)
+class CarriedForward:
+    """The ALSFRS-R total expected had the decline before the first course continued: the
+    course's pre-treatment slope carried forward from its baseline to the last ALSFRS-R
+    (``outcomes.progression.carried_forward``; never below 0)."""
+
+    course: int
+    baseline_on: date
+    baseline_total: int
+    slope: float  # points per month, the course's two-point pre-slope
+    line: tuple[tuple[date, float], ...]  # the line's corners: baseline, where it reaches 0, end
+    expected: Mapping[date, float]  # at each ALSFRS-R after the baseline
+
+
+@dataclass(frozen=True)
 class EncalsInput:
     """One ENCALS input as the engine takes it: ``amount`` is its value (None: missing) and
     ``details`` where it came from, or what the record lacks."""
@@ -219,6 +235,7 @@ class Progression:
     current_kings: str | None
     current_mitos: int | None
     courses: tuple[CourseSlopes, ...]
+    carried_forward: CarriedForward | None  # None: no course, or no slope before the first
     survival: SurvivalPrediction | None
     axis_months: float  # where the months-since-onset axes end
 
@@ -318,6 +335,42 @@ def _course_slopes(
             )
         )
     return result
+
+
+def _carried_forward(
+    courses: Sequence[CourseSlopes], visits: Sequence[AlsfrsPoint]
+) -> CarriedForward | None:
+    """The first course's decline before treatment carried forward over the ALSFRS-R after its
+    baseline; None without a pre-slope or without an ALSFRS-R after the course started."""
+    if not courses:
+        return None
+    first = min(courses, key=lambda c: (c.started_on, c.number))
+    if first.pre_slope is None or first.baseline_on is None:
+        return None
+    base = next((v for v in visits if v.assessed_on == first.baseline_on), None)
+    later = [v.assessed_on for v in visits if v.assessed_on > first.started_on]
+    if base is None or not later:
+        return None
+    end = later[-1]
+    after = [v.assessed_on for v in visits if v.assessed_on > base.assessed_on]
+    corners = {base.assessed_on, end}
+    if first.pre_slope < 0:  # where the line reaches the floor, if it does before the end
+        months_to_zero = base.total / -first.pre_slope
+        zero = base.assessed_on + timedelta(days=math.ceil(months_to_zero * DAYS_PER_MONTH))
+        if zero < end:
+            corners.add(zero)
+    days = sorted(corners | set(after))
+    months = [(d - base.assessed_on).days / DAYS_PER_MONTH for d in days]
+    values = carried_forward(base.total, first.pre_slope, months).tolist()
+    at = dict(zip(days, values, strict=True))
+    return CarriedForward(
+        course=first.number,
+        baseline_on=base.assessed_on,
+        baseline_total=base.total,
+        slope=first.pre_slope,
+        line=tuple((d, at[d]) for d in sorted(corners)),
+        expected={d: at[d] for d in after},
+    )
 
 
 # ----------------------------------------------------------------------------- ENCALS
@@ -591,6 +644,7 @@ def build_progression(records: ProgressionRecords, *, today: date) -> Progressio
         current_kings=out.current_kings if out else None,
         current_mitos=out.current_mitos if out else None,
         courses=courses,
+        carried_forward=_carried_forward(courses, visits),
         survival=survival,
         axis_months=axis,
     )

@@ -337,10 +337,12 @@ def observed(status: ObservedStatus) -> str:
 # ----------------------------------------------------------------------------- charts
 
 MONTHS_AXIS = "Months since symptom onset"
-TOTAL_TITLE = "ALSFRS-R total over months since symptom onset"
+DATE_AXIS = "Date"
+TOTAL_TITLE = "ALSFRS-R total over time"
 TOTAL_AXIS = "ALSFRS-R total (0–48)"
 TOTAL_SERIES = "ALSFRS-R total"
-DOMAINS_TITLE = "ALSFRS-R domain subscores over months since symptom onset"
+EXPECTED_SERIES = "Expected without treatment, if the decline before treatment had continued"
+DOMAINS_TITLE = "ALSFRS-R domain subscores over time"
 DOMAINS_AXIS = "Subscore (0–12)"
 DOMAIN_NAMES = {
     "bulbar": "Bulbar",
@@ -348,7 +350,7 @@ DOMAIN_NAMES = {
     "gross_motor": "Gross motor",
     "respiratory": "Respiratory",
 }
-FVC_TITLE = "FVC % predicted over months since symptom onset"
+FVC_TITLE = "FVC % predicted over time"
 FVC_AXIS = "FVC (% predicted)"
 FVC_SERIES = {
     "computed": "FVC % predicted, computed",
@@ -402,10 +404,30 @@ def marked(
 def _span(visits: Sequence[AlsfrsPoint], words: ChartWords | None = None) -> str:
     first, last = visits[0], visits[-1]
     one, many = _words(words).assessments
-    since = "the first symptoms" if _words(words).plain else "onset"
     return (
-        f"{count(len(visits), one, many)} from "
-        f"{first.months:.1f} to {last.months:.1f} months since {since}"
+        f"{count(len(visits), one, many)} from {short_day(first.assessed_on)} to "
+        f"{short_day(last.assessed_on)}"
+    )
+
+
+def carried_forward_description(p: Progression, words: ChartWords | None = None) -> str:
+    """The dashed line of the total chart, said in words (empty without one)."""
+    cf = p.carried_forward
+    if cf is None:
+        return ""
+    end = cf.line[-1]
+    if _words(words).plain:
+        return (
+            f" A dashed line shows where the score would be if it had kept changing as fast as "
+            f"before treatment ({plain_rate(cf.slope)}), from {cf.baseline_total} on "
+            f"{short_day(cf.baseline_on)} to {end[1]:.0f} on {short_day(end[0])}. It is a "
+            "guide, not a measurement: the illness does not always change at an even speed."
+        )
+    return (
+        f" A dashed line carries forward the decline before course {cf.course} "
+        f"({cf.slope:.2f} points per month, first ALSFRS-R to baseline) from the baseline of "
+        f"{cf.baseline_total} on {short_day(cf.baseline_on)}: {end[1]:.1f} expected on "
+        f"{short_day(end[0])} had it continued (never below 0). It is not a control group."
     )
 
 
@@ -414,6 +436,7 @@ def total_description(p: Progression, kinds: Iterable[str], words: ChartWords | 
     what = "score" if _words(words).plain else "total"
     return (
         f"{_span(p.visits, words)}; the {what} went from {first.total} to {last.total} out of 48."
+        f"{carried_forward_description(p, words)}"
         f"{marked(p.events, kinds, words)} The table below lists every value."
     )
 
@@ -441,11 +464,11 @@ def fvc_description(
 ) -> str:
     plain = _words(words).plain
     what = "the breathing test" if plain else "FVC"
-    since = "the first symptoms" if plain else "onset"
     predicted = "of expected" if plain else "predicted"
     return (
-        f"{count(len(shown), 'measurement', 'measurements')} from {shown[0].months:.1f} to "
-        f"{shown[-1].months:.1f} months since {since}; {what} went from "
+        f"{count(len(shown), 'measurement', 'measurements')} from "
+        f"{short_day(shown[0].measured_on)} to {short_day(shown[-1].measured_on)}; {what} went "
+        "from "
         f"{shown[0].percent:.0f} % to {shown[-1].percent:.0f} % {predicted}."
         f"{marked(p.events, kinds, words)} "
         "The table below lists every value and how it was obtained."
@@ -646,16 +669,35 @@ def plain_event(e: TimelineEvent) -> str:
     return PLAIN_EVENT_LABELS[e.kind]
 
 
+_PLAIN_RUN_IN = (
+    "Working this out takes at least two questionnaires before the course started, a month or "
+    "more apart."
+)
+
+
 def plain_course_before(c: CourseSlopes) -> str:
+    """How fast the score changed before the course, or why that cannot be worked out."""
     if c.pre_slope is not None:
         return f"{plain_rate(c.pre_slope)[:1].upper()}{plain_rate(c.pre_slope)[1:]}."
     reason = c.pre_reason
-    if reason is not None and reason.code == "run_in_too_short":
-        return (
-            f"{PLAIN_MISSING} It needs a questionnaire at least "
-            f"{reason.params['min_months']:g} month before the course started."
-        )
-    return f"{PLAIN_MISSING} It needs a questionnaire answered before the course started."
+    code = reason.code if reason is not None else ""
+    if code == "run_in_too_short" and reason is not None:
+        first, baseline = reason.params["first_visit"], reason.params["baseline"]
+        if first == baseline:
+            why = (
+                f"Only one questionnaire was answered before the course started (on "
+                f"{day(baseline)})."
+            )
+        else:
+            why = (
+                f"The questionnaires before the course started ({day(first)} and "
+                f"{day(baseline)}) are less than a month apart."
+            )
+        return f"{PLAIN_MISSING} {why} {_PLAIN_RUN_IN}"
+    if code == "no_baseline_visit":
+        none = "No questionnaire was answered before the course started."
+        return f"{PLAIN_MISSING} {none} {_PLAIN_RUN_IN}"
+    return f"{PLAIN_MISSING} {_PLAIN_RUN_IN}"
 
 
 def plain_course_after(c: CourseSlopes) -> str:
@@ -669,7 +711,10 @@ def plain_course_after(c: CourseSlopes) -> str:
             f"after the course started: between {day(params['earliest'])} and "
             f"{day(params['latest'])}."
         )
-    return f"{PLAIN_MISSING} It needs a questionnaire answered before the course started."
+    return (
+        f"{PLAIN_MISSING} It is worked out from the last questionnaire before the course "
+        "started, and there is none."
+    )
 
 
 def plain_course_change(c: CourseSlopes) -> str:
@@ -745,9 +790,11 @@ class ChartWords:
     """The words of the charts: the staff's, and the same in plain words."""
 
     months_axis: str
+    date_axis: str
     total_title: str
     total_axis: str
     total_series: str
+    expected_series: str
     domains_title: str
     domain_names: dict[str, str]
     domains_axis: str
@@ -763,9 +810,11 @@ class ChartWords:
 
 STAFF_CHARTS = ChartWords(
     months_axis=MONTHS_AXIS,
+    date_axis=DATE_AXIS,
     total_title=TOTAL_TITLE,
     total_axis=TOTAL_AXIS,
     total_series=TOTAL_SERIES,
+    expected_series=EXPECTED_SERIES,
     domains_title=DOMAINS_TITLE,
     domain_names=DOMAIN_NAMES,
     domains_axis=DOMAINS_AXIS,
@@ -780,13 +829,15 @@ STAFF_CHARTS = ChartWords(
 )
 PLAIN_CHARTS = ChartWords(
     months_axis="Months since the first symptoms",
-    total_title="Questionnaire score over the months since the first symptoms",
+    date_axis="Date",
+    total_title="Questionnaire score over time",
     total_axis="Score (0–48)",
     total_series="Questionnaire score",
-    domains_title="The four parts of the questionnaire over the months since the first symptoms",
+    expected_series="Where the score would be if it had kept changing as fast as before treatment",
+    domains_title="The four parts of the questionnaire over time",
     domain_names=PLAIN_DOMAIN_NAMES,
     domains_axis="Score of each part (0–12)",
-    fvc_title="Breathing test over the months since the first symptoms",
+    fvc_title="Breathing test over time",
     fvc_axis="Breathing (% of expected)",
     fvc_series={
         "computed": "Breathing test, worked out by Cellpath",

@@ -8,6 +8,7 @@ charts here from that plain data with `care.progression.charts`; every word come
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -47,6 +48,11 @@ EVENT_KINDS: dict[str, tuple[str, str, bool, str | None]] = {
 TREATMENT_KINDS = ("course", "dose", "death")
 
 
+def _x(day: date) -> float:
+    """Where a day sits on the charts' calendar axis (``charts.date_axis``)."""
+    return float(day.toordinal())
+
+
 def _event_groups(
     events: tuple[TimelineEvent, ...],
     words: wording.ChartWords,
@@ -56,9 +62,9 @@ def _event_groups(
     for kind in kinds:
         css, marker, hollow, dash = EVENT_KINDS[kind]
         marks = [
-            charts.EventMark(e.months, wording.point_title(e.day, wording.event_text(e, words)))
+            charts.EventMark(_x(e.day), wording.point_title(e.day, wording.event_text(e, words)))
             for e in events
-            if e.kind == kind and e.months is not None
+            if e.kind == kind
         ]
         if marks:
             label = wording.event_label(kind, words)
@@ -67,38 +73,57 @@ def _event_groups(
 
 
 def _months_axis(end: float, words: wording.ChartWords) -> charts.Axis:
-    """Months since onset, ticked every 3, 6 or 12 months (quarters and years read best)."""
-    step = 3 if end <= 24 else 6 if end <= 60 else 12
+    """Months since onset, ticked every 3, 6, 12, 24, 36 or 60 months (quarters and years read
+    best), at most 9 ticks so that their labels stay apart on a phone."""
+    step = next((k for k in (3, 6, 12, 24, 36) if end / k <= 8), 60)
     ticks = [float(t) for t in range(0, int(end) + 1, step)]
     return charts.Axis(words.months_axis, 0, end, ticks=ticks)
 
 
 def _time_axis(p: Progression, words: wording.ChartWords) -> charts.Axis:
-    return _months_axis(p.axis_months, words)
+    """Calendar dates from the first record to the last (ALSFRS-R, spirometry, courses, doses,
+    adverse events and the endpoints): the charts of the measured course share it."""
+    days = [
+        *(v.assessed_on for v in p.visits),
+        *(f.measured_on for f in p.fvc),
+        *(e.day for e in p.events),
+    ]
+    return charts.date_axis(words.date_axis, min(days), max(days))
+
+
+def _carried_forward(p: Progression, words: wording.ChartWords) -> list[charts.Series]:
+    """The decline before the first course carried forward, a dashed line without markers."""
+    cf = p.carried_forward
+    if cf is None:
+        return []
+    line = [charts.Point(_x(d), value, "") for d, value in cf.line]
+    return [charts.Series(words.expected_series, line, "s-expected", marker="none", dash="8 5")]
 
 
 def _alsfrs_charts(p: Progression, words: wording.ChartWords) -> dict[str, SafeString]:
     if not p.visits or not p.charts_possible:
         return {}
     visits = p.visits
+    axis = _time_axis(p, words)
     total = charts.line_chart(
         chart_id="chart-alsfrs-total",
         title=words.total_title,
         description=wording.total_description(p, tuple(EVENT_KINDS), words),
-        x_axis=_time_axis(p, words),
+        x_axis=axis,
         y_axis=charts.Axis(words.total_axis, 0, 48, ticks=range(0, 49, 8)),
         series=[
             charts.Series(
                 words.total_series,
                 [
                     charts.Point(
-                        v.months, v.total, wording.point_title(v.assessed_on, str(v.total))
+                        _x(v.assessed_on), v.total, wording.point_title(v.assessed_on, str(v.total))
                     )
                     for v in visits
                 ],
                 "s1",
                 marker="circle",
-            )
+            ),
+            *_carried_forward(p, words),
         ],
         events=_event_groups(p.events, words),
     )
@@ -112,14 +137,14 @@ def _alsfrs_charts(p: Progression, words: wording.ChartWords) -> dict[str, SafeS
         chart_id="chart-alsfrs-domains",
         title=words.domains_title,
         description=wording.domains_description(p, TREATMENT_KINDS, words),
-        x_axis=_time_axis(p, words),
+        x_axis=axis,
         y_axis=charts.Axis(words.domains_axis, 0, 12, ticks=range(0, 13, 2)),
         series=[
             charts.Series(
                 words.domain_names[key],
                 [
                     charts.Point(
-                        v.months,
+                        _x(v.assessed_on),
                         getattr(v, key),
                         wording.point_title(v.assessed_on, str(getattr(v, key))),
                     )
@@ -137,7 +162,7 @@ def _alsfrs_charts(p: Progression, words: wording.ChartWords) -> dict[str, SafeS
 
 
 def _fvc_chart(p: Progression, words: wording.ChartWords) -> SafeString | None:
-    shown = [f for f in p.fvc if f.percent is not None and f.months is not None]
+    shown = [f for f in p.fvc if f.percent is not None]
     if not shown:
         return None
     top = max(120.0, 20 * -(-max(f.percent for f in shown) // 20))
@@ -145,7 +170,9 @@ def _fvc_chart(p: Progression, words: wording.ChartWords) -> SafeString | None:
     def points(source: str) -> list[charts.Point]:
         return [
             charts.Point(
-                f.months, f.percent, wording.point_title(f.measured_on, f"{f.percent:.1f} %")
+                _x(f.measured_on),
+                f.percent,
+                wording.point_title(f.measured_on, f"{f.percent:.1f} %"),
             )
             for f in shown
             if f.source == source
@@ -238,12 +265,14 @@ def _table_rows(p: Progression, words: wording.ChartWords) -> dict[str, list[tup
     """The long tables under the charts, as plain strings: a 40-visit history renders several
     times faster than through per-cell template filters."""
     plain = words.plain
+    expected = p.carried_forward.expected if p.carried_forward else {}
     return {
         "visits": [
             (
                 wording.short_day(v.assessed_on),
                 _months(v.months),
                 str(v.total),
+                f"{expected[v.assessed_on]:.1f}" if v.assessed_on in expected else "—",
                 wording.plain_kings(v.kings) if plain else v.kings,
                 wording.plain_mitos(v.mitos) if plain else str(v.mitos),
                 wording.respondent(v.respondent),

@@ -32,7 +32,12 @@ import numpy.typing as npt
 
 from cellpath.care.plans import STANDARD_TIMEPOINTS
 from cellpath.outcomes import cohort
-from cellpath.outcomes.progression import POST_TARGET_DAYS, POST_WINDOW_DAYS, treatment_slopes
+from cellpath.outcomes.progression import (
+    POST_TARGET_DAYS,
+    POST_WINDOW_DAYS,
+    carried_forward,
+    treatment_slopes,
+)
 from cellpath.outcomes.response import (
     OH_TIERS,
     PETROU_THRESHOLD,
@@ -461,7 +466,9 @@ def analyse(
         got = (row >= 0) & has_base
         safe = np.maximum(row, 0)
         observed = np.where(got, total[safe] - base_total, np.nan)
-        expected = np.where(got, cf_slope * (vday[safe] - base_day) / MONTH, np.nan)
+        months_after = (vday[safe] - base_day) / MONTH
+        expected_total = carried_forward(base_total, cf_slope, months_after)
+        expected = np.where(got, expected_total - base_total, np.nan)
         change_cols[f"change_{months}m"] = observed
         change_cols[f"expected_change_{months}m"] = expected
         closes = target + window
