@@ -420,6 +420,8 @@ CONSTRUCTOR_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "FilterForm": lambda w: {"site_ids": [w.site_a.pk]},
     "ReferenceCohortForm": lambda w: {"site_ids": [w.site_a.pk]},
     "AnswersForm": lambda w: {"keys": _all_answer_keys(), "needed": set(_all_answer_keys())},
+    "RecordAnswersForm": lambda w: {"keys": _all_answer_keys()},
+    "QueueFilterForm": lambda w: {"programmes": [], "counts": {}},
 }
 """What a form's view gives its constructor, built in the test world."""
 

@@ -160,3 +160,18 @@ def test_public_pages_carry_the_disclaimer(library, client: Client) -> None:
         page = _text(client.get(url))
         assert "This is not medical advice." in page
         assert "talk to your neurologist" in page
+
+
+def test_a_learn_page_ends_with_a_next_step_along_the_pathway(library, client: Client) -> None:
+    html = client.get(library.page.get_absolute_url()).content.decode()
+    step = html[html.index('id="next-step-heading"') :]
+    for name in ("trials:match", "programmes:list", "evidence:study-list"):
+        assert f'href="{reverse(name)}"' in step
+    assert "neurologist" in step
+
+
+def test_the_landing_page_shows_every_step_including_trials_and_apply(client: Client) -> None:
+    html = client.get(reverse("landing")).content.decode()
+    for name in ("evidence:learn", "evidence:study-list", "programmes:list", "trials:finder",
+                 "intake:start"):  # fmt: skip
+        assert f'href="{reverse(name)}"' in html

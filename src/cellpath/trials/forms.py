@@ -330,7 +330,7 @@ def answerable(key: str) -> bool:
     return definition is not None and key in _PROFILE_KEYS and definition.kind != ITEM
 
 
-class AnswersForm(forms.Form):
+class RecordAnswersForm(forms.Form):
     """Answers to the questions a record leaves open, posted from the results page and used for
     that match only: they are never written to the record. One field per question (`keys`, in
     order); every answer optional and checked against the question's plausible range."""

@@ -26,7 +26,7 @@ from cellpath.trials import alerts, links
 from cellpath.trials.finder import queries
 from cellpath.trials.forms import (
     AlertForm,
-    AnswersForm,
+    RecordAnswersForm,
     MatchForm,
     NearForm,
     SearchForm,
@@ -87,19 +87,19 @@ def results_page(
     **extra: object,
 ) -> HttpResponse:
     """Every open ALS trial matched against `profile`, ranked, with the answers form again.
-    `answering`: the questions still open can be answered on the page (`AnswersForm`, posted
+    `answering`: the questions still open can be answered on the page (`RecordAnswersForm`, posted
     with the filters); the answers fill what `profile` lacks, for this match only."""
     if query is None:
         query = form.search() if form is not None and form.is_bound else queries.Search()
     posted = request.POST if request.method == "POST" else None
     if answering:
-        given = AnswersForm(posted, keys=answered_keys(posted or {}))
+        given = RecordAnswersForm(posted, keys=answered_keys(posted or {}))
         profile = with_answers(profile, given.answers())
     results = queries.match_trials(profile, query, show=RESULTS_SHOWN)
     answers_form = None
     if answering:
         still_open = [q.key for row in results.shown for q in row.match.questions]
-        answers_form = AnswersForm(posted, keys=[*answered_keys(posted or {}), *still_open])
+        answers_form = RecordAnswersForm(posted, keys=[*answered_keys(posted or {}), *still_open])
     return render(
         request,
         "trials/match.html",
