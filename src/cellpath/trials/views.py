@@ -26,9 +26,9 @@ from cellpath.trials import alerts, links
 from cellpath.trials.finder import queries
 from cellpath.trials.forms import (
     AlertForm,
-    RecordAnswersForm,
     MatchForm,
     NearForm,
+    RecordAnswersForm,
     SearchForm,
     answered_keys,
     with_answers,
