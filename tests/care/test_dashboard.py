@@ -207,3 +207,12 @@ def test_long_lists_are_cut_and_large_counts_capped(world, client_for, today, mo
     assert "Visits waiting for a signature (more than 3)" in unsigned
     assert "showing 2 of more than 3" in unsigned
     assert len(re.findall(r"<tr>", unsigned)) == 3  # the header and two visits
+
+
+def test_the_visit_tables_link_each_study_id_to_the_patient(world, client_for, clinic) -> None:
+    page = client_for("coordinator_a").get(reverse("care:dashboard")).content.decode()
+    link = f'<a href="{reverse("care:patient-detail", args=[world.patient_a.pk])}">'
+    assert link + world.patient_a.study_id + "</a>" in section(page, "overdue")
+    reporter = clinic["reporter"]
+    link = f'<a href="{reverse("care:patient-detail", args=[reporter.pk])}">'
+    assert link + reporter.study_id + "</a>" in section(page, "unsigned")

@@ -74,3 +74,18 @@ def test_the_screening_criteria_links_are_in_the_page_not_in_its_title_or_head(q
     assert "Screening criteria" not in head
     assert body.index('<main id="main"') < body.index("Screening criteria")
     assert re.search(r"<title>\s*Applications · Cellpath</title>", head)
+
+
+def test_the_queue_shows_the_undecided_and_those_nobody_has_taken(queue, client_for, world):
+    from cellpath.intake.services import application_assign, application_transition
+
+    first, second, third = queue
+    coordinator = world.users["coordinator_a"]
+    application_assign(actor=coordinator, application=second, user=coordinator)
+    application_transition(actor=coordinator, application=third, status="declined")
+    client = client_for("coordinator_a")
+    assert set(references(client, unassigned="on")) == {first.reference, third.reference}
+    assert set(references(client, status="undecided")) == {first.reference, second.reference}
+    assert references(client, status="undecided", unassigned="on") == [first.reference]
+    page = client.get(reverse("intake:queue")).content.decode()
+    assert "Not decided yet (2)" in page and "Only those not assigned to anyone" in page

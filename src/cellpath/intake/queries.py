@@ -12,6 +12,14 @@ from cellpath.intake.models import Application, ContactMessage
 from cellpath.programmes.models import Programme
 
 TRIAGE_ROLES = (Role.COORDINATOR,)
+UNDECIDED = "undecided"
+"""A status filter meaning every status a decision has not closed yet (new, in review, more
+information requested, consultation booked)."""
+UNDECIDED_STATUSES = tuple(
+    status
+    for status, after in Application.TRANSITIONS.items()
+    if after and status != Application.Status.DRAFT
+)
 
 
 QUEUE_ORDERS = {
@@ -29,23 +37,29 @@ def triage_queue(
     status: str = "",
     programme: str = "",
     mine: bool = False,
+    unassigned: bool = False,
     search: str = "",
     order: str = "newest",
 ) -> QuerySet[Application]:
-    """Sent applications of the user's sites (drafts are the applicant's), filtered by status,
-    programme, assignment and a search for a reference, a name or an e-mail address, in one of
-    the `QUEUE_ORDERS` (newest first by default)."""
+    """Sent applications of the user's sites (drafts are the applicant's), filtered by status
+    (or `UNDECIDED`), programme, assignment (to the user, or to nobody) and a search for a
+    reference, a name or an e-mail address, in one of the `QUEUE_ORDERS` (newest first by
+    default)."""
     applications = (
         Application.objects.filter(site_id__in=site_ids_for(user, TRIAGE_ROLES))
         .exclude(status=Application.Status.DRAFT)
         .select_related("programme", "assigned_to", "patient")
     )
-    if status:
+    if status == UNDECIDED:
+        applications = applications.filter(status__in=UNDECIDED_STATUSES)
+    elif status:
         applications = applications.filter(status=status)
     if programme:
         applications = applications.filter(programme__slug=programme)
     if mine:
         applications = applications.filter(assigned_to=user)
+    if unassigned:
+        applications = applications.filter(assigned_to__isnull=True)
     if search:
         applications = applications.filter(
             Q(reference__icontains=search)

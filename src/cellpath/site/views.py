@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from cellpath.accounts.access import role_required
@@ -19,6 +20,7 @@ from cellpath.evidence.models import Confidence
 from cellpath.evidence.queries import search as evidence_search
 from cellpath.intake.services import RESUME_DAYS
 from cellpath.programmes.queries import search as programme_search
+from cellpath.site.work import work_queue
 
 
 @public_page
@@ -73,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         sites = site_list(user=user, roles=[Role.COORDINATOR, Role.CLINICIAN])
         context["sites"] = sites
         context["patient_count"] = patients_visible_to(user).count()
+        context["work"] = work_queue(user=user, role=role, today=timezone.localdate())
     elif role == Role.ADMINISTRATOR:
         context["sites"] = site_list(user=user, roles=[Role.ADMINISTRATOR])
     elif role == Role.PATIENT:

@@ -50,6 +50,11 @@ def overdue_visits(today: date) -> QuerySet[Visit]:
     )
 
 
+def unsigned_visits() -> QuerySet[Visit]:
+    """Visits that took place and wait for a clinician's signature."""
+    return Visit.objects.filter(visit_date__isnull=False, signed_at__isnull=True)
+
+
 def open_adverse_events() -> Q:
     """As `AdverseEvent.open`: not resolved, not fatal."""
     return Q(resolved_date__isnull=True) & ~Q(outcome=AdverseEvent.Outcome.FATAL)

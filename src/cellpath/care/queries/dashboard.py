@@ -33,6 +33,7 @@ from cellpath.care.models import AdverseEvent, AlsfrsR, Patient, Visit
 from cellpath.care.models.assessments import Respondent
 from cellpath.care.queries.conditions import (
     open_adverse_events,
+    unsigned_visits,
     window_closes,
     window_opens,
 )
@@ -160,9 +161,7 @@ def dashboard(*, user: User, today: date) -> Dashboard:
     shown_reports = _first(reports, ("-assessed_on", "-id"), ("patient", "patient__site"))
     reports_count = _count_beyond(shown_reports, reports)
 
-    unsigned = Visit.objects.filter(
-        patient__in=patients, visit_date__isnull=False, signed_at__isnull=True
-    )
+    unsigned = unsigned_visits().filter(patient__in=patients)
     shown_unsigned = _first(unsigned, ("-visit_date", "-id"), VISIT_RELATED)
     unsigned_count = _count_beyond(shown_unsigned, unsigned)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from cellpath.intake.models import Application
-from cellpath.intake.queries import QUEUE_ORDERS
+from cellpath.intake.queries import QUEUE_ORDERS, UNDECIDED, UNDECIDED_STATUSES
 from cellpath.programmes.models import Programme
 
 
@@ -25,6 +25,7 @@ class QueueFilterForm(forms.Form):
     programme = forms.ChoiceField(label="Programme", required=False)
     status = forms.ChoiceField(label="Status", required=False)
     mine = forms.BooleanField(label="Only those assigned to me", required=False)
+    unassigned = forms.BooleanField(label="Only those not assigned to anyone", required=False)
     order = forms.ChoiceField(
         label="Order",
         required=False,
@@ -41,6 +42,10 @@ class QueueFilterForm(forms.Form):
         ]
         self.fields["status"].choices = [
             ("", "Any status"),
+            (
+                UNDECIDED,
+                f"Not decided yet ({sum(counts.get(value, 0) for value in UNDECIDED_STATUSES)})",
+            ),
             *(
                 (value, f"{label} ({counts.get(value, 0)})")
                 for value, label in Application.Status.choices
@@ -57,6 +62,7 @@ class QueueFilterForm(forms.Form):
             "programme": data.get("programme", ""),
             "status": data.get("status", ""),
             "mine": data.get("mine", False),
+            "unassigned": data.get("unassigned", False),
             "order": data.get("order") or "newest",
         }
 
