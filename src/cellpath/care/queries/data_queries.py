@@ -25,7 +25,8 @@ STATUS_FILTERS = {
 }
 
 
-def _visible(user: User) -> QuerySet[DataQuery]:
+def visible_data_queries(user: User) -> QuerySet[DataQuery]:
+    """The data queries of the patients the user may see (the one scope of every read here)."""
     return DataQuery.objects.filter(patient__in=patients_visible_to(user)).select_related(
         "patient", "visit", "answered_by", "closed_by"
     )
@@ -42,7 +43,7 @@ def query_list(
 ) -> Page:
     """One page of the queries of the user's sites, oldest open first. Unknown filter values
     are ignored (the view's form has already said so)."""
-    rows = _visible(user)
+    rows = visible_data_queries(user)
     if status == "live":
         rows = rows.filter(status__in=LIVE)
     elif status in DataQuery.Status.values:
@@ -61,7 +62,7 @@ def query_list(
 def query_counts(*, user: User) -> dict[str, int]:
     """How many queries of the user's sites are open and answered (for the dashboard)."""
     counts = dict(
-        _visible(user)
+        visible_data_queries(user)
         .filter(status__in=LIVE)
         .values_list("status")
         .annotate(n=Count("id"))
@@ -71,7 +72,7 @@ def query_counts(*, user: User) -> dict[str, int]:
 
 
 def query_get(*, user: User, pk: int) -> DataQuery | None:
-    query = _visible(user).filter(pk=pk).first()
+    query = visible_data_queries(user).filter(pk=pk).first()
     if query is not None:
         record_view(user, query)
     return query

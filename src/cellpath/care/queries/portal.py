@@ -346,7 +346,7 @@ def erasure_requests_own(*, user: User, patient: Patient) -> list[ErasureRequest
     return rows
 
 
-def _coordinated(user: User) -> QuerySet[ErasureRequest]:
+def coordinated_erasure_requests(user: User) -> QuerySet[ErasureRequest]:
     """Requests of the patients at sites where the user is a coordinator."""
     return ErasureRequest.objects.filter(
         patient__in=patients_visible_to(user),
@@ -361,7 +361,7 @@ class ErasureQueue:
 
 
 def erasure_queue(*, user: User, decided_shown: int = 20) -> ErasureQueue:
-    requests = _coordinated(user)
+    requests = coordinated_erasure_requests(user)
     queue = ErasureQueue(
         open=list(requests.filter(status=ErasureRequest.Status.OPEN).order_by("requested_at")),
         decided=list(
@@ -376,7 +376,7 @@ def erasure_queue(*, user: User, decided_shown: int = 20) -> ErasureQueue:
 
 def erasure_request_get(*, user: User, pk: int) -> ErasureRequest | None:
     """One request of a coordinator's site, or None (→ 404) for any other."""
-    request = _coordinated(user).filter(pk=pk).first()
+    request = coordinated_erasure_requests(user).filter(pk=pk).first()
     if request is not None:
         record_view(user, request)
     return request

@@ -20,8 +20,8 @@ from cellpath.care.models import AdverseEvent, DataQuery, ErasureRequest, Visit
 from cellpath.care.models.assessments import Expectedness
 from cellpath.care.queries.adverse_events import ListedEvent, listed, susar_condition
 from cellpath.care.queries.conditions import open_adverse_events, overdue_visits, unsigned_visits
-from cellpath.care.queries.data_queries import _visible as _visible_queries
-from cellpath.care.queries.portal import _coordinated as _coordinated_erasure_requests
+from cellpath.care.queries.data_queries import visible_data_queries
+from cellpath.care.queries.portal import coordinated_erasure_requests
 from cellpath.care.queries.records import patients_visible_to
 
 VISIT_RELATED = ("patient", "course")
@@ -60,14 +60,14 @@ def visits_to_sign(*, user: User) -> QuerySet[Visit]:
 def data_queries_waiting(*, user: User, status: str) -> QuerySet[DataQuery]:
     """Open queries (for the care team to answer) or answered ones (for a coordinator to
     close), the oldest first."""
-    return _visible_queries(user).filter(status=status).order_by("opened_at", "pk")
+    return visible_data_queries(user).filter(status=status).order_by("opened_at", "pk")
 
 
 def erasure_requests_waiting(*, user: User) -> QuerySet[ErasureRequest]:
     """Open erasure requests at the user's coordinated sites, the oldest first (as the erasure
     queue lists them)."""
     return (
-        _coordinated_erasure_requests(user)
+        coordinated_erasure_requests(user)
         .filter(status=ErasureRequest.Status.OPEN)
         .order_by("requested_at", "pk")
     )
