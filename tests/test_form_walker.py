@@ -422,6 +422,7 @@ CONSTRUCTOR_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "AnswersForm": lambda w: {"keys": _all_answer_keys(), "needed": set(_all_answer_keys())},
     "RecordAnswersForm": lambda w: {"keys": _all_answer_keys()},
     "QueueFilterForm": lambda w: {"programmes": [], "counts": {}},
+    "EditorSearchForm": lambda w: {"kinds": [("pages", "Pages"), ("studies", "Studies")]},
 }
 """What a form's view gives its constructor, built in the test world."""
 

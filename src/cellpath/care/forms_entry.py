@@ -522,6 +522,8 @@ class SignForm(forms.Form):
 class PatientFilterForm(forms.Form):
     """The patient list's search and filters (GET; every field optional)."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     q = forms.CharField(label="Search", required=False, max_length=100)
     site = forms.ModelChoiceField(
         label="Site", queryset=None, required=False, empty_label="All my sites"
@@ -556,6 +558,8 @@ _ANY = ("", "Any")
 class AdverseEventFilterForm(forms.Form):
     """The adverse-event list's filters and order (GET; every field optional). A value that is
     not one of the choices is refused by its field and the filter left off."""
+
+    is_filter = True  # every field may be left empty: no "(optional)" on each
 
     serious = forms.ChoiceField(
         label="Serious", required=False, choices=[_ANY, ("yes", "Serious"), ("no", "Not serious")]

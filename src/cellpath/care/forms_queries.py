@@ -16,6 +16,8 @@ from cellpath.care.services.data_queries import ANSWER_MAX
 class QueryFilterForm(forms.Form):
     """The list's filters (GET; every field optional)."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     status = forms.ChoiceField(
         label="Status", choices=list(STATUS_FILTERS.items()), required=False, initial="live"
     )

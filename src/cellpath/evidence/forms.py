@@ -25,6 +25,7 @@ def _any(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 class StudyFilterForm(forms.Form):
+    is_filter = True  # every field may be left empty: no "(optional)" on each
     q = forms.CharField(label="Words", required=False, max_length=100)
     kind = forms.ChoiceField(label="Kind", choices=_any(Study.Kind.choices), required=False)
     cell_type = forms.ChoiceField(
@@ -175,6 +176,8 @@ class PageForm(ContentForm):
 
 class EditorSearchForm(forms.Form):
     """The editors' list: words in a title or name, the kind of record, its status."""
+
+    is_filter = True  # every field may be left empty: no "(optional)" on each
 
     STATUSES = [
         ("published", "Published"),

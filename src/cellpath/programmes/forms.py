@@ -17,6 +17,8 @@ ANY = [("", "Any")]
 class ProgrammeFilterForm(forms.Form):
     """The GET filters of the programme list; an unknown value is ignored, never an error page."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     kind = forms.ChoiceField(
         label="Kind of programme", choices=ANY + Programme.Kind.choices, required=False
     )

@@ -15,6 +15,8 @@ from cellpath.reports.queries import Filters
 class FilterForm(forms.Form):
     """Every field optional; an invalid value is refused next to its field, never ignored."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Site")
     programme = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label="Programme or trial"

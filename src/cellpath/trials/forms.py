@@ -78,6 +78,8 @@ class SearchForm(forms.Form):
     """What and where: words, status, phase, kind of treatment, distance. An unknown value is
     ignored with a message beside the field, never an error page."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     q = forms.CharField(label="Words", required=False, max_length=200,
                         help_text="For example a drug, a cell type or a sponsor.")  # fmt: skip
     status = forms.MultipleChoiceField(

@@ -16,6 +16,8 @@ class QueueFilterForm(forms.Form):
     """The applications queue's search, filters and order (GET; every field optional). A value
     that is not one of the choices is refused beside its field and that filter left off."""
 
+    is_filter = True  # every field may be left empty: no "(optional)" on each
+
     q = forms.CharField(
         label="Search",
         required=False,
