@@ -301,6 +301,8 @@ def test_deactivation_ends_the_session_and_sign_in(world, client_for) -> None:
 
 def test_an_administrator_cannot_deactivate_themselves(world, client_for) -> None:
     me = world.users["administrator_a"]
+    page = client_for("administrator_a").get(reverse("accounts:person", args=[me.pk]))
+    assert "Deactivate the account" not in page.content.decode()
     response = _post(
         client_for("administrator_a"),
         reverse("accounts:person-active", args=[me.pk]),
@@ -328,6 +330,10 @@ def test_an_account_with_roles_elsewhere_or_a_superuser_is_out_of_reach(world) -
             services.account_set_active(actor=admin, user=target, active=False)
         with pytest.raises(PermissionDenied):
             services.mfa_reset(actor=admin, user=target)
+    page = sign_in(Client(), admin).get(reverse("accounts:person", args=[both.pk]))
+    html = page.content.decode()
+    assert "Deactivate the account" not in html and "sites you do not administer" in html
+    assert "Site B" not in html
     # an installation administrator may
     assert services.account_set_active(actor=world.users["superuser"], user=both, active=False)
 

@@ -307,8 +307,14 @@ def _person_page(request: HttpRequest, found: queries.Person, form: RoleAddForm)
     is_self = found.user.pk == request.user.pk
     for m in found.memberships:  # staff roles only; an administrator keeps their own
         m.removable = m.role in STAFF_ROLES and not (is_self and m.role == Role.ADMINISTRATOR)
+    # as services._require_whole_account decides: the buttons show only where they would work
+    whole_account = not (
+        is_self or found.elsewhere or (found.user.is_superuser and not request.user.is_superuser)
+    )
     return render(
-        request, "accounts/person.html", {"person": found, "form": form, "is_self": is_self}
+        request,
+        "accounts/person.html",
+        {"person": found, "form": form, "whole_account": whole_account},
     )
 
 
