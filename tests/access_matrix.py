@@ -39,6 +39,13 @@ def _erasure_request_of(patient: Any) -> Any:
     return erasure_request_create(actor=patient.user, patient=patient)
 
 
+ADMINISTRATORS = only({"administrator_a": 200, "administrator_b": 200, "superuser": 200})
+SITE_A_ADMINS = only({"administrator_a": 200, "administrator_b": 404, "superuser": 200})
+"""A site-A account's page: site-A administrators and installation administrators; a site-B
+administrator gets 404 (the account's existence is not revealed)."""
+SITE_A_ADMINS_POST = only({"administrator_a": 405, "administrator_b": 405, "superuser": 405})
+"""POST-only buttons on a site-A account's page: a GET is refused before the account is read."""
+
 SITE_A_TEAM = only(
     {"coordinator_a": 200, "coordinator_b": 404, "clinician_a": 200, "clinician_b": 404}
 )
@@ -105,6 +112,43 @@ ROUTES: list[Route] = [
         "accounts:site-members",
         only({"administrator_a": 200, "administrator_b": 404, "superuser": 200}),
         kwargs=lambda w: {"site_id": w.site_a.pk},
+    ),
+    Route("accounts:audit-export", ADMINISTRATORS),
+    Route("accounts:people", ADMINISTRATORS),
+    Route("accounts:people-invite", ADMINISTRATORS),
+    Route("accounts:person", SITE_A_ADMINS, kwargs=lambda w: {"pk": w.users["clinician_a"].pk}),
+    Route(
+        "accounts:person-role-add",
+        SITE_A_ADMINS_POST,
+        kwargs=lambda w: {"pk": w.users["clinician_a"].pk},
+        note="POST only",
+    ),
+    Route(
+        "accounts:person-role-remove",
+        SITE_A_ADMINS_POST,
+        kwargs=lambda w: {
+            "pk": w.users["clinician_a"].pk,
+            "membership_id": w.users["clinician_a"].memberships.get().pk,
+        },
+        note="POST only",
+    ),
+    Route(
+        "accounts:person-active",
+        SITE_A_ADMINS_POST,
+        kwargs=lambda w: {"pk": w.users["clinician_a"].pk},
+        note="POST only",
+    ),
+    Route(
+        "accounts:person-mfa-reset",
+        SITE_A_ADMINS_POST,
+        kwargs=lambda w: {"pk": w.users["clinician_a"].pk},
+        note="POST only",
+    ),
+    Route(
+        "accounts:invitation",
+        EVERYONE,
+        kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"},
+        note="an invalid link shows the 'expired' page",
     ),
     # care
     Route("care:patient-list", STAFF_PATIENT_LISTS),

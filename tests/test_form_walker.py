@@ -38,6 +38,11 @@ from tests.test_form_messages import _form_classes
 NOT_WALKED = {
     # POST-only endpoints: nothing to open, their forms are on other pages and walked there.
     "accounts:sign-out": "a button, no field",
+    "accounts:person-role-add": "posted by the role form of accounts:person (walked there)",
+    "accounts:person-role-remove": "a button per role on accounts:person, no field",
+    "accounts:person-active": "a button on accounts:person, no field",
+    "accounts:person-mfa-reset": "a button on accounts:person, no field",
+    "accounts:audit-export": "a CSV file",
     "care:portal-switch": "a button per record, on the portal menu",
     "intake:transition": "posted by the forms of intake:detail (walked there)",
     "intake:note": "posted by the forms of intake:detail (walked there)",
@@ -406,6 +411,8 @@ def _sites(world: World) -> Any:
 
 CONSTRUCTOR_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "DateForm": lambda w: {"label": "Date of death"},
+    "InviteForm": lambda w: {"sites": _sites(w)},
+    "RoleAddForm": lambda w: {"sites": _sites(w)},
     "NewPatientForm": lambda w: {"sites": _sites(w)},
     "PatientFilterForm": lambda w: {"sites": _sites(w), "searches_names": True},
     "AdministrationForm": lambda w: {"course": _course(w)},
@@ -434,6 +441,7 @@ def _first_question() -> Any:
 
 
 BASE_CLASSES = {
+    "cellpath.accounts.forms._SiteRoleForm",
     "cellpath.care.forms_entry.EntryForm",
     "cellpath.evidence.forms.ContentForm",
     "cellpath.intake.forms.public.ProgrammeForm",

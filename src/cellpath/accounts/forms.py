@@ -11,7 +11,8 @@ from django.template import loader
 
 from cellpath.accounts import throttle
 from cellpath.accounts.audit import record
-from cellpath.accounts.models import AuditEvent
+from cellpath.accounts.models import AuditEvent, Site
+from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.outbox import send_email_after_commit
 
 
@@ -80,14 +81,44 @@ class ThrottledPasswordResetForm(PasswordResetForm):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label="Who (e-mail contains)", required=False)
+    actor = forms.CharField(label="Who (e-mail contains)", required=False, max_length=254)
     action = forms.ChoiceField(
         label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
     )
-    record = forms.CharField(label="Record (study ID or id)", required=False)
+    record = forms.CharField(label="Record (study ID or id)", required=False, max_length=200)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+STAFF_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in STAFF_ROLES]
+"""The roles an administrator gives here: patients and caregivers join through the care
+pathway (an application, a patient's invitation)."""
+
+
+class SiteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Site) -> str:
+        return obj.name
+
+
+class _SiteRoleForm(forms.Form):
+    site = SiteChoiceField(label="Site", queryset=Site.objects.none(), empty_label=None)
+    role = forms.ChoiceField(label="Role", choices=STAFF_ROLE_CHOICES)
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class InviteForm(_SiteRoleForm):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+    full_name = forms.CharField(label="Full name", max_length=200, required=False)
+
+    field_order = ["email", "full_name", "site", "role"]
+
+
+class RoleAddForm(_SiteRoleForm):
+    pass

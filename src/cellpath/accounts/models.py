@@ -114,7 +114,22 @@ class Membership(models.Model):
         ordering = ["site__name", "role"]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} at {self.site}"
+        return f"{self.user} — {self.role_label} at {self.site}"
+
+    @property
+    def role_label(self) -> str:
+        """The role in plain words. A caregiver holds the patient role (it opens the portal,
+        scoped by their caregiver link), so a patient-role membership says "Caregiver" when
+        `queries.with_role_labels` found a caregiver link and no record of their own."""
+        if self.role != Role.PATIENT:
+            return self.get_role_display()
+        own = getattr(self, "holds_own_record", True)
+        cares = getattr(self, "cares_for_someone", False)
+        if own and cares:
+            return "Patient and caregiver"
+        if cares:
+            return "Caregiver" if getattr(self, "cares_now", True) else "Caregiver (access ended)"
+        return "Patient"
 
 
 class TOTPDevice(models.Model):
@@ -183,6 +198,12 @@ class AuditEvent(models.Model):
         PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
         PASSWORD_CHANGED = "password_changed", "Password changed"
         ACCESS_DENIED = "access_denied", "Access denied"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        ROLE_GRANTED = "role_granted", "Role granted"
+        ROLE_REMOVED = "role_removed", "Role removed"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+        ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
+        MFA_RESET = "mfa_reset", "Authenticator reset"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

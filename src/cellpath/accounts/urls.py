@@ -29,5 +29,18 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("audit/", views.audit_log, name="audit-log"),
+    path("audit/export/", views.audit_export, name="audit-export"),
+    path("people/", views.people, name="people"),
+    path("people/invite/", views.people_invite, name="people-invite"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/roles/", views.person_role_add, name="person-role-add"),
+    path(
+        "people/<int:pk>/roles/<int:membership_id>/remove/",
+        views.person_role_remove,
+        name="person-role-remove",
+    ),
+    path("people/<int:pk>/active/", views.person_active, name="person-active"),
+    path("people/<int:pk>/authenticator/", views.person_mfa_reset, name="person-mfa-reset"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("sites/<int:site_id>/members/", views.site_members, name="site-members"),
 ]

@@ -61,6 +61,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         if has_own_record(user):  # a caregiver cannot download the record of whom they help
             nav.append(("My data", reverse("care:portal-data")))
     if Role.ADMINISTRATOR in roles or user.is_superuser:
+        nav.append(("People", reverse("accounts:people")))
         nav.append(("Audit log", reverse("accounts:audit-log")))
     if user.is_superuser:
         nav.append(("Administration", reverse("admin:index")))

@@ -165,6 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+CELLPATH_INVITATION_SECONDS = 7 * 24 * 60 * 60  # a staff invitation's set-password link: a week
 
 # Sign-in lockout (ASVS V6.3.1) and session timeouts (HIPAA §164.312(a)(2)(iii), ASVS V7.3).
 CELLPATH_SIGNIN_MAX_FAILURES = envint("CELLPATH_SIGNIN_MAX_FAILURES", 5)
