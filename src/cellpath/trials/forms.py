@@ -337,8 +337,8 @@ class RecordAnswersForm(forms.Form):
     that match only: they are never written to the record. One field per question (`keys`, in
     order); every answer optional and checked against the question's plausible range."""
 
-    def __init__(self, data: Any = None, *, keys: Iterable[str]) -> None:
-        super().__init__(data, prefix=None)
+    def __init__(self, data: Any = None, *, keys: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
         wanted = set(keys)
         for key in (k for k in FIELDS if k in wanted and answerable(k)):  # the catalogue's order
             definition = FIELDS[key]
