@@ -154,7 +154,10 @@ def user_create(
     actor: Actor,
     is_superuser: bool = False,
     is_demo: bool = False,
+    site_id: int | None = None,
 ) -> User:
+    """A new account (no usable password when `password` is None), audited by its id only;
+    `site_id` is the site whose administrator created it, if any."""
     email = User.objects.normalize_email(email).lower()
     user = User(
         email=email,
@@ -171,8 +174,10 @@ def user_create(
         AuditEvent.Action.CREATE,
         obj=user,
         object_label=user_label(user),
+        site_id=site_id,
         changes={
             "email": {"old": None, "new": "***"},  # an identity: the log names the account by id
+            "full_name": {"old": None, "new": "***" if user.full_name else ""},
             "is_superuser": {"old": None, "new": is_superuser},
         },
     )
@@ -180,16 +185,26 @@ def user_create(
 
 
 @transaction.atomic
-def membership_grant(*, user: User, site: Site, role: str, actor: Actor) -> Membership:
+def membership_grant(
+    *,
+    user: User,
+    site: Site,
+    role: str,
+    actor: Actor,
+    action: str = AuditEvent.Action.CREATE,
+    detail: dict[str, object] | None = None,
+) -> Membership:
+    """Give `user` a role at `site` (nothing when they have it), audited as `action`."""
     membership, created = Membership.objects.get_or_create(user=user, site=site, role=role)
     if created:
         record(
             actor,
-            AuditEvent.Action.CREATE,
+            action,
             obj=membership,
             object_label=f"{user_label(user)} as {role}",
             site_id=site.pk,
             changes={"role": {"old": None, "new": role}},
+            detail=detail,
         )
     return membership
 
@@ -286,20 +301,8 @@ def staff_invite(
     user = User.objects.filter(email=email).first()
     created = user is None
     if user is None:
-        user = User(email=email, full_name=full_name.strip())
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        record(
-            actor,
-            AuditEvent.Action.CREATE,
-            obj=user,
-            object_label=user_label(user),
-            site_id=site.pk,
-            changes={
-                "email": {"old": None, "new": "***"},
-                "full_name": {"old": None, "new": "***" if user.full_name else ""},
-            },
+        user = user_create(
+            email=email, password=None, full_name=full_name.strip(), actor=actor, site_id=site.pk
         )
     _membership_add(actor=actor, user=user, site=site, role=role)
     needs_password = not user.has_usable_password()
@@ -320,18 +323,14 @@ def staff_invite(
 
 
 def _membership_add(*, actor: User, user: User, site: Site, role: str) -> Membership:
-    membership, added = Membership.objects.get_or_create(user=user, site=site, role=role)
-    if added:
-        record(
-            actor,
-            AuditEvent.Action.ROLE_GRANTED,
-            obj=membership,
-            object_label=f"{user_label(user)} as {role}",
-            site_id=site.pk,
-            changes={"role": {"old": None, "new": role}},
-            detail={"user": user.pk},
-        )
-    return membership
+    return membership_grant(
+        user=user,
+        site=site,
+        role=role,
+        actor=actor,
+        action=AuditEvent.Action.ROLE_GRANTED,
+        detail={"user": user.pk},
+    )
 
 
 @transaction.atomic
