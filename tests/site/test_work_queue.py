@@ -245,3 +245,17 @@ def test_other_homes_have_no_work_list(world, client_for, sites, actor) -> None:
     page = home(client_for(actor))
     assert "work-list" not in page and "Nothing waiting" not in page
     assert sites["a"]["new"].reference not in page
+
+
+def test_the_responsible_clinician_owns_their_patients_visits_to_sign(
+    world, client_for, sites
+) -> None:
+    from cellpath.care.services import patient_clinician_set
+
+    clinician = world.users["clinician_a"]
+    patient_clinician_set(
+        actor=world.users["coordinator_a"], patient=world.patient_a, clinician=clinician
+    )
+    assert "Owner: You" in section(home(client_for("clinician_a")), "to-sign")
+    owner = clinician.full_name or clinician.email
+    assert f"Owner: {owner}" in section(home(client_for("coordinator_a")), "to-sign")

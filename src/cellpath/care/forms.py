@@ -26,6 +26,26 @@ def date_widgets(*names: str) -> dict[str, forms.Widget]:
 
 
 class PatientForm(forms.ModelForm):
+    """The record's clinical facts; with `clinicians` (the site's), also who is responsible."""
+
+    clinician = forms.ModelChoiceField(
+        label="Responsible clinician",
+        queryset=None,
+        required=False,
+        empty_label="Not named yet",
+        help_text="The clinician who signs this patient's visits: their work list shows them "
+        "first.",
+    )
+
+    def __init__(self, *args: Any, clinicians: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if clinicians is None:
+            del self.fields["clinician"]
+        else:
+            self.fields["clinician"].queryset = clinicians
+            self.fields["clinician"].label_from_instance = lambda u: u.full_name or u.email
+            self.fields["clinician"].initial = self.instance.clinician_id
+
     class Meta:
         model = Patient
         fields = PATIENT_FIELDS

@@ -18,7 +18,7 @@ from cellpath.accounts.models import Site, TOTPDevice, User
 from cellpath.accounts.roles import STAFF_ROLES, Role
 from cellpath.accounts.services import membership_grant, site_create, user_create
 from cellpath.care.models import Patient
-from cellpath.care.services import patient_create, patient_portal_link
+from cellpath.care.services import patient_clinician_set, patient_create, patient_portal_link
 from cellpath.evidence.demo import load_demo_editorial
 from cellpath.evidence.library import load_library
 from cellpath.intake.demo import load_demo_applications
@@ -153,6 +153,10 @@ def load(today: date | None = None, *, clinical_histories: bool = True) -> list[
                 user=users["patient@demo.cellpath.test"] if portal else None,
                 **clinical,
             )
+            if code == "riv" and index % 5:  # one in five not named yet: the work list says so
+                patient_clinician_set(
+                    actor=ACTOR, patient=patient, clinician=users["clinician@demo.cellpath.test"]
+                )
             if synthetic is None:
                 continue
             if portal:  # the portal demo: alive, treated 6 months ago, a visit due now

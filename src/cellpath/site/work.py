@@ -219,11 +219,14 @@ def _overdue_visit(visit: Any) -> WorkItem:
     return _visit_item(visit, f"was due {_day(visit.due_date)}", urgent=True)
 
 
-def _visit_to_sign(visit: Any) -> WorkItem:
-    note = f"seen {_day(visit.visit_date)}"
-    if visit.recorded_by_user == 0:
-        note += ", recorded by you"
-    return _visit_item(visit, note, owner=NOT_ASSIGNED)
+def _visit_to_sign(me: User) -> Callable[[Any], WorkItem]:
+    def item(visit: Any) -> WorkItem:
+        note = f"seen {_day(visit.visit_date)}"
+        if visit.recorded_by_user == 1:
+            note += ", recorded by you"
+        return _visit_item(visit, note, owner=_person(visit.patient.clinician, me))
+
+    return item
 
 
 def _data_query(me: User) -> Callable[[DataQuery], WorkItem]:
@@ -307,14 +310,14 @@ def _visits_to_sign_kind(user: User, *, clinician: bool) -> WorkKind:
         "to-sign",
         "Visits waiting for a clinician's signature",
         care_work.visits_to_sign(user=user),
-        _visit_to_sign,
+        _visit_to_sign(user),
         _url("care:dashboard", anchor="unsigned"),
         see_all_label="See them on the site dashboard",
         hint=(
-            "The visits you recorded first, then the longest waiting."
+            "Your patients' visits first, then those you recorded, then the longest waiting."
             if clinician
-            else "The longest waiting first. A visit has no clinician named for it: any "
-            "clinician of the site may sign."
+            else "The longest waiting first. The owner is the patient's responsible clinician "
+            "(name one on the patient's record with “Edit this record”)."
         ),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -93,6 +94,16 @@ class Patient(StampedModel):
         max_length=200,
         blank=True,
         help_text="As the death certificate or the clinician gives it; 'unknown' if not known.",
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="responsible clinician",
+        help_text="The clinician of the site who signs this patient's visits (their work list "
+        "shows them first).",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

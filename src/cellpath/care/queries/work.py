@@ -24,7 +24,7 @@ from cellpath.care.queries.data_queries import visible_data_queries
 from cellpath.care.queries.portal import coordinated_erasure_requests
 from cellpath.care.queries.records import patients_visible_to
 
-VISIT_RELATED = ("patient", "course")
+VISIT_RELATED = ("patient", "patient__clinician", "course")
 
 
 def visits_overdue(*, user: User, today: date) -> QuerySet[Visit]:
@@ -39,17 +39,18 @@ def visits_overdue(*, user: User, today: date) -> QuerySet[Visit]:
 
 
 def visits_to_sign(*, user: User) -> QuerySet[Visit]:
-    """Visits that took place and are not signed, the longest waiting first. For a clinician,
-    the visits they recorded last come first (`recorded_by_user` is 0 for those): a visit has
-    no clinician responsible for it, so who recorded it is the nearest thing to "theirs"."""
+    """Visits that took place and are not signed, the longest waiting first. The visits of the
+    patients the user is the responsible clinician of come first (`recorded_by_user` 0), then
+    those they recorded last themselves (1), then the others (2)."""
     return (
         unsigned_visits()
         .filter(patient__in=patients_visible_to(user))
         .select_related(*VISIT_RELATED)
         .annotate(
             recorded_by_user=Case(
-                When(modified_by=actor_label(user), then=Value(0)),
-                default=Value(1),
+                When(patient__clinician=user, then=Value(0)),
+                When(modified_by=actor_label(user), then=Value(1)),
+                default=Value(2),
                 output_field=IntegerField(),
             )
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from cellpath.accounts.audit import Actor, audited_bulk_import, audited_delete, audited_save
 from cellpath.accounts.models import Site, User
@@ -123,6 +124,35 @@ def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(patient, name, value)
+    return audited_save(patient, actor=actor)
+
+
+def clinicians_of(site_id: int) -> QuerySet[User]:
+    """The active accounts that hold the clinician role at the site (who may be responsible)."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__site_id=site_id, memberships__role=Role.CLINICIAN
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+@transaction.atomic
+def patient_clinician_set(*, actor: Actor, patient: Patient, clinician: User | None) -> Patient:
+    """Name the clinician responsible for the patient (who signs their visits), or none; the
+    care team of the site only, and only a clinician of that site."""
+    require_role_at_site(
+        actor, patient.site_id, CLINICAL_WRITERS, "Only this patient's care team can do this."
+    )
+    if (
+        clinician is not None
+        and not clinicians_of(patient.site_id).filter(pk=clinician.pk).exists()
+    ):
+        raise ValidationError({"clinician": "Choose a clinician of this patient's site."})
+    if patient.clinician_id == (clinician.pk if clinician else None):
+        return patient
+    patient.clinician = clinician
     return audited_save(patient, actor=actor)
 
 

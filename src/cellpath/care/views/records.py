@@ -121,7 +121,12 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
         queries.identity_visibility(request.user)(patient) and patient.user_id != request.user.pk
     )
     data = request.POST or None
-    clinical_form = PatientForm(data, instance=patient, prefix="clinical")
+    clinical_form = PatientForm(
+        data,
+        instance=patient,
+        prefix="clinical",
+        clinicians=services.clinicians_of(patient.site_id),
+    )
     forms_ = [clinical_form]
     identity_form = None
     if edits_identity:
@@ -137,6 +142,11 @@ def patient_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 patient=patient,
                 **{name: clinical_form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+            services.patient_clinician_set(
+                actor=request.user,
+                patient=patient,
+                clinician=clinical_form.cleaned_data["clinician"],
             )
         except ValidationError as error:
             form_errors_from(error, *forms_)
