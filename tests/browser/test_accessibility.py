@@ -141,9 +141,22 @@ def test_learn_and_compare_pages_have_no_violations(site: str, axe_page) -> None
         "/evidence/edit/studies/nurown-phase-3/",
         "/evidence/edit/studies/nurown-phase-3/history/",
         "/evidence/edit/pages/new/",
+        "/evidence/edit/?status=submitted",
+        *_awaiting_review(),
     ):
         found += check(axe_page, site + path)
     assert not found, "\n".join(found)
+
+
+def _awaiting_review() -> list[str]:
+    """The review page of each record the demo left awaiting a second editor."""
+    from cellpath.evidence.views_edit import KINDS
+
+    return [
+        f"/evidence/edit/{kind}/{slug}/review/"
+        for kind, (model, _) in KINDS.items()
+        for slug in model.objects.filter(review_state="submitted").values_list("slug", flat=True)
+    ]
 
 
 def test_staff_pages_have_no_violations(site: str, axe_page) -> None:
@@ -190,7 +203,11 @@ def test_patient_and_administrator_pages_have_no_violations(site: str, axe_page)
         found += check(axe_page, site + path)
     axe_page.context.clear_cookies()
     sign_in(axe_page, site, "administrator@demo.cellpath.test", "demo-administrator-riverside")
-    for path in ("/home/", "/accounts/audit/"):
+    from cellpath.accounts.models import User
+
+    clinician = User.objects.get(email="clinician@demo.cellpath.test")
+    for path in ("/home/", "/accounts/audit/", "/accounts/people/", "/accounts/people/invite/",
+                 f"/accounts/people/{clinician.pk}/"):  # fmt: skip
         found += check(axe_page, site + path)
     assert not found, "\n".join(found)
 
