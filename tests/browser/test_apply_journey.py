@@ -30,7 +30,7 @@ def test_an_applicant_resumes_and_a_coordinator_converts(site: str, browser) -> 
     page.get_by_label("I agree that Cellpath uses my answers").check()
     page.get_by_role("button", name="Continue").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Your diagnosis"
+    assert page.get_by_role("heading", level=1).inner_text() == "Diagnosis"
     page.get_by_label("What is your date of birth?").fill("1968-04-02")
     page.get_by_label("When did your first ALS symptoms start?").fill("2026-02-01")
     page.get_by_label("Probable", exact=True).check()

@@ -89,7 +89,7 @@ def test_a_visitor_choosing_the_paid_clinic_sees_the_signs_and_trials_first(
     _fits(page, "apply-start", width)
 
     page.goto(f"{site}/programmes/riverside-msc-trial/")  # the trial keeps its buttons
-    assert _sending_links(page) == 3
+    assert _sending_links(page) == 4  # packet, message, apply, and "Check if I may qualify"
     assert page.get_by_role("link", name="Before you go further").count() == 0
     _fits(page, "programme-trial", width)
 
