@@ -43,7 +43,7 @@ PASSWORDS = {
 
 
 class ScreensError(Exception):
-    pass
+    """A page answered an error, or the demo could not be served: the script stops with it."""
 
 
 @dataclass
@@ -88,7 +88,7 @@ def wait_until_up(server: subprocess.Popen, base: str, log_path: Path, timeout: 
                 if answer.status == 200:
                     return
         except OSError:
-            pass
+            pass  # not serving yet: ask again
         time.sleep(1)
     raise ScreensError(f"the demo server did not answer within {timeout:.0f} s")
 

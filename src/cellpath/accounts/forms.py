@@ -121,4 +121,4 @@ class InviteForm(_SiteRoleForm):
 
 
 class RoleAddForm(_SiteRoleForm):
-    pass
+    """Add a staff role at one of the administrator's sites to an existing account."""
